@@ -1,0 +1,142 @@
+# sshbook: one non-recursive Makefile. `make run` and `make test` do everything
+# on a fresh Debian machine: they install what is missing (scripts/deps.sh), build and go.
+
+CC	?= cc
+BUILD	?= build
+PKGS	:= libssh ncursesw sqlite3 libsodium libcmark caca json-c
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags cmocka vterm 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs cmocka vterm 2>/dev/null)
+
+# `make V=1` shows the full command lines.
+Q	:= $(if $(V),,@)
+
+WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
+SAN	?=
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(SAN) $(CFLAGS) -I. $(PKG_CFLAGS) -MMD -MP
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+# One static library per folder, linked in dependency order so a wrong include fails the link.
+MODULES := common storage media cli tui sshd-app
+define module_vars
+$(1)_SRC := $$(filter-out $(1)/main.c,$$(wildcard $(1)/*.c))
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
+$(BUILD)/lib$(1).a: $$($(1)_OBJ)
+	@mkdir -p $$(@D)
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_vars,$(m))))
+
+LIB_COMMON  := $(BUILD)/libcommon.a
+LIB_STORAGE := $(BUILD)/libstorage.a
+LIB_MEDIA   := $(BUILD)/libmedia.a
+LIB_CLI     := $(BUILD)/libcli.a
+LIB_TUI     := $(BUILD)/libtui.a
+LIB_SSHD    := $(BUILD)/libsshd-app.a
+APP_LIBS    := $(LIB_TUI) $(LIB_CLI) $(LIB_MEDIA) $(LIB_STORAGE) $(LIB_COMMON)
+ALL_LIBS    := $(LIB_SSHD) $(APP_LIBS)
+
+PROGS := $(BUILD)/sshbookd $(BUILD)/sshbook
+
+.PHONY: all deps run test unit e2e asan bench clean fuzz tests-build
+all: deps $(PROGS)
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/sshbookd: $(BUILD)/sshd-app/main.o $(LIB_SSHD) $(LIB_STORAGE) $(LIB_COMMON)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lutil
+
+$(BUILD)/sshbook: $(BUILD)/tui/main.o $(APP_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+# ---- tests ------------------------------------------------------------------
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
+E2E_SRC   := $(wildcard tests/e2e/test_*.c)
+E2E_BIN   := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRC))
+E2E_LIB_SRC := $(filter-out $(E2E_SRC),$(wildcard tests/e2e/*.c))
+E2E_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(E2E_LIB_SRC))
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+
+$(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(E2E_LIB_OBJ) $(ALL_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(E2E_LIB_OBJ) $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRC))
+
+# The harnesses run in `make test` through the replay driver (seeds + fixed mutations).
+$(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(ALL_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/tests/fuzz/replay.o $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+
+tests-build: $(PROGS) $(UNIT_BIN) $(E2E_BIN) $(FUZZ_BIN)
+
+# `make fuzz`: real coverage-guided fuzzing with clang's libFuzzer (apt-get install clang), 60 s each.
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" $(ALL_LIBS:$(BUILD)/%=build-fuzz/%)
+	@mkdir -p build-fuzz/bin
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -std=c17 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -g -O1 -o build-fuzz/bin/$$n $$f \
+	    $(ALL_LIBS:$(BUILD)/%=build-fuzz/%) $(PKG_LIBS) -lutil && \
+	  build-fuzz/bin/$$n -max_total_time=60 -max_len=4096 || exit 1; done
+
+# `make test`: unit + end-to-end on the normal build, then the same under ASan/UBSan.
+# The last line is "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory tests-build
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" tests-build
+	@./tests/run.sh build build-asan
+
+unit: deps
+	@$(MAKE) --no-print-directory tests-build
+	@./tests/run.sh --unit-only build
+
+e2e: deps
+	@$(MAKE) --no-print-directory tests-build
+	@./tests/run.sh --e2e-only build
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CFLAGS="-O1 -g" tests-build
+	@./tests/run.sh build-asan
+
+run: all
+	@mkdir -p var
+	$(BUILD)/sshbookd -p 2222 -l 127.0.0.1 -d var
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bench/sshbook-bench: $(BUILD)/bench/bench.o $(E2E_LIB_OBJ) $(ALL_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lutil
+
+bench: deps
+	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/bench/sshbook-bench
+	@./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+#include "hub.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int
+hub_send(int fd, const struct hub_msg *m)
+{
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = send(fd, m, sizeof *m, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof *m ? 0 : -1;
+}
+
+int
+hub_recv(int fd, struct hub_msg *m)
+{
+	ssize_t n;
+
+	memset(m, 0, sizeof *m);
+	do
+		n = recv(fd, m, sizeof *m, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	if (n == 0)
+		return -1;
+	return n == (ssize_t)sizeof *m ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * The event hub's wire format. Every session child holds one SOCK_SEQPACKET
+ * socketpair to the listener and hands its end to `sshbook`. One datagram is
+ * one struct hub_msg. Hints are never the data: on a hint the app re-queries
+ * SQLite, so a lost hint costs a refresh, not a message.
+ */
+#ifndef SSHBOOK_HUB_H
+#define SSHBOOK_HUB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum hub_kind {
+	HUB_HELLO = 1,		/* session -> hub: this connection is user_id */
+	HUB_HINT = 2,		/* app -> hub -> every session of user_id */
+	HUB_SHUTDOWN = 3,	/* hub -> sessions: the server is stopping */
+};
+
+/* What changed, so a screen can decide whether it cares. */
+enum hub_topic {
+	TOPIC_ANY = 0,
+	TOPIC_ACCOUNT = 1,	/* keys, password, profile of user_id */
+	TOPIC_NOTIFICATION = 2,
+	TOPIC_MESSAGE = 3,
+	TOPIC_FRIEND = 4,
+	TOPIC_POST = 5,
+};
+
+struct hub_msg {
+	uint32_t	kind;		/* enum hub_kind */
+	uint32_t	topic;		/* enum hub_topic */
+	int64_t		user_id;	/* HELLO: who; HINT: whom it concerns */
+	int64_t		object_id;	/* the row that changed, 0 when unknown */
+};
+
+/* Send one message without blocking; returns 0, or -1 when it could not go (dropped). */
+int	hub_send(int fd, const struct hub_msg *);
+/* Receive one message without blocking; 1 got one, 0 none waiting, -1 closed or broken. */
+int	hub_recv(int fd, struct hub_msg *);
+
+#endif

@@ -1,0 +1,434 @@
+/*
+ * The connection: open, pragmas, schema migrations, and the helpers every
+ * storage module uses (the statement cache, stepping with error mapping,
+ * transactions).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "storage/store-int.h"
+#include "storage/store.h"
+
+/*
+ * The schema, as an ordered list of steps. Step i takes the database from
+ * user_version i to i + 1 in one transaction. Never edit a step that has
+ * shipped: add a new one at the end. Tables are STRICT so a wrong type is an
+ * error instead of a silent conversion; times are Unix seconds (UTC).
+ */
+static const struct migration {
+	const char	*name;
+	const char	*sql;
+} migrations[] = {
+	{ "accounts: users, keys, login failures, invites",
+	/*
+	 * Usernames are stored in lower case (username_check); NOCASE makes the
+	 * UNIQUE index refuse "Bob" next to "bob" even if a bug let one through.
+	 */
+	"CREATE TABLE users ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	username	TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"	display_name	TEXT NOT NULL,"
+	"	password_hash	TEXT,"
+	"	created_at	INTEGER NOT NULL"
+	") STRICT;"
+	/* Looked up by (user_id, fingerprint) at login: the UNIQUE index serves it. */
+	"CREATE TABLE user_keys ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	user_id		INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	type		TEXT NOT NULL,"
+	"	blob		TEXT NOT NULL,"
+	"	comment		TEXT NOT NULL DEFAULT '',"
+	"	fingerprint	TEXT NOT NULL,"
+	"	created_at	INTEGER NOT NULL,"
+	"	UNIQUE (user_id, fingerprint)"
+	") STRICT;"
+	"CREATE TABLE auth_failures ("
+	"	scope	TEXT NOT NULL,"
+	"	at	INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX auth_failures_scope_at ON auth_failures(scope, at);"
+	/* Pruning deletes by age alone. */
+	"CREATE INDEX auth_failures_at ON auth_failures(at);"
+	/*
+	 * creator is NULL for the administrator. Deleting the creator takes its
+	 * codes with it; deleting the user who used a code keeps the code used
+	 * (used_at stays set), so "unused" means used_at IS NULL.
+	 */
+	"CREATE TABLE invites ("
+	"	code		TEXT PRIMARY KEY,"
+	"	creator		INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	"	created_at	INTEGER NOT NULL,"
+	"	used_by		INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"	used_at		INTEGER"
+	") STRICT;"
+	"CREATE INDEX invites_creator ON invites(creator);"
+	"CREATE INDEX invites_used_by ON invites(used_by);"
+	},
+};
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int
+store_schema_version(void)
+{
+	return (int)NMIGRATIONS;
+}
+
+int
+store_sodium_init(void)
+{
+	/* Safe to call again and from several threads; 1 means already done. */
+	if (sodium_init() < 0) {
+		log_error("store: libsodium failed to initialise");
+		return ERR_SYSTEM;
+	}
+	return 0;
+}
+
+int64_t
+store_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void
+store_why(char *why, size_t whysz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whysz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
+}
+
+void
+store_why_clear(char *why, size_t whysz)
+{
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
+}
+
+int
+store_db_error(struct store *st, const char *what)
+{
+	log_error("store: %s: %s (sqlite %d)", what, sqlite3_errmsg(st->db),
+	    sqlite3_extended_errcode(st->db));
+	return ERR_DB;
+}
+
+int
+stmt_get(struct store *st, const char *sql, sqlite3_stmt **stmtp)
+{
+	struct store_stmt	*s;
+	size_t			 i;
+
+	*stmtp = NULL;
+	/*
+	 * A linear scan: a few dozen statements, compared by text so that two
+	 * spellings of the same query share one statement and no caller can get
+	 * another query's statement by passing a reused buffer.
+	 */
+	for (i = 0; i < st->nstmts; i++) {
+		s = &st->stmts[i];
+		if (strcmp(s->sql, sql) != 0)
+			continue;
+		/* Resetting a statement that a caller is iterating would end its loop. */
+		if (sqlite3_stmt_busy(s->stmt)) {
+			log_error("store: statement in use: %.60s", sql);
+			return ERR_INTERNAL;
+		}
+		*stmtp = s->stmt;
+		return 0;
+	}
+	if (st->nstmts == st->stmts_alloc) {
+		st->stmts_alloc = st->stmts_alloc ? st->stmts_alloc * 2 : 32;
+		st->stmts = xreallocarray(st->stmts, st->stmts_alloc, sizeof *st->stmts);
+	}
+	s = &st->stmts[st->nstmts];
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt,
+	    NULL) != SQLITE_OK) {
+		log_error("store: prepare \"%.60s\": %s", sql, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s->stmt);
+		s->stmt = NULL;
+		return ERR_DB;
+	}
+	s->sql = sql;
+	st->nstmts++;
+	*stmtp = s->stmt;
+	return 0;
+}
+
+void
+stmt_reset(sqlite3_stmt *stmt)
+{
+	if (stmt == NULL)
+		return;
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+int
+stmt_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	switch (sqlite3_extended_errcode(st->db)) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return ERR_EXISTS;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return ERR_NOTFOUND;
+	}
+	if (rc == SQLITE_ROW) {
+		log_error("store: %s: unexpected row", what);
+		return ERR_INTERNAL;
+	}
+	return store_db_error(st, what);
+}
+
+int
+stmt_row(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_db_error(st, what);
+}
+
+char *
+col_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	return xstrdup(s != NULL ? (const char *)s : "");
+}
+
+static int
+exec_simple(struct store *st, const char *sql, const char *what)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r;
+
+	if ((r = stmt_get(st, sql, &stmt)) != 0)
+		return r;
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_db_error(st, what);
+	stmt_reset(stmt);
+	return r;
+}
+
+int
+store_begin(struct store *st)
+{
+	return exec_simple(st, "BEGIN IMMEDIATE", "begin");
+}
+
+int
+store_commit(struct store *st)
+{
+	return exec_simple(st, "COMMIT", "commit");
+}
+
+void
+store_rollback(struct store *st)
+{
+	/* Some errors (SQLITE_FULL, SQLITE_NOMEM ...) end the transaction by themselves. */
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	exec_simple(st, "ROLLBACK", "rollback");
+}
+
+/* A pragma that answers one row; its first column as an integer. */
+static int
+pragma_int(struct store *st, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r;
+
+	*out = 0;
+	if ((r = stmt_get(st, sql, &stmt)) != 0)
+		return r;
+	if ((r = stmt_row(st, stmt, sql)) == 1) {
+		*out = sqlite3_column_int64(stmt, 0);
+		r = 0;
+	} else if (r == 0)
+		r = store_db_error(st, sql);
+	stmt_reset(stmt);
+	return r;
+}
+
+/*
+ * Apply the next migration the database lacks, in its own transaction; *donep
+ * turns true once the schema is current. The version is read inside the write
+ * transaction, so two processes opening a new database at once do not both
+ * apply a step.
+ */
+static int
+migrate_step(struct store *st, bool *donep)
+{
+	char	 set[64];
+	int64_t	 v;
+	int	 r;
+
+	*donep = false;
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = pragma_int(st, "PRAGMA user_version", &v)) != 0)
+		goto out;
+	if (v < 0 || v > (int64_t)NMIGRATIONS) {
+		log_error("store: the database schema (version %lld) is newer than "
+		    "this program (version %d)", (long long)v, (int)NMIGRATIONS);
+		r = ERR_DB;
+		goto out;
+	}
+	if (v == (int64_t)NMIGRATIONS) {
+		*donep = true;
+		r = store_commit(st);
+		goto out;
+	}
+	/*
+	 * Constant scripts with no input, so sqlite3_exec is safe here; a
+	 * pragma's value cannot be a bound parameter, and v is our own number.
+	 */
+	if (sqlite3_exec(st->db, migrations[v].sql, NULL, NULL, NULL) != SQLITE_OK) {
+		r = store_db_error(st, migrations[v].name);
+		goto out;
+	}
+	snprintf(set, sizeof set, "PRAGMA user_version = %lld", (long long)v + 1);
+	if (sqlite3_exec(st->db, set, NULL, NULL, NULL) != SQLITE_OK) {
+		r = store_db_error(st, "set user_version");
+		goto out;
+	}
+	if ((r = store_commit(st)) != 0)
+		goto out;
+	log_info("store: schema migrated to version %lld (%s)", (long long)v + 1,
+	    migrations[v].name);
+ out:
+	if (r != 0)
+		store_rollback(st);
+	return r;
+}
+
+static int
+migrate(struct store *st)
+{
+	bool	done = false;
+	int	r = 0;
+
+	while (!done && r == 0)
+		r = migrate_step(st, &done);
+	return r;
+}
+
+static int
+configure(struct store *st, bool memory)
+{
+	sqlite3_stmt		*stmt = NULL;
+	const unsigned char	*mode;
+	int64_t			 fk;
+	int			 r;
+
+	/* Other processes hold the write lock briefly; wait rather than fail. */
+	sqlite3_busy_timeout(st->db, 5000);
+	/* Refuse writes to the schema through SQL tricks, and functions from the schema. */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (!memory) {
+		/* Readers never block the writer, and the app's processes read a lot. */
+		if ((r = stmt_get(st, "PRAGMA journal_mode = WAL", &stmt)) != 0)
+			return r;
+		if ((r = stmt_row(st, stmt, "journal_mode")) == 1) {
+			mode = sqlite3_column_text(stmt, 0);
+			if (mode == NULL || strcmp((const char *)mode, "wal") != 0)
+				log_warn("store: WAL unavailable, journal mode is %s",
+				    mode != NULL ? (const char *)mode : "unknown");
+			r = 0;
+		} else if (r == 0)
+			r = store_db_error(st, "journal_mode");
+		stmt_reset(stmt);
+		if (r != 0)
+			return r;
+		/* In WAL mode NORMAL is durable against crashes of the process, not of the OS. */
+		if ((r = exec_simple(st, "PRAGMA synchronous = NORMAL", "synchronous")) != 0)
+			return r;
+	}
+	if ((r = exec_simple(st, "PRAGMA foreign_keys = ON", "foreign_keys")) != 0)
+		return r;
+	/* ON DELETE CASCADE is how accounts go away: make sure it is really on. */
+	if ((r = pragma_int(st, "PRAGMA foreign_keys", &fk)) != 0)
+		return r;
+	if (fk != 1) {
+		log_error("store: this SQLite cannot enforce foreign keys");
+		return ERR_DB;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out)
+{
+	struct store	*st;
+	bool		 memory = strcmp(path, ":memory:") == 0;
+	int		 r;
+
+	*out = NULL;
+	if ((r = store_sodium_init()) != 0)
+		return r;
+	st = xcalloc(1, sizeof *st);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (st->db != NULL)
+			log_error("store: open %s: %s", path, sqlite3_errmsg(st->db));
+		else
+			log_error("store: open %s: out of memory", path);
+		r = ERR_DB;
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if ((r = configure(st, memory)) != 0)
+		goto out;
+	if ((r = migrate(st)) != 0)
+		goto out;
+	*out = st;
+	st = NULL;
+ out:
+	store_close(st);
+	return r;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nstmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
+	/* sqlite3_close_v2 tolerates a NULL handle and closes once all statements are gone. */
+	if (sqlite3_close_v2(st->db) != SQLITE_OK)
+		log_error("store: close: %s", sqlite3_errmsg(st->db));
+	free(st);
+}
+
+int
+store_data_version(struct store *st, int64_t *out)
+{
+	return pragma_int(st, "PRAGMA data_version", out);
+}
