@@ -1,0 +1,64 @@
+/*
+ * cli: the command front end of `sshbook`. One table of commands serves
+ * `ssh host COMMAND ...` (exec) and the TUI's `:` line, and generates
+ * `help`, so the three cannot drift apart.
+ */
+#ifndef SSHBOOK_CLI_H
+#define SSHBOOK_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+/* Who runs a command and where its text goes. Nothing here is owned by the cli. */
+struct cli_ctx {
+	struct store	*st;
+	int64_t		 user_id;
+	const char	*username;
+	FILE		*in;		/* the command's stdin; NULL when there is none (`:` line) */
+	FILE		*out;		/* results, for people or (--json) for scripts */
+	FILE		*err;		/* one-line errors */
+	int		 hub_fd;	/* event hub, -1 without the daemon */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* "keys [list|add|remove FINGERPRINT]" */
+	const char	*help;		/* one line, lower case */
+	int		 min_args;	/* words after the name, flags excluded */
+	int		 max_args;	/* -1: no limit */
+	/* argv[0] is the command name; flags are still in argv. Returns an exit status. */
+	int		(*exec)(struct cli_ctx *, int argc, char **argv);
+};
+
+/* The command table, NULL-terminated, in the order `help` lists it. */
+extern const struct cmd_entry *const cli_commands[];
+
+/* The entry named name, or NULL. */
+const struct cmd_entry	*cli_find(const char *name);
+
+/*
+ * Run argv[0] with its arguments: unknown commands and wrong argument counts
+ * print one line to ctx->err and return 1; otherwise the command's status
+ * (0 ok, 1 usage or refused, 2 not found, 3 not allowed).
+ */
+int	cli_run(struct cli_ctx *, int argc, char **argv);
+
+/* Print "NAME: message" to ctx->err (one line) and return status. */
+int	cli_fail(struct cli_ctx *, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Remove every occurrence of flag (e.g. "--json") from argv, compacting it;
+ * returns true if it was present. *argcp is updated.
+ */
+bool	cli_take_flag(int *argcp, char **argv, const char *flag);
+/* Count argv words after the name, for usage checks (flags start with "--"). */
+int	cli_count_args(int argc, char **argv);
+
+/* Tell the event hub that something concerning user changed (a hint, never data). */
+void	cli_hint(struct cli_ctx *, unsigned topic, int64_t user, int64_t object);
+
+#endif

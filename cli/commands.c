@@ -1,0 +1,10 @@
+/* The command table: one line per command; help is generated from it. */
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+const struct cmd_entry *const cli_commands[] = {
+	&cmd_whoami_entry,
+	&cmd_help_entry,
+	&cmd_keys_entry,
+	NULL
+};

@@ -1,0 +1,233 @@
+/* The command table as exec and the `:` line use it, on an in-memory store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli/cli.h"
+#include "common/cmdline.h"
+#include "storage/store.h"
+
+/* Two real ed25519 public keys made with ssh-keygen for these tests. */
+#define KEY1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBOrKnNnGvjNezjoRxVw531xTrFjG6Zzda/xd7C0IE one@test"
+#define KEY2 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILpStb2YC0gUsOS+HyDNUuykN2NFI9r3HtzC4X4kKwJB two@test"
+
+struct fixture {
+	struct store	*st;
+	int64_t		 alice;
+};
+
+struct run {
+	int	 status;
+	char	*out;
+	char	*err;
+};
+
+static struct run
+run(struct fixture *f, const char *line, const char *input)
+{
+	struct cli_ctx	 cc;
+	struct run	 r = { 0 };
+	size_t		 outlen, errlen;
+	struct cmdline	 cl;
+	char		 why[128];
+
+	assert_int_equal(cmdline_split(line, strlen(line), &cl, why, sizeof why), 0);
+	memset(&cc, 0, sizeof cc);
+	cc.st = f->st;
+	cc.user_id = f->alice;
+	cc.username = "alice";
+	cc.in = input ? fmemopen((void *)input, strlen(input), "r") : NULL;
+	cc.out = open_memstream(&r.out, &outlen);
+	cc.err = open_memstream(&r.err, &errlen);
+	cc.hub_fd = -1;
+	r.status = cli_run(&cc, cl.argc, cl.argv);
+	fclose(cc.out);
+	fclose(cc.err);
+	if (cc.in)
+		fclose(cc.in);
+	cmdline_free(&cl);
+	return r;
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof *f);
+	struct signup	 su = { 0 };
+
+	assert_int_equal(store_open(":memory:", &f->st), 0);
+	su.username = "alice";
+	su.display_name = "Alice";
+	su.key_line = KEY1;
+	assert_int_equal(store_user_create(f->st, &su, &f->alice, NULL, 0), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	store_close(f->st);
+	free(f);
+	return 0;
+}
+
+static void
+test_whoami(void **state)
+{
+	struct run r = run(*state, "whoami", NULL);
+
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "alice\n");
+	assert_string_equal(r.err, "");
+	run_free(&r);
+	r = run(*state, "whoami --json", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\"username\":\"alice\""));
+	assert_non_null(strstr(r.out, "\"display_name\":\"Alice\""));
+	run_free(&r);
+}
+
+static void
+test_help_lists_every_command(void **state)
+{
+	struct run	r = run(*state, "help", NULL);
+	size_t		i;
+
+	assert_int_equal(r.status, 0);
+	for (i = 0; cli_commands[i] != NULL; i++)
+		assert_non_null(strstr(r.out, cli_commands[i]->usage));
+	run_free(&r);
+	r = run(*state, "help keys", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "usage: keys"));
+	run_free(&r);
+	r = run(*state, "help nosuch", NULL);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
+static void
+test_unknown_command_and_usage(void **state)
+{
+	struct run r = run(*state, "frobnicate now", NULL);
+
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "unknown command"));
+	/* One line, ending in a newline. */
+	assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+	run_free(&r);
+	r = run(*state, "whoami extra", NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "usage: whoami"));
+	run_free(&r);
+}
+
+static void
+test_keys_add_list_remove(void **state)
+{
+	struct fixture	*f = *state;
+	struct run	 r = run(f, "keys add", KEY2 "\n");
+	char		 line[256];
+	char		*fp;
+
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "SHA256:"));
+	fp = strdup(r.out);
+	fp[strcspn(fp, "\n")] = '\0';
+	run_free(&r);
+
+	r = run(f, "keys add", KEY2 "\n");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "already"));
+	run_free(&r);
+
+	r = run(f, "keys list", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, fp));
+	assert_non_null(strstr(r.out, "two@test"));
+	run_free(&r);
+
+	r = run(f, "keys list --json", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\"fingerprint\":\"SHA256:"));
+	run_free(&r);
+
+	snprintf(line, sizeof line, "keys remove %s", fp);
+	r = run(f, line, NULL);
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	r = run(f, line, NULL);
+	assert_int_equal(r.status, 2);	/* gone now */
+	run_free(&r);
+	free(fp);
+}
+
+static void
+test_keys_refuses_bad_input(void **state)
+{
+	struct fixture	*f = *state;
+	struct run	 r = run(f, "keys add", "not a key at all\n");
+
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "keys add:"));
+	run_free(&r);
+	r = run(f, "keys add", "");
+	assert_int_equal(r.status, 1);
+	run_free(&r);
+	r = run(f, "keys list", NULL);
+	assert_null(strstr(r.out, "not a key"));
+	run_free(&r);
+}
+
+static void
+test_last_key_cannot_go(void **state)
+{
+	struct fixture	*f = *state;
+	struct key_list	 kl = { 0 };
+	struct run	 r;
+	char		 line[256];
+
+	assert_int_equal(store_key_list(f->st, f->alice, &kl), 0);
+	assert_int_equal(kl.n, 1);
+	snprintf(line, sizeof line, "keys remove %s", kl.v[0].fingerprint);
+	r = run(f, line, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "last way"));
+	run_free(&r);
+	key_list_free(&kl);
+	assert_int_equal(store_key_list(f->st, f->alice, &kl), 0);
+	assert_int_equal(kl.n, 1);
+	key_list_free(&kl);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whoami, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_lists_every_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command_and_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_add_list_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_refuses_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_key_cannot_go, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

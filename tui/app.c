@@ -1,0 +1,886 @@
+/*
+ * The app loop. One process per terminal (DESIGN.md section 1), so the
+ * ncurses globals are ours alone. The loop waits on the terminal, the event
+ * hub and a slow timer (the PRAGMA data_version fallback), handles what came,
+ * and draws once per iteration when something changed.
+ */
+#include "tui/app.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/buf.h"
+#include "common/cmdline.h"
+#include "common/hub.h"
+#include "common/log.h"
+#include "common/utf8.h"
+#include "common/xmalloc.h"
+#include "storage/store.h"
+#include "tui/draw.h"
+#include "tui/lineedit.h"
+#include "tui/listview.h"
+#include "tui/screen.h"
+
+#define MIN_COLS	80
+#define MIN_ROWS	24
+#define NTABS		9
+#define POLL_MS		1500	/* the data_version fallback; hints make it rarely matter */
+
+enum global_action {
+	G_NEXT_TAB = 1000,
+	G_PREV_TAB,
+	G_HELP,
+	G_QUIT,
+	G_COMMAND,
+	G_REDRAW,
+};
+
+static const struct key_binding global_keys[] = {
+	{ '\t',		G_NEXT_TAB,	"next tab" },
+	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab" },
+	{ '?',		G_HELP,		"help for this screen" },
+	{ ':',		G_COMMAND,	"command line (:help lists the commands)" },
+	{ 'q',		G_QUIT,		"back; on a tab, quit" },
+	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen" },
+	{ 0, 0, NULL }
+};
+
+static const struct screen_ops *const tab_ops[NTABS] = {
+	&screen_home_ops, &screen_foryou_ops, &screen_messages_ops,
+	&screen_notifications_ops, &screen_friends_ops, &screen_groups_ops,
+	&screen_events_ops, &screen_profile_ops, &screen_settings_ops,
+};
+/* Short labels for 80 columns; the full ones come from screen_ops.name. */
+static const char *const tab_short[NTABS] = {
+	"Home", "ForYou", "Msgs", "Notifs", "Friends", "Groups", "Events",
+	"Profile", "Settings",
+};
+
+struct app {
+	struct store		*st;
+	struct user		 user;
+	int64_t			 user_id;
+	int			 hub_fd;
+	bool			 signing_up;
+	const struct signup_env	*signup;
+	char			*signup_name;
+
+	const struct screen_ops	*ops;		/* the active screen */
+	void			*state;
+	int			 tab;		/* 0..8 */
+
+	char			 status[256];
+	bool			 status_error;
+
+	struct {
+		bool		 active;
+		char		 label[128];
+		struct lineedit	 le;
+		prompt_done_fn	 done;
+		void		*ctx;
+	} prompt;
+	struct {
+		bool		 active;
+		char		 question[256];
+		confirm_fn	 yes;
+		void		*ctx;
+	} confirm;
+	struct {
+		bool		 active;
+		char		*title;
+		char		**lines;
+		size_t		 n;
+		struct listview	 lv;
+	} pager;
+
+	bool			 quit;
+	int			 exit_status;
+	char			*farewell;
+	bool			 dirty;
+	int64_t			 data_version;
+};
+
+/* Signals reach the loop through a self-pipe, so poll() never misses one. */
+static int			sigpipe_fds[2] = { -1, -1 };
+static volatile sig_atomic_t	got_winch, got_term;
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_term = 1;
+	if (write(sigpipe_fds[1], &c, 1) < 0) {
+		/* The pipe is full: a wakeup is already pending. */
+	}
+	errno = saved;
+}
+
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) != 0)
+		sigpipe_fds[0] = sigpipe_fds[1] = -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);	/* before initscr: ncurses then keeps ours */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- accessors for screens -------------------------------------------- */
+
+struct store *
+app_store(struct app *app)
+{
+	return app->st;
+}
+
+const struct user *
+app_user(struct app *app)
+{
+	return &app->user;
+}
+
+const struct signup_env *
+app_signup_env(struct app *app)
+{
+	return app->signup;
+}
+
+const char *
+app_signup_name(struct app *app)
+{
+	return app->signup_name;
+}
+
+void
+app_reload_user(struct app *app)
+{
+	struct user u = { 0 };
+
+	if (store_user_by_id(app->st, app->user_id, &u) == 0) {
+		user_free(&app->user);
+		app->user = u;
+	}
+	app->dirty = true;
+}
+
+int
+app_content_height(struct app *app)
+{
+	(void)app;
+	return LINES - 2;
+}
+
+void
+app_status(struct app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	va_end(ap);
+	app->status_error = error;
+	app->dirty = true;
+}
+
+void
+app_prompt(struct app *app, const char *label, bool masked, size_t max_chars,
+    prompt_done_fn done, void *ctx)
+{
+	lineedit_free(&app->prompt.le);
+	lineedit_init(&app->prompt.le, max_chars, masked);
+	snprintf(app->prompt.label, sizeof app->prompt.label, "%s", label);
+	app->prompt.done = done;
+	app->prompt.ctx = ctx;
+	app->prompt.active = true;
+	app->dirty = true;
+}
+
+void
+app_confirm(struct app *app, const char *question, confirm_fn yes, void *ctx)
+{
+	snprintf(app->confirm.question, sizeof app->confirm.question, "%s", question);
+	app->confirm.yes = yes;
+	app->confirm.ctx = ctx;
+	app->confirm.active = true;
+	app->dirty = true;
+}
+
+static void
+pager_close(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->pager.n; i++)
+		free(app->pager.lines[i]);
+	free(app->pager.lines);
+	free(app->pager.title);
+	memset(&app->pager, 0, sizeof app->pager);
+	app->dirty = true;
+}
+
+void
+app_pager(struct app *app, const char *title, const char *text)
+{
+	const char	*p = text, *nl;
+	size_t		 cap = 16;
+
+	pager_close(app);
+	app->pager.title = xstrdup(title);
+	app->pager.lines = xreallocarray(NULL, cap, sizeof(char *));
+	for (;;) {
+		nl = strchr(p, '\n');
+		if (nl == NULL && *p == '\0')
+			break;
+		if (app->pager.n == cap) {
+			cap *= 2;
+			app->pager.lines = xreallocarray(app->pager.lines, cap, sizeof(char *));
+		}
+		app->pager.lines[app->pager.n++] = nl ? xstrndup(p, (size_t)(nl - p)) :
+		    xstrdup(p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	app->pager.lv.n = app->pager.n;
+	app->pager.active = true;
+	app->dirty = true;
+}
+
+void
+app_hint(struct app *app, unsigned topic, int64_t user, int64_t object)
+{
+	struct hub_msg m = { HUB_HINT, topic, user, object };
+
+	(void)hub_send(app->hub_fd, &m);
+}
+
+void
+app_quit(struct app *app, int status, const char *farewell)
+{
+	app->quit = true;
+	app->exit_status = status;
+	free(app->farewell);
+	app->farewell = farewell ? xstrdup(farewell) : NULL;
+}
+
+/* ---- screens and tabs ------------------------------------------------- */
+
+static void
+screen_switch(struct app *app, const struct screen_ops *ops)
+{
+	if (app->ops != NULL && app->ops->leave != NULL)
+		app->ops->leave(app, app->state);
+	app->ops = ops;
+	app->state = ops->enter(app);
+	app->dirty = true;
+}
+
+static void
+tab_switch(struct app *app, int tab)
+{
+	if (tab < 0)
+		tab = NTABS - 1;
+	if (tab >= NTABS)
+		tab = 0;
+	app->tab = tab;
+	screen_switch(app, tab_ops[tab]);
+}
+
+void
+app_signed_up(struct app *app, int64_t user_id)
+{
+	struct hub_msg m = { HUB_HELLO, TOPIC_ANY, user_id, 0 };
+
+	app->user_id = user_id;
+	app->signing_up = false;
+	app_reload_user(app);
+	(void)hub_send(app->hub_fd, &m);
+	log_set_context(NULL, app->user.username);
+	log_info("signed up as '%s'", app->user.username);
+	tab_switch(app, 0);
+}
+
+/* ---- help, generated from the key tables ------------------------------- */
+
+/* One line per action: all keys bound to it, then what it does. */
+static void
+help_add_table(struct buf *b, const struct key_binding *keys)
+{
+	const struct key_binding	*k, *alias;
+	struct buf			 names = BUF_INIT;
+	char				 name[32];
+
+	for (k = keys; k->key != 0; k++) {
+		if (k->help == NULL)
+			continue;
+		buf_reset(&names);
+		for (alias = keys; alias->key != 0; alias++) {
+			if (alias->action != k->action || (alias->help != NULL && alias != k))
+				continue;
+			if (names.len)
+				buf_adds(&names, ", ");
+			buf_adds(&names, binding_key_name(alias->key, name, sizeof name));
+		}
+		buf_addf(b, "  %-20s %s\n", names.buf, k->help);
+	}
+	buf_release(&names);
+}
+
+static void
+help_open(struct app *app)
+{
+	struct buf	b = BUF_INIT;
+	char		title[96];
+
+	snprintf(title, sizeof title, "Help: %s", app->ops->name);
+	if (app->ops->keys != NULL && app->ops->keys[0].key != 0) {
+		buf_addf(&b, "%s\n", app->ops->name);
+		help_add_table(&b, app->ops->keys);
+		buf_adds(&b, "\n");
+	}
+	if (!app->signing_up) {
+		buf_adds(&b, "Everywhere\n");
+		buf_adds(&b, "  1 .. 9               switch tabs (named in the top row)\n");
+		help_add_table(&b, global_keys);
+	}
+	buf_adds(&b, "\nIn a text field\n"
+	    "  Left, Right, Home, End, Backspace, Delete, Ctrl-U, Ctrl-K, Ctrl-W\n"
+	    "  Enter accepts, Esc cancels\n"
+	    "\nq or Esc closes this help.\n");
+	app_pager(app, title, b.buf);
+	buf_release(&b);
+}
+
+/* ---- the : command line ---------------------------------------------- */
+
+static void
+command_done(struct app *app, void *ctx, const char *text)
+{
+	struct cli_ctx	 cc;
+	struct cmdline	 cl;
+	char		*outbuf = NULL, *errbuf = NULL, why[128];
+	size_t		 outlen = 0, errlen = 0;
+	int		 status;
+
+	(void)ctx;
+	if (text == NULL || text[0] == '\0')
+		return;
+	if (cmdline_split(text, strlen(text), &cl, why, sizeof why) != 0) {
+		app_status(app, true, "%s", why);
+		return;
+	}
+	if (cl.argc == 0)
+		return;
+	memset(&cc, 0, sizeof cc);
+	cc.st = app->st;
+	cc.user_id = app->user_id;
+	cc.username = app->user.username;
+	cc.in = NULL;
+	cc.out = open_memstream(&outbuf, &outlen);
+	cc.err = open_memstream(&errbuf, &errlen);
+	cc.hub_fd = app->hub_fd;
+	status = cli_run(&cc, cl.argc, cl.argv);
+	fclose(cc.out);
+	fclose(cc.err);
+	cmdline_free(&cl);
+	if (errlen > 0) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		app_status(app, true, "%s", errbuf);
+	} else if (outlen > 0 && strchr(outbuf, '\n') == outbuf + outlen - 1) {
+		outbuf[outlen - 1] = '\0';
+		app_status(app, false, "%s", outbuf);
+	} else if (outlen > 0)
+		app_pager(app, text, outbuf);
+	else if (status == 0)
+		app_status(app, false, "done");
+	free(outbuf);
+	free(errbuf);
+	/* The command may have changed what the screen shows. */
+	if (app->ops->refresh != NULL)
+		(*app->ops->refresh)(app, app->state, NULL);
+	app_reload_user(app);
+}
+
+/* ---- input ------------------------------------------------------------ */
+
+static int
+binding_action(const struct key_binding *keys, int key)
+{
+	const struct key_binding *k;
+
+	if (keys == NULL)
+		return ACT_NONE;
+	for (k = keys; k->key != 0; k++)
+		if (k->key == key)
+			return k->action;
+	return ACT_NONE;
+}
+
+/* Keys every text field shares; returns true when the key was for the field. */
+static bool
+lineedit_key(struct lineedit *le, int key)
+{
+	switch (key) {
+	case TK(KEY_LEFT):	lineedit_left(le); return true;
+	case TK(KEY_RIGHT):	lineedit_right(le); return true;
+	case TK(KEY_HOME):
+	case CTRL_KEY('a'):	lineedit_home(le); return true;
+	case TK(KEY_END):
+	case CTRL_KEY('e'):	lineedit_end(le); return true;
+	case TK(KEY_BACKSPACE):	lineedit_backspace(le); return true;
+	case TK(KEY_DC):	lineedit_delete(le); return true;
+	case CTRL_KEY('u'):	lineedit_kill_to_start(le); return true;
+	case CTRL_KEY('k'):	lineedit_kill_to_end(le); return true;
+	case CTRL_KEY('w'):	lineedit_kill_word(le); return true;
+	}
+	if (!(key & TK_FLAG) && key >= 0x20 && key != 0x7F) {
+		lineedit_insert(le, (uint32_t)key);
+		return true;
+	}
+	return false;
+}
+
+bool
+app_lineedit_key(struct lineedit *le, int key)
+{
+	return lineedit_key(le, key);
+}
+
+static void
+prompt_key(struct app *app, int key)
+{
+	prompt_done_fn	 done = app->prompt.done;
+	void		*ctx = app->prompt.ctx;
+
+	if (key == 27 || key == '\n') {
+		app->prompt.active = false;
+		done(app, ctx, key == '\n' ? app->prompt.le.text.buf : NULL);
+		/* done() may have opened a new prompt; only clear the old text. */
+		if (!app->prompt.active)
+			lineedit_clear(&app->prompt.le);
+		app->dirty = true;
+		return;
+	}
+	if (lineedit_key(&app->prompt.le, key))
+		app->dirty = true;
+}
+
+static void
+pager_key(struct app *app, int key)
+{
+	int h = LINES - 3;
+
+	switch (key) {
+	case 'q':
+	case 27:
+	case '?':
+		pager_close(app);
+		return;
+	case 'j': case TK(KEY_DOWN): case '\n':
+		if (app->pager.lv.top + (size_t)h < app->pager.n)
+			app->pager.lv.top++;
+		break;
+	case 'k': case TK(KEY_UP):
+		if (app->pager.lv.top > 0)
+			app->pager.lv.top--;
+		break;
+	case ' ': case TK(KEY_NPAGE):
+		app->pager.lv.top += (size_t)h;
+		if (app->pager.lv.top + (size_t)h > app->pager.n)
+			app->pager.lv.top = app->pager.n > (size_t)h ? app->pager.n - (size_t)h : 0;
+		break;
+	case TK(KEY_PPAGE):
+		app->pager.lv.top = app->pager.lv.top > (size_t)h ? app->pager.lv.top - (size_t)h : 0;
+		break;
+	case 'g':
+		app->pager.lv.top = 0;
+		break;
+	case 'G':
+		app->pager.lv.top = app->pager.n > (size_t)h ? app->pager.n - (size_t)h : 0;
+		break;
+	}
+	app->dirty = true;
+}
+
+static void
+quit_yes(struct app *app, void *ctx)
+{
+	(void)ctx;
+	app_quit(app, 0, NULL);
+}
+
+static void
+handle_key(struct app *app, int key)
+{
+	int action, r;
+
+	if (key == CTRL_KEY('l')) {
+		clearok(curscr, TRUE);
+		app->dirty = true;
+		return;
+	}
+	if (app->prompt.active) {
+		prompt_key(app, key);
+		return;
+	}
+	if (app->confirm.active) {
+		app->confirm.active = false;
+		app->dirty = true;
+		if (key == 'y' || key == 'Y')
+			app->confirm.yes(app, app->confirm.ctx);
+		return;
+	}
+	if (app->pager.active) {
+		pager_key(app, key);
+		return;
+	}
+	if (app->status[0]) {
+		app->status[0] = '\0';
+		app->dirty = true;
+	}
+	if (app->ops->input != NULL) {
+		r = app->ops->input(app, app->state, key);
+		if (r != TUI_UNHANDLED) {
+			app->dirty |= r == TUI_REDRAW;
+			return;
+		}
+	}
+	if (app->signing_up) {
+		if (key == '?')
+			help_open(app);
+		return;
+	}
+	if (key >= '1' && key <= '9') {
+		tab_switch(app, key - '1');
+		return;
+	}
+	if ((action = binding_action(app->ops->keys, key)) != ACT_NONE &&
+	    app->ops->action != NULL) {
+		app->dirty |= app->ops->action(app, app->state, action) == TUI_REDRAW;
+		return;
+	}
+	switch (binding_action(global_keys, key)) {
+	case G_NEXT_TAB:
+		tab_switch(app, app->tab + 1);
+		break;
+	case G_PREV_TAB:
+		tab_switch(app, app->tab - 1);
+		break;
+	case G_HELP:
+		help_open(app);
+		break;
+	case G_COMMAND:
+		app_prompt(app, ":", false, 4096, command_done, NULL);
+		break;
+	case G_QUIT:
+		app_confirm(app, "Quit sshbook? (y/n)", quit_yes, NULL);
+		break;
+	}
+}
+
+/* Normalise what get_wch returned into one key code (see TK in screen.h). */
+static int
+key_from_wch(int rc, wint_t wch)
+{
+	if (rc == KEY_CODE_YES) {
+		if (wch == KEY_ENTER)
+			return '\n';
+		return TK((int)wch);
+	}
+	if (wch == '\r')
+		return '\n';
+	if (wch == 127 || wch == 8)
+		return TK(KEY_BACKSPACE);
+	return (int)wch;
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+static void
+draw_tabs(struct app *app)
+{
+	char	label[48];
+	int	x = 0, i, total = 0, w;
+	bool	full;
+
+	draw_fill(0, 0, COLS, ROLE_TAB);
+	if (app->signing_up) {
+		draw_text(0, 0, COLS, " sshbook: sign up", ROLE_TAB_ACTIVE);
+		return;
+	}
+	for (i = 0; i < NTABS; i++)
+		total += draw_width(tab_ops[i]->name) + 3;
+	full = total <= COLS;
+	for (i = 0; i < NTABS && x < COLS; i++) {
+		snprintf(label, sizeof label, "%d %s", i + 1,
+		    full ? tab_ops[i]->name : tab_short[i]);
+		w = draw_text(0, x, COLS - x, label, i == app->tab ? ROLE_TAB_ACTIVE : ROLE_TAB);
+		x += w + (full ? 2 : 1);
+	}
+}
+
+static void
+draw_status(struct app *app)
+{
+	int		y = LINES - 1, x, w;
+	const char	*hint;
+
+	draw_fill(y, 0, COLS, ROLE_STATUS);
+	if (app->prompt.active) {
+		x = draw_text(y, 0, COLS, app->prompt.label, ROLE_STATUS);
+		x += draw_text(y, x, 1, " ", ROLE_STATUS);
+		w = COLS - x - 1;
+		x = draw_field(y, x, w, &app->prompt.le, ROLE_STATUS);
+		move(y, x);
+		curs_set(1);
+		return;
+	}
+	if (app->confirm.active) {
+		draw_text(y, 0, COLS, app->confirm.question, ROLE_ERROR);
+		return;
+	}
+	x = 0;
+	if (!app->signing_up && app->user.username != NULL)
+		x += draw_textf(y, 0, COLS, ROLE_STATUS, " %s ", app->user.username);
+	else if (app->signup_name)
+		x += draw_textf(y, 0, COLS, ROLE_STATUS, " %s (new) ", app->signup_name);
+	if (app->status[0]) {
+		draw_text(y, x + 1, COLS - x - 1, app->status,
+		    app->status_error ? ROLE_ERROR : ROLE_STATUS);
+		return;
+	}
+	hint = app->signing_up ? "Enter create  Tab next field  Esc cancel" :
+	    "? help  1-9 tabs  : command  q quit";
+	draw_text_right(y, x, COLS - x - 1, hint, ROLE_STATUS);
+}
+
+static void
+draw_pager(struct app *app)
+{
+	int	h = LINES - 3, i;
+	size_t	line;
+
+	draw_fill(1, 0, COLS, ROLE_TITLE);
+	draw_text(1, 1, COLS - 2, app->pager.title, ROLE_TITLE);
+	for (i = 0; i < h; i++) {
+		line = app->pager.lv.top + (size_t)i;
+		if (line >= app->pager.n)
+			break;
+		draw_text(2 + i, 1, COLS - 2, app->pager.lines[line], ROLE_NORMAL);
+	}
+}
+
+static void
+draw_all(struct app *app)
+{
+	struct rect area;
+	char msg[96];
+
+	curs_set(0);
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		snprintf(msg, sizeof msg, "window too small: sshbook needs %dx%d, this is %dx%d",
+		    MIN_COLS, MIN_ROWS, COLS, LINES);
+		draw_text(LINES / 2, 0, COLS, msg, ROLE_ERROR);
+		refresh();
+		return;
+	}
+	draw_tabs(app);
+	if (app->pager.active)
+		draw_pager(app);
+	else {
+		area.y = 1;
+		area.x = 0;
+		area.h = LINES - 2;
+		area.w = COLS;
+		app->ops->draw(app, app->state, &area);
+	}
+	draw_status(app);
+	refresh();
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static void
+handle_resize(struct app *app)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	app->dirty = true;
+}
+
+static void
+handle_hub(struct app *app)
+{
+	struct hub_msg	m;
+	int		r;
+
+	while ((r = hub_recv(app->hub_fd, &m)) == 1) {
+		if (m.kind == HUB_SHUTDOWN) {
+			app_status(app, true, "the server is shutting down");
+			continue;
+		}
+		if (m.kind != HUB_HINT)
+			continue;
+		if (m.topic == TOPIC_ACCOUNT && !app->signing_up)
+			app_reload_user(app);
+		if (app->ops->refresh != NULL)
+			(*app->ops->refresh)(app, app->state, &m);
+		app->dirty = true;
+	}
+	if (r < 0) {
+		/* The daemon went away: keep working on the database alone. */
+		close(app->hub_fd);
+		app->hub_fd = -1;
+	}
+}
+
+/* The fallback when no hint came: another process committed something. */
+static void
+check_data_version(struct app *app)
+{
+	int64_t v;
+
+	if (store_data_version(app->st, &v) != 0 || v == app->data_version)
+		return;
+	app->data_version = v;
+	if (!app->signing_up) {
+		app_reload_user(app);
+		if (app->ops->refresh != NULL)
+			(*app->ops->refresh)(app, app->state, NULL);
+	}
+	app->dirty = true;
+}
+
+static void
+loop(struct app *app)
+{
+	struct pollfd	pfd[3];
+	wint_t		wch;
+	int		rc, n;
+	char		drain[64];
+
+	while (!app->quit) {
+		if (app->dirty) {
+			draw_all(app);
+			app->dirty = false;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sigpipe_fds[0];
+		pfd[1].events = POLLIN;
+		pfd[2].fd = app->hub_fd;
+		pfd[2].events = POLLIN;
+		n = poll(pfd, app->hub_fd >= 0 ? 3 : 2, POLL_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0) {
+			check_data_version(app);
+			continue;
+		}
+		if (pfd[1].revents & POLLIN)
+			while (read(sigpipe_fds[0], drain, sizeof drain) > 0)
+				;
+		if (got_term)
+			break;
+		if (got_winch) {
+			got_winch = 0;
+			handle_resize(app);
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;	/* the terminal is gone */
+		if (pfd[0].revents & POLLIN) {
+			while ((rc = get_wch(&wch)) != ERR) {
+				if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
+					handle_resize(app);
+					continue;
+				}
+				handle_key(app, key_from_wch(rc, wch));
+				if (app->quit)
+					break;
+			}
+		}
+		if (app->hub_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			handle_hub(app);
+	}
+}
+
+int
+app_run(struct store *st, int64_t user_id, const char *username,
+    const struct signup_env *signup, int hub_fd)
+{
+	struct app	*app = xcalloc(1, sizeof *app);
+	int		 status;
+
+	app->st = st;
+	app->user_id = user_id;
+	app->hub_fd = hub_fd;
+	app->signup = signup;
+	app->signing_up = signup != NULL;
+	app->signup_name = xstrdup(username);
+	lineedit_init(&app->prompt.le, 1, false);
+	if (!app->signing_up && store_user_by_id(st, user_id, &app->user) != 0) {
+		free(app->signup_name);
+		free(app);
+		return 1;
+	}
+	store_data_version(st, &app->data_version);
+
+	signals_setup();
+	if (initscr() == NULL)
+		return 1;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	draw_init();
+
+	if (app->signing_up)
+		screen_switch(app, &screen_signup_ops);
+	else
+		tab_switch(app, 0);
+	app->dirty = true;
+	loop(app);
+
+	if (app->ops != NULL && app->ops->leave != NULL)
+		app->ops->leave(app, app->state);
+	pager_close(app);
+	lineedit_free(&app->prompt.le);
+	endwin();
+	if (app->farewell != NULL)
+		printf("%s\n", app->farewell);
+	fflush(stdout);
+	status = app->exit_status;
+	user_free(&app->user);
+	free(app->farewell);
+	free(app->signup_name);
+	free(app);
+	return status;
+}

@@ -1,0 +1,228 @@
+#include "tui/draw.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/sanitize.h"
+#include "common/utf8.h"
+#include "tui/lineedit.h"
+
+static attr_t	role_attr[ROLE_COUNT];
+static bool	colors;
+
+void
+draw_init(void)
+{
+	static const struct {
+		enum draw_role	role;
+		short		fg, bg;
+		attr_t		extra;
+		attr_t		mono;
+	} map[] = {
+		{ ROLE_NORMAL,	   -1,		  -1,		0,	  0 },
+		{ ROLE_TITLE,	   COLOR_CYAN,	  -1,		A_BOLD,	  A_BOLD },
+		{ ROLE_DIM,	   -1,		  -1,		A_DIM,	  A_DIM },
+		{ ROLE_SELECTED,   COLOR_BLACK,	  COLOR_CYAN,	0,	  A_REVERSE },
+		{ ROLE_TAB,	   -1,		  -1,		0,	  0 },
+		{ ROLE_TAB_ACTIVE, COLOR_BLACK,	  COLOR_GREEN,	A_BOLD,	  A_REVERSE | A_BOLD },
+		{ ROLE_STATUS,	   COLOR_WHITE,	  COLOR_BLUE,	0,	  A_REVERSE },
+		{ ROLE_ERROR,	   COLOR_WHITE,	  COLOR_RED,	A_BOLD,	  A_REVERSE | A_BOLD },
+		{ ROLE_OK,	   COLOR_GREEN,	  -1,		A_BOLD,	  A_BOLD },
+		{ ROLE_FIELD,	   -1,		  -1,		A_UNDERLINE, A_UNDERLINE },
+		{ ROLE_KEY,	   COLOR_YELLOW,  -1,		A_BOLD,	  A_BOLD },
+	};
+	size_t i;
+
+	colors = has_colors();
+	if (colors) {
+		start_color();
+		use_default_colors();
+	}
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (colors && (map[i].fg != -1 || map[i].bg != -1)) {
+			init_pair((short)(i + 1), map[i].fg, map[i].bg);
+			role_attr[map[i].role] = COLOR_PAIR(i + 1) | map[i].extra;
+		} else
+			role_attr[map[i].role] = colors ? map[i].extra : map[i].mono;
+	}
+}
+
+bool
+draw_has_colors(void)
+{
+	return colors;
+}
+
+/* Sanitize and cut s to maxw columns into out; returns the columns. */
+static int
+clip(const char *s, int maxw, struct buf *out)
+{
+	char		*clean = sanitize_dup(s, false);
+	size_t		 len = strlen(clean), i = 0, n;
+	uint32_t	 cp;
+	int		 w = 0, cw;
+
+	while (i < len) {
+		n = utf8_decode(clean + i, len - i, &cp);
+		if (n == 0)
+			break;	/* cannot happen after sanitize */
+		cw = utf8_cp_width(cp);
+		if (w + cw > maxw)
+			break;
+		buf_add(out, clean + i, n);
+		w += cw;
+		i += n;
+	}
+	free(clean);
+	return w;
+}
+
+int
+draw_text(int y, int x, int maxw, const char *s, enum draw_role role)
+{
+	struct buf	b = BUF_INIT;
+	int		w;
+
+	if (maxw <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + maxw > COLS)
+		maxw = COLS - x;
+	w = clip(s, maxw, &b);
+	attrset(role_attr[role]);
+	mvaddstr(y, x, b.buf);
+	attrset(A_NORMAL);
+	buf_release(&b);
+	return w;
+}
+
+int
+draw_text_right(int y, int x, int maxw, const char *s, enum draw_role role)
+{
+	struct buf	b = BUF_INIT;
+	int		w;
+
+	if (maxw <= 0)
+		return 0;
+	w = clip(s, maxw, &b);
+	buf_release(&b);
+	return draw_text(y, x + maxw - w, w, s, role);
+}
+
+int
+draw_textf(int y, int x, int maxw, enum draw_role role, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+	int		w;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	w = draw_text(y, x, maxw, b.buf, role);
+	buf_release(&b);
+	return w;
+}
+
+void
+draw_fill(int y, int x, int w, enum draw_role role)
+{
+	if (y < 0 || y >= LINES || w <= 0)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	attrset(role_attr[role]);
+	mvhline(y, x, ' ', w);
+	attrset(A_NORMAL);
+}
+
+int
+draw_width(const char *s)
+{
+	char	*clean = sanitize_dup(s, false);
+	int	 w = (int)utf8_width(clean);
+
+	free(clean);
+	return w;
+}
+
+void
+draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
+{
+	char		*clean = sanitize_dup(s, true);
+	const char	*p = clean;
+	struct buf	 line = BUF_INIT;
+	size_t		 n;
+	uint32_t	 cp;
+	int		 w = 0, cw, last_space_w = -1;
+	size_t		 last_space = 0;
+
+	while (*row < r->h) {
+		if (*p == '\0' || *p == '\n') {
+			draw_text(r->y + *row, r->x, r->w, line.buf, role);
+			(*row)++;
+			buf_reset(&line);
+			w = 0;
+			last_space_w = -1;
+			if (*p == '\0')
+				break;
+			p++;
+			continue;
+		}
+		n = utf8_decode(p, strlen(p), &cp);
+		if (n == 0)
+			n = 1;
+		cw = utf8_cp_width(cp);
+		if (w + cw > r->w) {
+			/* Break at the last space when there is one, else mid-word. */
+			if (last_space_w > 0) {
+				const char *rest = line.buf + last_space + 1;
+				char *carry = strdup(rest);
+
+				buf_truncate(&line, last_space);
+				draw_text(r->y + *row, r->x, r->w, line.buf, role);
+				buf_reset(&line);
+				buf_adds(&line, carry ? carry : "");
+				w = carry ? draw_width(carry) : 0;
+				free(carry);
+			} else {
+				draw_text(r->y + *row, r->x, r->w, line.buf, role);
+				buf_reset(&line);
+				w = 0;
+			}
+			(*row)++;
+			last_space_w = -1;
+			continue;
+		}
+		if (cp == ' ') {
+			last_space = line.len;
+			last_space_w = w;
+		}
+		buf_add(&line, p, n);
+		w += cw;
+		p += n;
+	}
+	buf_release(&line);
+	free(clean);
+}
+
+int
+draw_field(int y, int x, int w, const struct lineedit *le, enum draw_role role)
+{
+	struct buf	stars = BUF_INIT;
+	size_t		start, col, n;
+
+	draw_fill(y, x, w, role);
+	lineedit_view(le, (size_t)(w > 0 ? w : 1), &start, &col);
+	if (le->masked) {
+		for (n = utf8_count(le->text.buf + start); n > 0 && stars.len < (size_t)w; n--)
+			buf_addch(&stars, '*');
+		draw_text(y, x, w, stars.buf, role);
+		buf_release(&stars);
+	} else
+		draw_text(y, x, w, le->text.buf + start, role);
+	return x + (int)col;
+}

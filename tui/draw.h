@@ -1,0 +1,58 @@
+/*
+ * Drawing: the only place that puts user text on the screen. Every string is
+ * sanitized (common/sanitize.h) and clipped by display width here, so screens
+ * never call ncurses output functions on user text themselves.
+ */
+#ifndef SSHBOOK_DRAW_H
+#define SSHBOOK_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a piece of text is; mapped to colours, or to bold/reverse in monochrome. */
+enum draw_role {
+	ROLE_NORMAL,
+	ROLE_TITLE,
+	ROLE_DIM,
+	ROLE_SELECTED,
+	ROLE_TAB,
+	ROLE_TAB_ACTIVE,
+	ROLE_STATUS,
+	ROLE_ERROR,
+	ROLE_OK,
+	ROLE_FIELD,
+	ROLE_KEY,
+	ROLE_COUNT
+};
+
+struct rect {
+	int	y, x, h, w;
+};
+
+/* Set up colours when the terminal has them, monochrome attributes otherwise. */
+void	draw_init(void);
+bool	draw_has_colors(void);
+/*
+ * Draw s at (y, x), at most maxw columns, sanitized, in role; a wide
+ * character that would cross the limit is left out. Returns the columns used.
+ */
+int	draw_text(int y, int x, int maxw, const char *s, enum draw_role);
+/* The same, right-aligned so it ends at column x + maxw. */
+int	draw_text_right(int y, int x, int maxw, const char *s, enum draw_role);
+/* printf then draw_text (the format must come from the program, not from users). */
+int	draw_textf(int y, int x, int maxw, enum draw_role, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* Fill a row segment with spaces in role. */
+void	draw_fill(int y, int x, int w, enum draw_role);
+/* Draw s word-wrapped inside r starting at row r.y + *row; advances *row. Newlines kept. */
+void	draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role);
+struct lineedit;
+/*
+ * Draw a text field w columns wide at (y, x), scrolled so its cursor shows;
+ * masked fields show one '*' per character. Returns the cursor's screen column.
+ */
+int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
+/* Columns s takes once sanitized. */
+int	draw_width(const char *s);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * Screens are tables of functions and keys are data: the app loop looks a key
+ * up in the active screen's table, runs the action, and the help screen is
+ * generated from the same tables so it cannot drift.
+ */
+#ifndef SSHBOOK_SCREEN_H
+#define SSHBOOK_SCREEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tui/draw.h"
+
+struct app;
+struct hub_msg;
+
+/*
+ * One key: a Unicode code point as typed, or an ncurses KEY_* code marked
+ * with TK() so the two ranges never collide (KEY_* overlap U+0100..U+01FF).
+ */
+#define TK_FLAG		0x200000
+#define TK(k)		((k) | TK_FLAG)
+#define CTRL_KEY(c)	((c) & 0x1f)
+
+/* What an action or input handler asks of the loop. */
+enum tui_result {
+	TUI_NONE = 0,
+	TUI_REDRAW = 1,
+	TUI_UNHANDLED = 2,	/* from input(): let the key tables have it */
+};
+
+enum action {
+	ACT_NONE = 0,
+	ACT_NEXT,
+	ACT_PREV,
+	ACT_PAGE_DOWN,
+	ACT_PAGE_UP,
+	ACT_TOP,
+	ACT_BOTTOM,
+	ACT_OPEN,
+	ACT_EDIT,
+	ACT_PASSWORD,
+	ACT_KEY_ADD,
+	ACT_KEY_REMOVE,
+	ACT_DELETE_ACCOUNT,
+	ACT_RELOAD,
+};
+
+struct key_binding {
+	int		 key;	/* code point or TK(KEY_*); 0 ends the table */
+	int		 action;
+	const char	*help;	/* NULL: an alias, left out of the help screen */
+};
+
+struct screen_ops {
+	const char			*name;
+	const struct key_binding	*keys;
+	/* Build the screen's state (load its data); never NULL. */
+	void	*(*enter)(struct app *);
+	/* Free the state. */
+	void	 (*leave)(struct app *, void *);
+	/* Draw into area, through tui/draw.h only. */
+	void	 (*draw)(struct app *, void *, const struct rect *area);
+	/* Run an action from the key table; returns enum tui_result. Optional without keys. */
+	int	 (*action)(struct app *, void *, int action);
+	/*
+	 * Optional: see every key first (forms typing text). Returns TUI_UNHANDLED
+	 * to pass it on to the global keys and the table.
+	 */
+	int	 (*input)(struct app *, void *, int key);
+	/* Optional: something changed (a hub hint, or another process committed). */
+	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
+};
+
+/* The tabs, in the order of keys 1..9. */
+extern const struct screen_ops screen_home_ops;
+extern const struct screen_ops screen_foryou_ops;
+extern const struct screen_ops screen_messages_ops;
+extern const struct screen_ops screen_notifications_ops;
+extern const struct screen_ops screen_friends_ops;
+extern const struct screen_ops screen_groups_ops;
+extern const struct screen_ops screen_events_ops;
+extern const struct screen_ops screen_profile_ops;
+extern const struct screen_ops screen_settings_ops;
+/* Not a tab: the sign-up form. */
+extern const struct screen_ops screen_signup_ops;
+
+/* A key's name for the help screen: "j", "Enter", "Down", "PgUp", "Ctrl-U". */
+const char	*binding_key_name(int key, char *out, unsigned outsz);
+
+#endif
