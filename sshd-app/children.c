@@ -1,0 +1,242 @@
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/hub.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "sshd-app/children.h"
+
+/*
+ * A dense array: removal moves the last entry into the hole, so walking the
+ * table is one linear pass. At a thousand sessions that is cheaper than any
+ * index would be to keep right, and a fan-out is a pass anyway.
+ */
+
+struct child {
+	pid_t	 pid;
+	int	 hub_fd;	/* -1 once the other end has gone */
+	int64_t	 user_id;	/* from HUB_HELLO; 0 before */
+	int64_t	 started;	/* CLOCK_MONOTONIC seconds */
+	char	 addr[64];
+};
+
+struct children {
+	struct child	*v;
+	size_t		 n;
+	size_t		 cap;
+	size_t		*pollmap;	/* pollfd index -> entry, from children_pollfds */
+	size_t		 npoll;
+};
+
+/* Datagrams per child per wake-up: one chatty app must not starve the rest. */
+#define HUB_BURST	64
+
+static int64_t
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+struct children *
+children_new(size_t cap)
+{
+	struct children *cs = xcalloc(1, sizeof *cs);
+
+	cs->cap = cap;
+	cs->v = xcalloc(cap ? cap : 1, sizeof *cs->v);
+	cs->pollmap = xcalloc(cap ? cap : 1, sizeof *cs->pollmap);
+	return cs;
+}
+
+void
+children_free(struct children *cs)
+{
+	if (cs == NULL)
+		return;
+	children_close_fds(cs);
+	free(cs->v);
+	free(cs->pollmap);
+	free(cs);
+}
+
+size_t
+children_count(const struct children *cs)
+{
+	return cs->n;
+}
+
+size_t
+children_count_addr(const struct children *cs, const char *addr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->v[i].addr, addr) == 0)
+			n++;
+	return n;
+}
+
+int
+children_add(struct children *cs, pid_t pid, int hub_fd, const char *addr)
+{
+	struct child *c;
+
+	if (cs->n == cs->cap)
+		return -1;
+	c = &cs->v[cs->n++];
+	memset(c, 0, sizeof *c);
+	c->pid = pid;
+	c->hub_fd = hub_fd;
+	c->started = now_seconds();
+	snprintf(c->addr, sizeof c->addr, "%s", addr);
+	cs->npoll = 0;	/* the poll map is stale now */
+	return 0;
+}
+
+bool
+children_remove(struct children *cs, pid_t pid, char *addr, size_t addrsz,
+    int64_t *secondsp)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		if (cs->v[i].pid != pid)
+			continue;
+		snprintf(addr, addrsz, "%s", cs->v[i].addr);
+		*secondsp = now_seconds() - cs->v[i].started;
+		if (cs->v[i].hub_fd >= 0)
+			close(cs->v[i].hub_fd);
+		cs->v[i] = cs->v[--cs->n];
+		cs->npoll = 0;
+		return true;
+	}
+	return false;
+}
+
+size_t
+children_pollfds(struct children *cs, struct pollfd *pfd, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cs->n && n < max; i++) {
+		if (cs->v[i].hub_fd < 0)
+			continue;
+		pfd[n].fd = cs->v[i].hub_fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		cs->pollmap[n++] = i;
+	}
+	cs->npoll = n;
+	return n;
+}
+
+static void
+fan_out(struct children *cs, const struct hub_msg *m)
+{
+	size_t	i, sent = 0, dropped = 0;
+
+	for (i = 0; i < cs->n; i++) {
+		if (cs->v[i].user_id != m->user_id || cs->v[i].hub_fd < 0)
+			continue;
+		if (hub_send(cs->v[i].hub_fd, m) == 0)
+			sent++;
+		else
+			dropped++;
+	}
+	if (dropped > 0)
+		log_debug("hub: hint for user %lld: %zu sent, %zu dropped",
+		    (long long)m->user_id, sent, dropped);
+}
+
+static void
+read_child(struct children *cs, struct child *c)
+{
+	struct hub_msg	m;
+	int		i, r;
+
+	for (i = 0; i < HUB_BURST; i++) {
+		r = hub_recv(c->hub_fd, &m);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			/* Both the session child and its app have closed their ends. */
+			close(c->hub_fd);
+			c->hub_fd = -1;
+			return;
+		}
+		switch (m.kind) {
+		case HUB_HELLO:
+			if (m.user_id > 0) {
+				c->user_id = m.user_id;
+				log_debug("hub: pid %ld is user %lld",
+				    (long)c->pid, (long long)m.user_id);
+			}
+			break;
+		case HUB_HINT:
+			if (m.user_id > 0)
+				fan_out(cs, &m);
+			break;
+		default:
+			log_debug("hub: pid %ld sent unknown kind %u",
+			    (long)c->pid, m.kind);
+			break;
+		}
+	}
+}
+
+void
+children_dispatch(struct children *cs, const struct pollfd *pfd, size_t n)
+{
+	size_t		 k;
+	struct child	*c;
+
+	if (n > cs->npoll)
+		n = cs->npoll;
+	for (k = 0; k < n; k++) {
+		if (pfd[k].revents == 0)
+			continue;
+		c = &cs->v[cs->pollmap[k]];
+		if (c->hub_fd != pfd[k].fd)
+			continue;	/* cannot happen while the map is fresh */
+		if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
+			read_child(cs, c);
+	}
+}
+
+void
+children_broadcast(struct children *cs, const struct hub_msg *msg)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (cs->v[i].hub_fd >= 0)
+			(void)hub_send(cs->v[i].hub_fd, msg);
+}
+
+void
+children_signal(struct children *cs, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		(void)kill(cs->v[i].pid, sig);
+}
+
+void
+children_close_fds(struct children *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		if (cs->v[i].hub_fd >= 0)
+			close(cs->v[i].hub_fd);
+		cs->v[i].hub_fd = -1;
+	}
+}

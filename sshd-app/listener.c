@@ -1,0 +1,510 @@
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/hub.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "sshd-app/children.h"
+#include "sshd-app/config.h"
+#include "sshd-app/listener.h"
+#include "sshd-app/session.h"
+
+/*
+ * One poll loop does everything: the signal self-pipe, the listening
+ * sockets and every child's hub fd. Nothing in it blocks: accept4 on
+ * non-blocking sockets, hub sends with MSG_DONTWAIT, waitpid with WNOHANG.
+ * Signal handlers only write the signal number into the self-pipe.
+ */
+
+#define LISTEN_MAX	8	/* addresses one name may resolve to */
+#define ACCEPT_BURST	32	/* accepts per wake-up, so the hub keeps its turn */
+#define STOP_GRACE_MS	5000	/* sessions get this long after SIGTERM */
+
+struct listener {
+	const struct config	*cfg;
+	int			 fds[LISTEN_MAX];
+	size_t			 nfds;
+	struct children		*children;
+	int			 sig_r, sig_w;
+	bool			 stopping;
+	int64_t			 stop_deadline;	/* ms */
+	int64_t			 last_refusal;	/* ms, to keep refusal logs short */
+	unsigned long		 refused_quiet;	/* refusals not logged since */
+};
+
+static int	sig_pipe_w = -1;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+on_signal(int sig)
+{
+	int		saved = errno;
+	unsigned char	b = (unsigned char)sig;
+
+	(void)write(sig_pipe_w, &b, 1);
+	errno = saved;
+}
+
+static int
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* "1.2.3.4" or "::1", with IPv4-mapped IPv6 addresses shown as IPv4. */
+static void
+addr_string(const struct sockaddr_storage *ss, socklen_t sl, char *addr,
+    size_t addrsz, unsigned *portp)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	*portp = 0;
+	if (getnameinfo((const struct sockaddr *)ss, sl, host, sizeof host, serv,
+	    sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(addr, addrsz, "unknown");
+		return;
+	}
+	if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') != NULL)
+		snprintf(addr, addrsz, "%s", host + 7);
+	else
+		snprintf(addr, addrsz, "%s", host);
+	*portp = (unsigned)strtoul(serv, NULL, 10);
+}
+
+struct listener *
+listener_open(const struct config *c)
+{
+	struct listener	*l;
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		 port[16], addr[NI_MAXHOST];
+	unsigned	 p;
+	int		 fd, on = 1, e;
+
+	l = xcalloc(1, sizeof *l);
+	l->cfg = c;
+	l->sig_r = l->sig_w = -1;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof port, "%d", c->port);
+	if ((e = getaddrinfo(strcmp(c->listen, "*") == 0 ? NULL : c->listen,
+	    port, &hints, &res)) != 0) {
+		log_error("cannot resolve listen address '%s': %s", c->listen,
+		    gai_strerror(e));
+		goto fail;
+	}
+	for (ai = res; ai != NULL && l->nfds < LISTEN_MAX; ai = ai->ai_next) {
+		addr_string((struct sockaddr_storage *)(void *)ai->ai_addr,
+		    ai->ai_addrlen, addr, sizeof addr, &p);
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd < 0) {
+			log_error("socket for %s: %s", addr, strerror(errno));
+			goto fail;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+		if (ai->ai_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof on);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+		    listen(fd, 512) != 0) {
+			log_error("cannot listen on %s port %d: %s", addr,
+			    c->port, strerror(errno));
+			close(fd);
+			goto fail;
+		}
+		l->fds[l->nfds++] = fd;
+		log_info("listening on %s port %d", addr, c->port);
+	}
+	freeaddrinfo(res);
+	if (l->nfds == 0) {
+		log_error("no address to listen on for '%s'", c->listen);
+		listener_free(l);
+		return NULL;
+	}
+	return l;
+ fail:
+	if (res != NULL)
+		freeaddrinfo(res);
+	listener_free(l);
+	return NULL;
+}
+
+void
+listener_free(struct listener *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
+	children_free(l->children);
+	if (l->sig_r >= 0)
+		close(l->sig_r);
+	if (l->sig_w >= 0)
+		close(l->sig_w);
+	sig_pipe_w = -1;
+	free(l);
+}
+
+static int
+install_signals(struct listener *l)
+{
+	struct sigaction	sa;
+	int			p[2];
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
+		log_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	l->sig_r = p[0];
+	l->sig_w = sig_pipe_w = p[1];
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+	return 0;
+}
+
+/* The forked session child: drop everything that belongs to the listener. */
+static void
+child_detach(struct listener *l, pid_t listener_pid)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	for (i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
+	l->nfds = 0;
+	close(l->sig_r);
+	close(l->sig_w);
+	l->sig_r = l->sig_w = sig_pipe_w = -1;
+	children_close_fds(l->children);
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	/*
+	 * Should the listener die without telling us (SIGKILL, a crash), end
+	 * as on a shutdown rather than live on without the hub. Before the
+	 * session installs its handlers, SIGTERM simply ends the process.
+	 */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != listener_pid)
+		raise(SIGTERM);
+}
+
+/* Say why a connection was turned away, at most once a second. */
+static void
+log_refusal(struct listener *l, const char *addr, const char *why)
+{
+	int64_t now = now_ms();
+
+	if (now - l->last_refusal < 1000) {
+		l->refused_quiet++;
+		return;
+	}
+	if (l->refused_quiet > 0)
+		log_warn("refused %s: %s (and %lu more refused)", addr, why,
+		    l->refused_quiet);
+	else
+		log_warn("refused %s: %s", addr, why);
+	l->last_refusal = now;
+	l->refused_quiet = 0;
+}
+
+static void
+tune_socket(const struct config *c, int fd)
+{
+	int		on = 1;
+	unsigned	user_timeout;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+	/*
+	 * Data the peer does not acknowledge for this long kills the
+	 * connection, so a session writing to a vanished client (whose
+	 * keepalives cannot get through either) does not hang for the
+	 * kernel's fifteen minutes.
+	 */
+	user_timeout = c->keepalive_interval > 0 ?
+	    (unsigned)c->keepalive_interval * 4000 : 120000;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
+	    sizeof user_timeout);
+}
+
+/* Accept what is waiting on lfd; returns false when accepting should pause (out of fds). */
+static bool
+accept_some(struct listener *l, int lfd, ssh_bind bind)
+{
+	const struct config	*c = l->cfg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl;
+	char			 addr[64], why[96];
+	unsigned		 port;
+	pid_t			 pid, self = getpid();
+	int			 fd, sv[2], i;
+
+	for (i = 0; i < ACCEPT_BURST; i++) {
+		sl = sizeof ss;
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				log_refusal(l, "?", strerror(errno));
+				return false;
+			}
+			return true;	/* EAGAIN, EINTR, ECONNABORTED ... */
+		}
+		addr_string(&ss, sl, addr, sizeof addr, &port);
+		if (children_count(l->children) >= (size_t)c->max_sessions) {
+			snprintf(why, sizeof why, "%d sessions open "
+			    "(max_sessions)", c->max_sessions);
+			log_refusal(l, addr, why);
+			close(fd);
+			continue;
+		}
+		if (c->max_sessions_per_addr > 0 &&
+		    children_count_addr(l->children, addr) >=
+		    (size_t)c->max_sessions_per_addr) {
+			snprintf(why, sizeof why, "%d sessions open from this "
+			    "address (max_sessions_per_addr)",
+			    c->max_sessions_per_addr);
+			log_refusal(l, addr, why);
+			close(fd);
+			continue;
+		}
+		tune_socket(c, fd);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+		    sv) != 0) {
+			log_refusal(l, addr, strerror(errno));
+			close(fd);
+			continue;
+		}
+		(void)set_nonblock(sv[0]);
+		pid = fork();
+		if (pid < 0) {
+			log_refusal(l, addr, strerror(errno));
+			close(fd);
+			close(sv[0]);
+			close(sv[1]);
+			continue;
+		}
+		if (pid == 0) {
+			close(sv[0]);
+			child_detach(l, self);
+			session_main(c, bind, fd, addr, port, sv[1]);
+			_exit(0);	/* not reached */
+		}
+		close(fd);
+		close(sv[1]);
+		if (children_add(l->children, pid, sv[0], addr) != 0) {
+			/* Cannot happen: the cap was checked above. */
+			log_error("session table full; killing pid %ld",
+			    (long)pid);
+			kill(pid, SIGKILL);
+			close(sv[0]);
+			continue;
+		}
+		log_debug("connection from %s port %u: session pid %ld (%zu open)",
+		    addr, port, (long)pid, children_count(l->children));
+	}
+	return true;
+}
+
+static void
+reap(struct listener *l)
+{
+	char	addr[64];
+	int64_t	secs;
+	pid_t	pid;
+	int	st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (!children_remove(l->children, pid, addr, sizeof addr, &secs))
+			continue;
+		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+			log_warn("session pid %ld from %s died of signal %d "
+			    "after %llds", (long)pid, addr, WTERMSIG(st),
+			    (long long)secs);
+		else
+			log_debug("session pid %ld from %s ended after %llds "
+			    "(status %d)", (long)pid, addr, (long long)secs,
+			    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	}
+}
+
+static void
+begin_stop(struct listener *l, int sig)
+{
+	struct hub_msg	m = { .kind = HUB_SHUTDOWN };
+	size_t		i;
+
+	if (l->stopping) {
+		/* A second signal: no more patience. */
+		log_warn("signal %d again: killing %zu sessions now", sig,
+		    children_count(l->children));
+		l->stop_deadline = now_ms();
+		return;
+	}
+	l->stopping = true;
+	l->stop_deadline = now_ms() + STOP_GRACE_MS;
+	for (i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
+	l->nfds = 0;
+	log_info("signal %d: stopping; telling %zu sessions", sig,
+	    children_count(l->children));
+	children_broadcast(l->children, &m);
+	children_signal(l->children, SIGTERM);
+}
+
+/* Read the self-pipe: returns true when a child may have exited. */
+static bool
+drain_signals(struct listener *l)
+{
+	unsigned char	b[64];
+	ssize_t		n, i;
+	bool		chld = false;
+
+	while ((n = read(l->sig_r, b, sizeof b)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (b[i] == SIGCHLD)
+				chld = true;
+			else
+				begin_stop(l, b[i]);
+		}
+	}
+	return chld;
+}
+
+/* Past the grace period: SIGKILL what is left and collect it. */
+static void
+kill_rest(struct listener *l)
+{
+	char	addr[64];
+	int64_t	secs;
+	pid_t	pid;
+	int	st;
+
+	if (children_count(l->children) == 0)
+		return;
+	log_warn("%zu sessions still open after %d ms: killing them",
+	    children_count(l->children), STOP_GRACE_MS);
+	children_signal(l->children, SIGKILL);
+	while (children_count(l->children) > 0) {
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		(void)children_remove(l->children, pid, addr, sizeof addr, &secs);
+	}
+}
+
+int
+listener_run(struct listener *l, ssh_bind bind)
+{
+	struct pollfd	*pfd;
+	size_t		 npfd, nhub, base, i;
+	bool		 accepting = true;
+	int64_t		 pause_until = 0, now;
+	int		 timeout, n;
+
+	l->children = children_new((size_t)l->cfg->max_sessions);
+	if (install_signals(l) != 0)
+		return 1;
+	npfd = 1 + LISTEN_MAX + (size_t)l->cfg->max_sessions;
+	pfd = xcalloc(npfd, sizeof *pfd);
+
+	for (;;) {
+		now = now_ms();
+		if (l->stopping && (children_count(l->children) == 0 ||
+		    now >= l->stop_deadline))
+			break;
+		accepting = !l->stopping && now >= pause_until;
+
+		pfd[0].fd = l->sig_r;
+		pfd[0].events = POLLIN;
+		base = 1;
+		for (i = 0; accepting && i < l->nfds; i++) {
+			pfd[base].fd = l->fds[i];
+			pfd[base].events = POLLIN;
+			base++;
+		}
+		nhub = children_pollfds(l->children, pfd + base, npfd - base);
+
+		timeout = -1;
+		if (l->stopping)
+			timeout = (int)(l->stop_deadline - now);
+		else if (!accepting)
+			timeout = (int)(pause_until - now);
+		n = poll(pfd, base + nhub, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (n <= 0)
+			continue;
+
+		/* The hub first: its map is only good until children change. */
+		children_dispatch(l->children, pfd + base, nhub);
+		if (pfd[0].revents & POLLIN) {
+			if (drain_signals(l))
+				reap(l);
+		}
+		for (i = 1; i < base && !l->stopping; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (!accept_some(l, pfd[i].fd, bind))
+				pause_until = now_ms() + 100;
+		}
+	}
+	free(pfd);
+	if (l->stopping)
+		kill_rest(l);
+	reap(l);
+	log_info("stopped");
+	return 0;
+}
