@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/hub.h"
+#include "common/xmalloc.h"
 
 const struct cmd_entry *
 cli_find(const char *name)
@@ -62,7 +64,8 @@ int
 cli_run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e;
-	int			 n;
+	char			**args;
+	int			 n, status;
 
 	if (argc < 1 || argv[0] == NULL || argv[0][0] == '\0')
 		return cli_fail(ctx, 1, "no command given (try: help)");
@@ -73,7 +76,15 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 	n = cli_count_args(argc, argv);
 	if (n < e->min_args || (e->max_args >= 0 && n > e->max_args))
 		return cli_fail(ctx, 1, "usage: %s", e->usage);
-	return e->exec(ctx, argc, argv);
+	/*
+	 * Commands take their flags out of argv (cli_take_flag); give them a
+	 * copy of the pointer array so the caller's words are all freed later.
+	 */
+	args = xcalloc((size_t)argc + 1, sizeof *args);
+	memcpy(args, argv, (size_t)argc * sizeof *args);
+	status = e->exec(ctx, argc, args);
+	free(args);
+	return status;
 }
 
 void

@@ -29,7 +29,10 @@ struct cmd_entry {
 	const char	*help;		/* one line, lower case */
 	int		 min_args;	/* words after the name, flags excluded */
 	int		 max_args;	/* -1: no limit */
-	/* argv[0] is the command name; flags are still in argv. Returns an exit status. */
+	/*
+	 * argv[0] is the command name; flags are still in argv, and the array
+	 * (not the strings) is the command's to rearrange. Returns an exit status.
+	 */
 	int		(*exec)(struct cli_ctx *, int argc, char **argv);
 };
 

@@ -1,4 +1,5 @@
 /* keys: list, add (an authorized_keys line on stdin) and remove SSH keys. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"

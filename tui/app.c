@@ -816,7 +816,11 @@ loop(struct app *app)
 		if (pfd[0].revents & POLLIN) {
 			while ((rc = get_wch(&wch)) != ERR) {
 				if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
-					handle_resize(app);
+					/*
+					 * resizeterm() itself queues KEY_RESIZE: resizing again
+					 * here would loop forever. Our SIGWINCH handler did the work.
+					 */
+					app->dirty = true;
 					continue;
 				}
 				handle_key(app, key_from_wch(rc, wch));

@@ -205,8 +205,7 @@ key_remove_yes(struct app *app, void *ctx)
 	fp = xstrdup(s->keys.v[s->lv.sel].fingerprint);
 	r = store_key_remove(app_store(app), app_user(app)->id, fp);
 	if (r == ERR_DENIED)
-		app_status(app, true, "cannot remove %s: it is your last way to log in "
-		    "(set a password or add another key first)", fp);
+		app_status(app, true, "cannot remove the key: it is your last way to log in");
 	else if (r != 0)
 		app_status(app, true, "cannot remove the key: %s", err_str(r));
 	else {

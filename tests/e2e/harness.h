@@ -1,0 +1,247 @@
+/*
+ * The end-to-end harness: a real sshbookd on a free loopback port with a
+ * temporary data dir, a libssh client, and a real terminal emulator (vt.h).
+ *
+ * Every wait is on a condition with a deadline (harness_timeout_ms(): 10 s,
+ * 30 s under ASan, or $SSHBOOK_TEST_TIMEOUT_MS); a wait that times out prints
+ * the screen and the tail of the server log to stderr and returns false, so a
+ * test reads `assert_true(term_wait_text(t, "Welcome to sshbook", 0))`.
+ *
+ * Outside ASan builds sshbookd runs under RLIMIT_AS = 8 GiB (inherited by
+ * its sessions), so a runaway allocation fails instead of exhausting a
+ * shared machine; server_kill_fat is the guard that works under ASan too.
+ *
+ * Environment: SSHBOOK_BUILD (where sshbookd and sshbook are; default
+ * "build"), SSHBOOK_KEEP_TMP (keep the temporary dirs), SSHBOOK_E2E_VERBOSE
+ * (print every server log at stop), SSHBOOK_TEST_TIMEOUT_MS; the test mains
+ * also read SSHBOOK_E2E_FILTER (a cmocka name pattern such as "resize*").
+ */
+#ifndef SSHBOOK_E2E_HARNESS_H
+#define SSHBOOK_E2E_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <libssh/libssh.h>
+
+#include "tests/e2e/vt.h"
+
+/* ---- timing ------------------------------------------------------------ */
+
+/* The default deadline of a wait, in milliseconds. Waits take ms <= 0 to mean this. */
+int	harness_timeout_ms(void);
+/* Monotonic milliseconds. */
+long long harness_now_ms(void);
+
+/* ---- the server --------------------------------------------------------- */
+
+struct server {
+	pid_t	 pid;		/* sshbookd, or 0 when not running */
+	int	 port;
+	char	*tmp;		/* the temporary dir: config, log, data/ */
+	char	*data_dir;	/* tmp/data */
+	char	*conf;		/* tmp/sshbookd.conf */
+	char	*log;		/* tmp/sshbookd.log (stdout and stderr of sshbookd) */
+	char	*bin;		/* absolute path of sshbookd */
+	char	*extra;		/* the extra config lines, or NULL */
+	int	 starts;
+};
+
+/*
+ * Make a temporary dir, write a config (port, data dir, open registration,
+ * generous limits, then extra_config_lines if not NULL), spawn
+ * `$SSHBOOK_BUILD/sshbookd -c CONF` with its output in the log, and wait
+ * until the port accepts connections. 0 or -1 (after printing why and the log).
+ */
+int	server_start(struct server **out, const char *extra_config_lines);
+/*
+ * SIGTERM, wait (SIGKILL after the deadline), reap stray session processes,
+ * remove the dir unless SSHBOOK_KEEP_TMP. Returns 0 when the server exited
+ * with status 0 by itself, left no process behind and its log shows no
+ * sanitizer report; otherwise prints the log and returns -1. Frees srv.
+ */
+int	server_stop(struct server *);
+/* SIGKILL sshbookd now and reap it (its session processes live on until their clients go). */
+int	server_kill9(struct server *);
+/* Start sshbookd again on the same data dir (a new port if the old one is taken). 0 or -1. */
+int	server_restart(struct server *);
+bool	server_alive(struct server *);
+/* Print the log (the last `lines` lines; 0 for all) to fp. */
+void	server_print_log(const struct server *, FILE *, int lines);
+/* Whether the log contains text. */
+bool	server_log_contains(const struct server *, const char *text);
+/*
+ * The processes descending from sshbookd (session children, apps), up to max
+ * pids into pids (may be NULL); returns how many there are.
+ */
+int	server_descendants(const struct server *, pid_t *pids, int max);
+/* Wait until sshbookd has at most n descendant processes. */
+bool	server_wait_descendants(const struct server *, int n, int ms);
+/*
+ * SIGKILL every descendant of sshbookd whose resident memory exceeds max_mb
+ * (a guard for tests that could make a session allocate without bound);
+ * returns how many were killed, after printing which.
+ */
+int	server_kill_fat(const struct server *, long max_mb);
+
+/* A fresh valid username per call: prefix + a counter ("alice3"). Static storage (a ring of 64). */
+const char *fresh_user(const char *prefix);
+
+/* ---- keys ---------------------------------------------------------------- */
+
+/*
+ * Keys and the strings made from them belong to the harness and stay valid
+ * until harness_cleanup() (so a failed assertion leaks nothing).
+ */
+/* A new ed25519 key pair. Never NULL. */
+ssh_key		 key_new(void);
+/* "ssh-ed25519 AAAA... comment" (comment may be NULL). */
+const char	*key_line(ssh_key, const char *comment);
+/* The OpenSSH fingerprint "SHA256:..." computed by libssh from the key blob. */
+const char	*key_fingerprint(ssh_key);
+
+/* ---- credentials ---------------------------------------------------------- */
+
+enum cred_kind {
+	CRED_NONE,	/* the "none" method only */
+	CRED_KEY,	/* publickey */
+	CRED_PASSWORD,	/* password */
+	CRED_KBDINT,	/* keyboard-interactive, answers given in order */
+};
+
+#define CRED_MAX_ANSWERS	8
+
+struct cred {
+	enum cred_kind	 kind;
+	ssh_key		 key;
+	const char	*password;
+	const char	*answers[CRED_MAX_ANSWERS];
+};
+
+struct cred	cred_key(ssh_key);
+struct cred	cred_password(const char *);
+/* Keyboard-interactive: the answers to the prompts, in order, NULL-terminated. Missing answers are "". */
+struct cred	cred_kbdint(const char *first, ...);
+
+/* ---- an SSH connection --------------------------------------------------- */
+
+#define CONN_MAX_PROMPTS	16
+
+struct conn {
+	ssh_session	 s;
+	int		 auth_rc;	/* SSH_AUTH_* of the attempt */
+	/* keyboard-interactive prompts seen, in order, across all rounds */
+	char		*prompts[CONN_MAX_PROMPTS];
+	bool		 echo[CONN_MAX_PROMPTS];
+	int		 nprompts;
+	int		 rounds;	/* INFO_REQUEST messages seen */
+};
+
+enum {
+	CONN_OK = 0,		/* connected and authenticated */
+	CONN_DENIED = 1,	/* connected, authentication failed (*out is set) */
+	CONN_ERROR = -1,	/* could not connect, or a protocol error (*out is set when connected) */
+};
+
+/* Connect as user and authenticate. Returns CONN_*; *out is NULL only when the TCP/SSH connect failed. */
+int	conn_open(struct server *, const char *user, const struct cred *, struct conn **out);
+/* Whether the prompts seen include one containing text. */
+bool	conn_saw_prompt(const struct conn *, const char *text);
+void	conn_close(struct conn *);
+
+/* ---- a terminal: shell channel with a pty, output into a vt --------------- */
+
+struct term {
+	struct server	*srv;
+	struct conn	*c;
+	ssh_channel	 ch;
+	struct vt	*vt;
+	char		 user[64];
+	bool		 eof;		/* the channel reached EOF or closed */
+	bool		 sanitizer;	/* a sanitizer report appeared on the screen */
+	struct term	*next;		/* registry, for harness_cleanup */
+};
+
+/*
+ * Connect, authenticate, open a session channel with pty-req
+ * (xterm-256color, cols x rows) and shell. NULL on failure, with the reason
+ * printed (the conn's prompts are lost then: use term_start for those tests).
+ */
+struct term	*term_open(struct server *, const char *user, const struct cred *,
+		    int cols, int rows);
+/* The same over an authenticated connection; takes ownership of c (freed on failure too). */
+struct term	*term_start(struct server *, struct conn *, int cols, int rows);
+/*
+ * A pty request of any size (0x0, 100000x100000) with an emulator of
+ * cols x rows: for tests of what the server does with absurd sizes.
+ */
+struct term	*term_start_pty(struct server *, struct conn *, unsigned pty_cols,
+		    unsigned pty_rows, int cols, int rows);
+void		 term_close(struct term *);
+/* Drop the connection abruptly: shut the socket down, no SSH disconnect, then free. */
+void		 term_drop(struct term *);
+
+/* Read what arrived within ms (0: only what is there) into the terminal. -1 once at EOF. */
+int		 term_pump(struct term *, int ms);
+bool		 term_wait_text(struct term *, const char *text, int ms);
+bool		 term_wait_gone(struct term *, const char *text, int ms);
+/* Wait until row (negative: from the bottom) contains text. */
+bool		 term_wait_row(struct term *, int row, const char *text, int ms);
+/* Wait until row no longer contains text. */
+bool		 term_wait_row_gone(struct term *, int row, const char *text, int ms);
+/* Wait until no output arrives for quiet_ms (at most ms). */
+bool		 term_wait_quiet(struct term *, int quiet_ms, int ms);
+/* Wait for the channel to close; *status is the exit status or -1 if none came. */
+bool		 term_wait_closed(struct term *, int ms, int *status);
+bool		 term_has_text(struct term *, const char *text);
+/* Row as UTF-8 (negative: from the bottom). */
+void		 term_row(struct term *, int row, char *buf, size_t bufsz);
+/* First row containing text, or -1. */
+int		 term_find(struct term *, const char *text);
+void		 term_screen_dump(struct term *, FILE *);
+
+/* Send UTF-8 text (or any bytes) as typed/pasted. */
+void		 term_send(struct term *, const char *text);
+void		 term_send_bytes(struct term *, const void *bytes, size_t len);
+/* A key through the terminal's own encoding. */
+void		 term_key(struct term *, VTermKey);
+void		 term_key_mod(struct term *, VTermKey, VTermModifier);
+/* Change the window size: window-change request and the emulator's size. */
+void		 term_resize(struct term *, int cols, int rows);
+
+/* ---- exec and shell without a pty ------------------------------------------ */
+
+struct exec_result {
+	char	*out;		/* stdout, NUL-terminated */
+	size_t	 outlen;
+	char	*err;		/* stderr, NUL-terminated */
+	size_t	 errlen;
+	int	 status;	/* exit status, or -1 when none came */
+	int	 conn_rc;	/* CONN_* of the connection */
+};
+void	exec_result_free(struct exec_result *);
+
+/*
+ * Connect as user, exec cmdline, send in (inlen bytes; may be NULL) then EOF,
+ * read stdout and stderr to EOF, and get the exit status. Returns 0 when the
+ * command ran to the end (even with a nonzero status), -1 when the connection,
+ * authentication or channel request failed (res->conn_rc says which).
+ */
+int	run_exec(struct server *, const char *user, const struct cred *, const char *cmdline,
+	    const void *in, size_t inlen, struct exec_result *res);
+/* A shell request without pty-req (what `ssh -T host` does). Same contract as run_exec. */
+int	run_shell_nopty(struct server *, const char *user, const struct cred *,
+	    struct exec_result *res);
+
+/* ---- test plumbing ---------------------------------------------------------- */
+
+/*
+ * Close every term still open (a failed assertion skips a test's own
+ * cleanup) and free the keys and key strings. Returns -1 when one of them showed a sanitizer report. Call from
+ * each test's teardown.
+ */
+int	harness_cleanup(void);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Steps many end-to-end tests share, written once against the screen texts
+ * of docs/internals.md ("Screen texts the end-to-end tests rely on"). Each
+ * returns NULL/false after the harness printed the screen, so a test reads
+ * `assert_non_null(t = signup_with_key(...))`.
+ */
+#ifndef SSHBOOK_E2E_SCENARIO_H
+#define SSHBOOK_E2E_SCENARIO_H
+
+#include "tests/e2e/harness.h"
+
+#define TERM_COLS	80
+#define TERM_ROWS	24
+
+/* Texts from docs/internals.md. */
+#define TXT_SIGNUP	"Sign up for sshbook"
+#define TXT_HOME	"Welcome to sshbook"
+#define TXT_QUIT	"Quit sshbook? (y/n)"
+#define TXT_TOO_SMALL	"window too small"
+#define TXT_SOON	"coming soon"
+
+/* Replace the focused text field's content: Ctrl-U (kill to start), Ctrl-K, then text. */
+void		 field_fill(struct term *, const char *text);
+
+/*
+ * On the sign-up form (focus on Display name): set the display name (NULL
+ * keeps the prefilled one) and, when password is not NULL, the optional
+ * password in both fields; press Enter.
+ */
+void		 signup_form_submit(struct term *, const char *display_name, const char *password);
+
+/*
+ * Log in with key as the free name user, check the sign-up screen, submit
+ * the form, and wait for Home. Returns the terminal on Home, or NULL.
+ */
+struct term	*signup_with_key(struct server *, const char *user, ssh_key key,
+		    const char *display_name, const char *password);
+/* The same through keyboard-interactive: choose password twice, then the form. */
+struct term	*signup_with_password(struct server *, const char *user, const char *password,
+		    const char *display_name);
+
+/* Sign up and leave again (q, y): true when all of it worked. */
+bool		 make_user_with_key(struct server *, const char *user, ssh_key key,
+		    const char *password);
+bool		 make_user_with_password(struct server *, const char *user, const char *password);
+
+/* q, y on a tab: true when the session ended with exit status 0. Closes t either way. */
+bool		 term_quit(struct term *);
+
+/* Whether credentials log user straight into Home (not sign-up); closes the session. */
+bool		 logs_into_home(struct server *, const char *user, const struct cred *);
+
+/*
+ * `whoami --json` as user: the display_name field (caller frees), or NULL
+ * when the command failed (its stderr printed).
+ */
+char		*whoami_display_name(struct server *, const char *user, const struct cred *);
+
+/* Whether exec `whoami` as user (with the given credentials) is refused as an unknown user. */
+bool		 exec_refused_as_unknown(struct server *, const char *user, const struct cred *);
+
+/* Number of '\n' in s. */
+int		 count_lines(const char *s);
+
+/* ---- one server per test binary ---------------------------------------------- */
+
+/* The server the tests of a binary share, started by e2e_group_setup. */
+extern struct server	*e2e_srv;
+/* cmocka group setup: start sshbookd with the harness defaults. */
+int		 e2e_group_setup(void **state);
+/* cmocka group teardown: stop it; fails when it did not stop cleanly. */
+int		 e2e_group_teardown(void **state);
+/* cmocka per-test teardown: close what the test left open (harness_cleanup). */
+int		 e2e_teardown(void **state);
+
+#endif
