@@ -1,0 +1,17 @@
+#!/bin/sh
+# Run every benchmark against the given build and print the figures.
+# bench/README.md explains the method; paste the output there after a run.
+set -u
+build=${1:-build}
+bin="$build/bench/sshbook-bench"
+export SSHBOOK_BUILD="$build"
+status=0
+
+echo "# sshbook benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)"
+for b in "connect 50" "pss 100" "hold 500"; do
+	# shellcheck disable=SC2086
+	set -- $b
+	echo "## $1 (N=$2)"
+	"$bin" "$1" "$2" || { echo "!! $1 failed"; status=1; }
+done
+exit $status
