@@ -132,8 +132,13 @@ $(BUILD)/bench/sshbook-bench: $(BUILD)/bench/bench.o $(E2E_LIB_OBJ) $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lutil
 
+# Storage benchmarks: the storage API alone on a generated database (storage/gen.c).
+$(BUILD)/bench/sshbook-bench-storage: $(BUILD)/bench/storage_bench.o $(LIB_STORAGE) $(LIB_COMMON)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/bench/sshbook-bench
+	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/bench/sshbook-bench $(BUILD)/bench/sshbook-bench-storage
 	@./bench/run.sh $(BUILD)
 
 clean:

@@ -7,11 +7,14 @@
  *             type and key exchange, in the same run
  *   pss       proportional set size per idle session with N sessions open
  *   hold      N concurrent idle sessions, then every one must still answer a key
+ *   notify    notification latency: alice's exec `friend add bob` against bob's
+ *             status line showing the badge, N runs with 100 idle sessions open
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
  */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -388,13 +391,203 @@ bench_hold(int n)
 	return rc;
 }
 
+/* ---- notify: from a friend request to the other side's badge ------------------ */
+
+/* Sign name up through the sign-up screen and keep the session open on Home; NULL on failure. */
+static struct term *
+signup_stay(struct server *srv, const char *name, ssh_key key)
+{
+	struct cred	 a = cred_key(key);
+	struct term	*t = term_open(srv, name, &a, 80, 24);
+
+	if (t == NULL)
+		return NULL;
+	if (!term_wait_text(t, "Sign up for sshbook", 0)) {
+		term_close(t);
+		return NULL;
+	}
+	term_send(t, "\r");
+	if (!term_wait_text(t, "Welcome to sshbook", 0) || !term_wait_row(t, -1, " notif 0 ", 0)) {
+		term_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Whether the status line (the last row) shows the badge " notif N ". */
+static bool
+badge_is(struct term *t, int n)
+{
+	char row[512], want[32];
+
+	snprintf(want, sizeof want, " notif %d ", n);
+	vt_row(t->vt, -1, row, sizeof row);
+	return strstr(row, want) != NULL;
+}
+
+/* Pump t until the badge reads n or the harness deadline passes. */
+static bool
+wait_badge(struct term *t, int n)
+{
+	long long deadline = harness_now_ms() + harness_timeout_ms();
+
+	while (!badge_is(t, n)) {
+		if (harness_now_ms() >= deadline || term_pump(t, 50) < 0) {
+			fprintf(stderr, "bench: the badge did not reach %d; the screen:\n", n);
+			vt_dump(t->vt, stderr);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+print_dist(const char *name, double *v, int n, const char *note)
+{
+	int neg = 0, i;
+
+	for (i = 0; i < n; i++)
+		neg += v[i] < 0;
+	printf("%s_median_ms: %.2f\n", name, percentile(v, n, 0.5));
+	printf("%s_p90_ms: %.2f\n", name, percentile(v, n, 0.9));
+	printf("%s_p99_ms: %.2f%s\n", name, percentile(v, n, 0.99), note);
+	printf("%s_min_max_ms: %.2f %.2f\n", name, v[0], v[n - 1]);	/* sorted by percentile() */
+	printf("%s_negative_runs: %d of %d\n", name, neg, n);
+}
+
+/*
+ * One run: alice connects (not timed), opens a session channel and sends the
+ * exec request `friend add bob` (t_sent); one poll() loop over both sockets
+ * records when her exit status is processed (t_exit) and when bob's status
+ * line first shows " notif 1 " (t_badge). Both clocks are this process's.
+ */
+static int
+notify_once(struct server *srv, const struct cred *alice, struct term *bob,
+    double *badge_exit, double *badge_sent, double *exit_sent)
+{
+	struct exec_chan	*e;
+	long long		 t_badge = 0, deadline = harness_now_ms() + harness_timeout_ms();
+	int			 status = -1, rc = -1;
+
+	if ((e = exec_start(srv, "alice", alice, "friend add bob")) == NULL)
+		return -1;
+	exec_send_eof(e);
+	while (!(e->exited && t_badge != 0)) {
+		struct pollfd pfd[2] = {
+			{ exec_fd(e), POLLIN, 0 },
+			{ ssh_get_fd(bob->c->s), POLLIN, 0 },
+		};
+
+		if (harness_now_ms() >= deadline) {
+			fprintf(stderr, "bench: run timed out (exit %s, badge %s)\n",
+			    e->exited ? "seen" : "not seen", t_badge ? "seen" : "not seen");
+			vt_dump(bob->vt, stderr);
+			goto out;
+		}
+		poll(pfd, 2, 20);
+		if (!e->exited)
+			exec_pump(e, 0);
+		if (t_badge == 0) {
+			term_pump(bob, 0);
+			if (badge_is(bob, 1))
+				t_badge = harness_now_us();
+		}
+	}
+	if (!exec_wait_exit(e, 0, &status) || status != 0) {
+		fprintf(stderr, "bench: friend add bob exited %d: %s\n", status, e->err);
+		goto out;
+	}
+	*badge_exit = (double)(t_badge - e->t_exit_us) / 1000;
+	*badge_sent = (double)(t_badge - e->t_sent_us) / 1000;
+	*exit_sent = (double)(e->t_exit_us - e->t_sent_us) / 1000;
+	rc = 0;
+ out:
+	exec_close(e);
+	return rc;
+}
+
+static int
+bench_notify(int runs, int nidle)
+{
+	struct server		 *srv = NULL;
+	ssh_key			  ka = key_new(), kb = key_new();
+	struct cred		  ca = cred_key(ka);
+	struct term		**idle = calloc((size_t)nidle, sizeof *idle), *bob = NULL;
+	double			 *be = calloc((size_t)runs, sizeof *be);
+	double			 *bs = calloc((size_t)runs, sizeof *bs);
+	double			 *es = calloc((size_t)runs, sizeof *es);
+	struct exec_result	  r;
+	char			  name[32];
+	int			  opened = 0, i, done = 0, rc = 1;
+	long long		  t0;
+
+	raise_fd_limit();
+	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\n") != 0)
+		goto out;
+	t0 = harness_now_ms();
+	for (; opened < nidle; opened++) {
+		snprintf(name, sizeof name, "idle%d", opened + 1);
+		if ((idle[opened] = signup_stay(srv, name, key_new())) == NULL) {
+			fprintf(stderr, "bench: idle session %d did not open\n", opened + 1);
+			goto out;
+		}
+	}
+	if (make_user(srv, "alice", ka) != 0 || (bob = signup_stay(srv, "bob", kb)) == NULL ||
+	    !wait_badge(bob, 0))
+		goto out;
+	printf("notify_idle_sessions: %d (other users, on Home; opened in %.1f s)\n", nidle,
+	    (double)(harness_now_ms() - t0) / 1000);
+	/* one warm-up run, not counted: the first exec pages in what later ones share */
+	for (i = -1; i < runs; i++) {
+		double x, y, z;
+
+		if (notify_once(srv, &ca, bob, &x, &y, &z) != 0) {
+			fprintf(stderr, "bench: run %d failed\n", i);
+			goto out;
+		}
+		if (i >= 0) {
+			be[done] = x;
+			bs[done] = y;
+			es[done] = z;
+			done++;
+		}
+		/* reset, not timed: the request goes, and its notification with it */
+		if (run_exec(srv, "alice", &ca, "friend cancel bob", NULL, 0, &r) != 0 ||
+		    r.status != 0) {
+			fprintf(stderr, "bench: friend cancel bob failed: %s\n", r.err);
+			exec_result_free(&r);
+			goto out;
+		}
+		exec_result_free(&r);
+		if (!wait_badge(bob, 0))
+			goto out;
+	}
+	printf("notify_runs: %d (+1 warm-up)\n", done);
+	print_dist("notify_badge_after_exit", be, done, " (target p99 < 50)");
+	print_dist("notify_badge_after_request", bs, done, "");
+	print_dist("notify_exit_after_request", es, done, "");
+	rc = 0;
+ out:
+	if (bob != NULL)
+		term_close(bob);
+	for (i = 0; i < opened; i++)
+		term_close(idle[i]);
+	if (srv)
+		server_stop(srv);
+	free(idle);
+	free(be);
+	free(bs);
+	free(es);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	int n, rc;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N]\n");
+		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -405,6 +598,8 @@ main(int argc, char **argv)
 		rc = bench_pss(n > 0 ? n : 100);
 	else if (strcmp(argv[1], "hold") == 0)
 		rc = bench_hold(n > 0 ? n : 500);
+	else if (strcmp(argv[1], "notify") == 0)
+		rc = bench_notify(n > 0 ? n : 200, argc > 3 ? atoi(argv[3]) : 100);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;

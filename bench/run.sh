@@ -8,10 +8,17 @@ export SSHBOOK_BUILD="$build"
 status=0
 
 echo "# sshbook benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)"
-for b in "connect 50" "pss 100" "hold 500"; do
+for b in "connect 50" "pss 100" "hold 500" "notify 200"; do
 	# shellcheck disable=SC2086
 	set -- $b
 	echo "## $1 (N=$2)"
 	"$bin" "$1" "$2" || { echo "!! $1 failed"; status=1; }
+done
+# Storage alone, on a generated database (bench/storage_bench.c).
+for b in "search 100000"; do
+	# shellcheck disable=SC2086
+	set -- $b
+	echo "## $1 (users=$2)"
+	"$build/bench/sshbook-bench-storage" "$1" "$2" || { echo "!! $1 failed"; status=1; }
 done
 exit $status

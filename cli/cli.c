@@ -50,6 +50,44 @@ cli_take_flag(int *argcp, char **argv, const char *flag)
 }
 
 int
+cli_take_option(int *argcp, char **argv, const char *name, const char **valuep)
+{
+	size_t	nlen = strlen(name);
+	int	i, j, r = 0;
+
+	*valuep = NULL;
+	for (i = j = 0; i < *argcp; i++) {
+		if (i > 0 && strcmp(argv[i], name) == 0) {
+			if (i + 1 >= *argcp) {
+				r = -1;
+				continue;
+			}
+			*valuep = argv[++i];
+			continue;
+		}
+		if (i > 0 && strncmp(argv[i], name, nlen) == 0 && argv[i][nlen] == '=') {
+			*valuep = argv[i] + nlen + 1;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	*argcp = j;
+	return r;
+}
+
+const char *
+cli_stray_flag(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--", 2) == 0)
+			return argv[i];
+	return NULL;
+}
+
+int
 cli_count_args(int argc, char **argv)
 {
 	int i, n = 0;

@@ -21,6 +21,15 @@ struct cli_ctx {
 	FILE		*out;		/* results, for people or (--json) for scripts */
 	FILE		*err;		/* one-line errors */
 	int		 hub_fd;	/* event hub, -1 without the daemon */
+	/*
+	 * For tests of streaming commands (`notifications --follow`), which
+	 * otherwise run until SIGHUP/SIGTERM or a failed write: when not NULL,
+	 * called before each wait for news (the first time after the current
+	 * items are printed); a nonzero return ends the stream with status 0.
+	 * NULL in the app, so a zeroed context streams until the client goes.
+	 */
+	int		(*follow_tick)(struct cli_ctx *, void *arg);
+	void		*follow_arg;
 };
 
 struct cmd_entry {
@@ -58,6 +67,14 @@ int	cli_fail(struct cli_ctx *, int status, const char *fmt, ...)
  * returns true if it was present. *argcp is updated.
  */
 bool	cli_take_flag(int *argcp, char **argv, const char *flag);
+/*
+ * Remove an option with a value, "--name VALUE" or "--name=VALUE", from argv
+ * (the last one wins). *valuep is the value (a string of argv) or stays NULL
+ * when the option is absent. Returns 0, or -1 when it has no value.
+ */
+int	cli_take_option(int *argcp, char **argv, const char *name, const char **valuep);
+/* The first word after the name that looks like a flag ("--x"), or NULL: left over means unknown. */
+const char	*cli_stray_flag(int argc, char **argv);
 /* Count argv words after the name, for usage checks (flags start with "--"). */
 int	cli_count_args(int argc, char **argv);
 

@@ -160,10 +160,24 @@ enum notif_type {
 	NOTIF_FRIEND_REQUEST = 1,	/* actor asked to be friends */
 	NOTIF_FRIEND_ACCEPT = 2,	/* actor accepted my request */
 	NOTIF_FRIEND_DECLINE = 3,	/* actor declined my request */
-	/* later issues add reactions, comments, shares, mentions, messages, groups, events */
+	NOTIF_REACTION = 4,		/* actor reacted to my post (object: the post) */
+	NOTIF_COMMENT = 5,		/* actor commented on my post (object: the post) */
+	NOTIF_SHARE = 6,		/* actor shared my post (object: the share, a post of its own) */
+	NOTIF_MENTION = 7,		/* actor mentioned me in a post or a comment (object: the post) */
+	/* later issues add messages, groups, events */
 };
-/* "friend_request", "friend_accept", "friend_decline" (the JSON `type`). */
+/*
+ * "friend_request", "friend_accept", "friend_decline", "reaction", "comment",
+ * "share", "mention" (the JSON `type`); "unknown" for anything else.
+ */
 const char	*notif_type_name(enum notif_type);
+/*
+ * What people read after the actor's name: "sent you a friend request",
+ * "accepted your friend request", "declined your friend request", "reacted
+ * to your post", "commented on your post", "shared your post", "mentioned
+ * you"; "did something" for an unknown type. Never NULL.
+ */
+const char	*notif_type_text(enum notif_type);
 
 struct notification {
 	int64_t		 id;
@@ -185,7 +199,11 @@ void	notif_page_free(struct notif_page *);
 /*
  * me's notifications newest first, ids below `before` (0: from the newest),
  * at most limit; unread_only keeps the unread ones. Notifications whose actor
- * blocked me or whom I blocked are left out.
+ * blocked me or whom I blocked are left out, and so are notifications about
+ * a post (reaction, comment, share, mention) that me may not see now: a
+ * deleted post's notifications are deleted with it, and one whose
+ * visibility was narrowed, or whose author a block now separates from me,
+ * drops out of the list and the unread count (and comes back if that changes).
  */
 int	store_notifications(struct store *, int64_t me, bool unread_only, int64_t before,
 	    size_t limit, struct notif_page *out);
@@ -199,9 +217,10 @@ int	store_notification_delete_all(struct store *, int64_t me);
 /* ---- user search -------------------------------------------------------------- */
 
 struct search_cursor {
-	double	rank;	/* bm25 of the last row of the previous page */
+	double	rank;	/* rank (BM25, lower is better) of the last row of the previous page */
 	int64_t	id;
 	bool	set;	/* false: the first page */
+	int64_t	block;	/* where that row's block of matches starts (see below); copy it along */
 };
 struct user_hits {
 	struct user_summary	*v;
@@ -217,6 +236,15 @@ void	user_hits_free(struct user_hits *);
  * '*', '(', NEAR and other FTS5 syntax are taken as text, never as syntax, so
  * no query is an error; a query with no letters or digits finds nothing.
  * Users who blocked viewer never appear; see the privacy rules above.
+ *
+ * Order: a user whose username is exactly the query comes first. The other
+ * matches are ranked by BM25 (the weights favour username and display name;
+ * no IDF, see storage/search.c) in blocks of 500 matches in index order (the
+ * order accounts were made): a query that matches at most 500 users comes in
+ * exact rank order; one that matches more (a two-letter prefix among 100,000
+ * users) gives the best of the first block, then of the next, and so on.
+ * That bounds the work per page whatever the query; paging still reaches
+ * every match once. Only the first 8 words count, each up to 64 bytes.
  */
 int	store_search_users(struct store *, int64_t viewer, const char *query,
 	    const struct search_cursor *after, size_t limit, struct user_hits *out);

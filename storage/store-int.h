@@ -25,6 +25,8 @@ struct store {
 	struct store_stmt	*stmts;
 	size_t			 nstmts;
 	size_t			 stmts_alloc;
+	/* User search ranks its matches in blocks of this many (0: SEARCH_BLOCK); tests lower it. */
+	size_t			 search_block;
 };
 
 /* The schema version store_open migrates to (PRAGMA user_version). */

@@ -15,6 +15,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "storage/social-int.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
 
@@ -72,6 +73,95 @@ static const struct migration {
 	") STRICT;"
 	"CREATE INDEX invites_creator ON invites(creator);"
 	"CREATE INDEX invites_used_by ON invites(used_by);"
+	},
+	{ "social: profiles, tags, friendships, blocks, notifications, user search",
+	/*
+	 * Profile fields live on users: every read of a profile or a search hit
+	 * needs the row anyway, and privacy decides per row who sees them.
+	 */
+	"ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN location TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN job TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN privacy INTEGER NOT NULL DEFAULT 0 "
+	"	CHECK (privacy BETWEEN 0 AND 2);"
+	/* Lower case (tags.c); the index finds the users who share a tag. */
+	"CREATE TABLE user_tags ("
+	"	user_id	INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	tag	TEXT NOT NULL,"
+	"	PRIMARY KEY (user_id, tag)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX user_tags_tag ON user_tags(tag, user_id);"
+	/*
+	 * A pending request, from -> to. At most one direction exists at a
+	 * time: asking someone who already asked you accepts instead.
+	 */
+	"CREATE TABLE friend_requests ("
+	"	from_id		INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	to_id		INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	created_at	INTEGER NOT NULL,"
+	"	PRIMARY KEY (from_id, to_id),"
+	"	CHECK (from_id != to_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX friend_requests_to ON friend_requests(to_id, created_at);"
+	"CREATE INDEX friend_requests_from ON friend_requests(from_id, created_at);"
+	/*
+	 * Two directed rows per friendship, (a, b) and (b, a), written and
+	 * deleted together: "friends of X" is one range of the primary key, and
+	 * mutual friends are a join of two such ranges. The second index serves
+	 * the cascade when a user is deleted.
+	 */
+	"CREATE TABLE friendships ("
+	"	user_id		INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	friend_id	INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	since		INTEGER NOT NULL,"
+	"	PRIMARY KEY (user_id, friend_id),"
+	"	CHECK (user_id != friend_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX friendships_friend ON friendships(friend_id);"
+	/* Checked in both directions: "did X block me" is the second index. */
+	"CREATE TABLE blocks ("
+	"	blocker_id	INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	blocked_id	INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	created_at	INTEGER NOT NULL,"
+	"	PRIMARY KEY (blocker_id, blocked_id),"
+	"	CHECK (blocker_id != blocked_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX blocks_blocked ON blocks(blocked_id, blocker_id);"
+	/*
+	 * AUTOINCREMENT: ids only grow, so a deleted newest notification's id is
+	 * never handed to another one (ids are cursors and hub objects). actor_id
+	 * is NULL for notifications nobody caused (reminders, later).
+	 */
+	"CREATE TABLE notifications ("
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	user_id		INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	type		INTEGER NOT NULL,"
+	"	actor_id	INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	"	object_id	INTEGER NOT NULL DEFAULT 0,"
+	"	read		INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),"
+	"	created_at	INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX notifications_user ON notifications(user_id, id);"
+	/* The badge and the unread filter read only this, however long the history. */
+	"CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read = 0;"
+	/* Deleting or cancelling what one actor caused; also the cascade. */
+	"CREATE INDEX notifications_actor ON notifications(actor_id, user_id, type);"
+	/*
+	 * User search. rowid = users.id. Kept in sync by the storage code in the
+	 * same transaction as every change (search.c: store_user_index): the
+	 * connection runs with trusted_schema off, which forbids triggers from
+	 * writing to a virtual table. remove_diacritics 2 lets "jose" find
+	 * "José"; the 1- to 4-character prefix indexes answer the short
+	 * prefixes people type first from one index entry instead of merging
+	 * every term that starts with them, so a block of matches streams (on
+	 * 100,000 generated users: a one-letter query 0.2 ms instead of 7 ms;
+	 * the index grows from 21 to 33 MB). Ranking is search.c's sshbook_rank.
+	 */
+	"CREATE VIRTUAL TABLE users_fts USING fts5("
+	"	username, display_name, bio, tags, location, job,"
+	"	tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4');"
+	"INSERT INTO users_fts(rowid, username, display_name, bio, tags, location, job) "
+	"	SELECT id, username, display_name, '', '', '', '' FROM users;"
 	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -403,6 +493,8 @@ store_open(const char *path, struct store **out)
 	if ((r = configure(st, memory)) != 0)
 		goto out;
 	if ((r = migrate(st)) != 0)
+		goto out;
+	if ((r = search_register(st)) != 0)
 		goto out;
 	*out = st;
 	st = NULL;

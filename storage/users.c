@@ -6,6 +6,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "storage/social-int.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
 
@@ -190,6 +191,9 @@ store_user_create(struct store *st, const struct signup *su, int64_t *idp,
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
+	/* Findable from the start: the search index row is part of the account. */
+	if ((r = store_user_index(st, id)) != 0)
+		goto out;
 	if (key.type != NULL && (r = store_key_insert(st, id, &key, why, whysz)) != 0)
 		goto out;
 	if (su->require_invite &&
@@ -222,9 +226,12 @@ store_user_set_display_name(struct store *st, int64_t id, const char *name,
 	store_why_clear(why, whysz);
 	if ((r = display_name_check(name, why, whysz)) != 0)
 		return r;
+	/* The name and its search index row change together. */
+	if ((r = store_begin(st)) != 0)
+		return r;
 	if ((r = stmt_get(st, "UPDATE users SET display_name = ? WHERE id = ?",
 	    &stmt)) != 0)
-		return r;
+		goto out;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, id);
 	if ((r = stmt_done(st, stmt, "update display name")) == 0 &&
@@ -233,6 +240,14 @@ store_user_set_display_name(struct store *st, int64_t id, const char *name,
 		r = ERR_NOTFOUND;
 	}
 	stmt_reset(stmt);
+	if (r != 0)
+		goto out;
+	if ((r = store_user_index(st, id)) != 0)
+		goto out;
+	r = store_commit(st);
+ out:
+	if (r != 0)
+		store_rollback(st);
 	return r;
 }
 
@@ -242,14 +257,28 @@ store_user_delete(struct store *st, int64_t id)
 	sqlite3_stmt	*stmt = NULL;
 	int		 r;
 
-	/* Keys, invites made and later tables follow through ON DELETE CASCADE. */
-	if ((r = stmt_get(st, "DELETE FROM users WHERE id = ?", &stmt)) != 0)
+	/*
+	 * Keys, invites made, friendships, notifications and later tables follow
+	 * through ON DELETE CASCADE; the search index is a virtual table, so its
+	 * row goes by hand in the same transaction.
+	 */
+	if ((r = store_begin(st)) != 0)
 		return r;
+	if ((r = store_user_unindex(st, id)) != 0)
+		goto out;
+	if ((r = stmt_get(st, "DELETE FROM users WHERE id = ?", &stmt)) != 0)
+		goto out;
 	sqlite3_bind_int64(stmt, 1, id);
 	if ((r = stmt_done(st, stmt, "delete user")) == 0 && sqlite3_changes(st->db) == 0)
 		r = ERR_NOTFOUND;
 	stmt_reset(stmt);
-	if (r == 0)
+	if (r != 0)
+		goto out;
+	r = store_commit(st);
+ out:
+	if (r != 0)
+		store_rollback(st);
+	else
 		log_info("store: deleted user %lld", (long long)id);
 	return r;
 }

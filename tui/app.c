@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "storage/social.h"
 #include "storage/store.h"
 #include "tui/draw.h"
 #include "tui/lineedit.h"
@@ -35,6 +36,7 @@
 #define MIN_COLS	80
 #define MIN_ROWS	24
 #define NTABS		9
+#define MAX_DEPTH	8	/* screens opened on top of a tab (profile from search ...) */
 #define POLL_MS		1500	/* the data_version fallback; hints make it rarely matter */
 
 enum global_action {
@@ -44,14 +46,18 @@ enum global_action {
 	G_QUIT,
 	G_COMMAND,
 	G_REDRAW,
+	G_BACK,
+	G_SEARCH,
 };
 
 static const struct key_binding global_keys[] = {
 	{ '\t',		G_NEXT_TAB,	"next tab" },
 	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab" },
 	{ '?',		G_HELP,		"help for this screen" },
+	{ '/',		G_SEARCH,	"search people" },
 	{ ':',		G_COMMAND,	"command line (:help lists the commands)" },
 	{ 'q',		G_QUIT,		"back; on a tab, quit" },
+	{ 27,		G_BACK,		"back" },
 	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen" },
 	{ 0, 0, NULL }
 };
@@ -79,6 +85,11 @@ struct app {
 	const struct screen_ops	*ops;		/* the active screen */
 	void			*state;
 	int			 tab;		/* 0..8 */
+	struct {
+		const struct screen_ops	*ops;
+		void			*state;
+	}			 below[MAX_DEPTH];	/* screens under the active one */
+	int			 depth;
 
 	char			 status[256];
 	bool			 status_error;
@@ -94,6 +105,7 @@ struct app {
 		bool		 active;
 		char		 question[256];
 		confirm_fn	 yes;
+		choose_fn	 choose;	/* app_choose: gets the key; NULL for yes/no */
 		void		*ctx;
 	} confirm;
 	struct {
@@ -109,6 +121,8 @@ struct app {
 	char			*farewell;
 	bool			 dirty;
 	int64_t			 data_version;
+	int64_t			 unread_notifs;	/* for the status line */
+	bool			 ascii;		/* no emoji on this terminal */
 };
 
 /* Signals reach the loop through a self-pipe, so poll() never misses one. */
@@ -185,6 +199,49 @@ app_reload_user(struct app *app)
 	app->dirty = true;
 }
 
+static void
+counts_reload(struct app *app)
+{
+	if (app->signing_up || store_notification_unread_count(app->st, app->user_id,
+	    &app->unread_notifs) != 0)
+		app->unread_notifs = 0;
+}
+
+void
+app_refresh(struct app *app)
+{
+	if (app->ops->refresh != NULL)
+		(*app->ops->refresh)(app, app->state, NULL);
+	counts_reload(app);
+	app->dirty = true;
+}
+
+bool
+app_ascii(struct app *app)
+{
+	return app->ascii;
+}
+
+/* Terminals known to lack emoji glyphs (the Linux console, hardware-era types). */
+static bool
+term_lacks_emoji(void)
+{
+	const char *t = getenv("TERM"), *force = getenv("SSHBOOK_ASCII");
+
+	if (force != NULL && strcmp(force, "1") == 0)
+		return true;
+	if (t == NULL)
+		return true;
+	return strcmp(t, "linux") == 0 || strncmp(t, "vt", 2) == 0 || strcmp(t, "dumb") == 0 ||
+	    strcmp(t, "ansi") == 0 || strncmp(t, "cons", 4) == 0;
+}
+
+int64_t
+app_unread_notifications(struct app *app)
+{
+	return app->unread_notifs;
+}
+
 int
 app_content_height(struct app *app)
 {
@@ -218,10 +275,30 @@ app_prompt(struct app *app, const char *label, bool masked, size_t max_chars,
 }
 
 void
+app_prompt_fill(struct app *app, const char *text)
+{
+	/* Newlines cannot live in a one-line field: such text starts empty instead. */
+	if (app->prompt.active)
+		lineedit_set(&app->prompt.le, text);
+}
+
+void
 app_confirm(struct app *app, const char *question, confirm_fn yes, void *ctx)
 {
 	snprintf(app->confirm.question, sizeof app->confirm.question, "%s", question);
 	app->confirm.yes = yes;
+	app->confirm.choose = NULL;
+	app->confirm.ctx = ctx;
+	app->confirm.active = true;
+	app->dirty = true;
+}
+
+void
+app_choose(struct app *app, const char *question, choose_fn choose, void *ctx)
+{
+	snprintf(app->confirm.question, sizeof app->confirm.question, "%s", question);
+	app->confirm.yes = NULL;
+	app->confirm.choose = choose;
 	app->confirm.ctx = ctx;
 	app->confirm.active = true;
 	app->dirty = true;
@@ -287,13 +364,27 @@ app_quit(struct app *app, int status, const char *farewell)
 
 /* ---- screens and tabs ------------------------------------------------- */
 
+/* Leave the active screen and every screen under it. */
 static void
-screen_switch(struct app *app, const struct screen_ops *ops)
+screens_leave_all(struct app *app)
 {
 	if (app->ops != NULL && app->ops->leave != NULL)
 		app->ops->leave(app, app->state);
+	while (app->depth > 0) {
+		app->depth--;
+		if (app->below[app->depth].ops->leave != NULL)
+			app->below[app->depth].ops->leave(app, app->below[app->depth].state);
+	}
+	app->ops = NULL;
+	app->state = NULL;
+}
+
+static void
+screen_switch(struct app *app, const struct screen_ops *ops)
+{
+	screens_leave_all(app);
 	app->ops = ops;
-	app->state = ops->enter(app);
+	app->state = ops->enter(app, NULL);
 	app->dirty = true;
 }
 
@@ -309,6 +400,40 @@ tab_switch(struct app *app, int tab)
 }
 
 void
+app_open(struct app *app, const struct screen_ops *ops, const char *arg)
+{
+	if (app->depth == MAX_DEPTH) {
+		/* Deep enough: replace the top instead of growing without end. */
+		if (app->ops->leave != NULL)
+			app->ops->leave(app, app->state);
+	} else {
+		app->below[app->depth].ops = app->ops;
+		app->below[app->depth].state = app->state;
+		app->depth++;
+	}
+	app->ops = ops;
+	app->state = ops->enter(app, arg);
+	app->dirty = true;
+}
+
+bool
+app_back(struct app *app)
+{
+	if (app->depth == 0)
+		return false;
+	if (app->ops->leave != NULL)
+		app->ops->leave(app, app->state);
+	app->depth--;
+	app->ops = app->below[app->depth].ops;
+	app->state = app->below[app->depth].state;
+	/* What it shows may have changed while it was covered. */
+	if (app->ops->refresh != NULL)
+		(*app->ops->refresh)(app, app->state, NULL);
+	app->dirty = true;
+	return true;
+}
+
+void
 app_signed_up(struct app *app, int64_t user_id)
 {
 	struct hub_msg m = { HUB_HELLO, TOPIC_ANY, user_id, 0 };
@@ -319,6 +444,7 @@ app_signed_up(struct app *app, int64_t user_id)
 	(void)hub_send(app->hub_fd, &m);
 	log_set_context(NULL, app->user.username);
 	log_info("signed up as '%s'", app->user.username);
+	counts_reload(app);
 	tab_switch(app, 0);
 }
 
@@ -418,9 +544,8 @@ command_done(struct app *app, void *ctx, const char *text)
 	free(outbuf);
 	free(errbuf);
 	/* The command may have changed what the screen shows. */
-	if (app->ops->refresh != NULL)
-		(*app->ops->refresh)(app, app->state, NULL);
 	app_reload_user(app);
+	app_refresh(app);
 }
 
 /* ---- input ------------------------------------------------------------ */
@@ -548,7 +673,9 @@ handle_key(struct app *app, int key)
 	if (app->confirm.active) {
 		app->confirm.active = false;
 		app->dirty = true;
-		if (key == 'y' || key == 'Y')
+		if (app->confirm.choose != NULL)
+			app->confirm.choose(app, app->confirm.ctx, key);
+		else if (key == 'y' || key == 'Y')
 			app->confirm.yes(app, app->confirm.ctx);
 		return;
 	}
@@ -595,7 +722,14 @@ handle_key(struct app *app, int key)
 		app_prompt(app, ":", false, 4096, command_done, NULL);
 		break;
 	case G_QUIT:
-		app_confirm(app, "Quit sshbook? (y/n)", quit_yes, NULL);
+		if (!app_back(app))
+			app_confirm(app, "Quit sshbook? (y/n)", quit_yes, NULL);
+		break;
+	case G_BACK:
+		app_back(app);
+		break;
+	case G_SEARCH:
+		app_open(app, &screen_search_ops, NULL);
 		break;
 	}
 }
@@ -662,13 +796,22 @@ draw_status(struct app *app)
 		return;
 	}
 	x = 0;
-	if (!app->signing_up && app->user.username != NULL)
+	if (!app->signing_up && app->user.username != NULL) {
 		x += draw_textf(y, 0, COLS, ROLE_STATUS, " %s ", app->user.username);
+		x += draw_textf(y, x, COLS - x, app->unread_notifs ? ROLE_ERROR : ROLE_STATUS,
+		    " notif %lld ", (long long)app->unread_notifs);
+	}
 	else if (app->signup_name)
 		x += draw_textf(y, 0, COLS, ROLE_STATUS, " %s (new) ", app->signup_name);
 	if (app->status[0]) {
-		draw_text(y, x + 1, COLS - x - 1, app->status,
-		    app->status_error ? ROLE_ERROR : ROLE_STATUS);
+		/* A message too long for what is left of the row gets the whole row above. */
+		if (draw_width(app->status) > COLS - x - 1) {
+			draw_fill(y - 1, 0, COLS, app->status_error ? ROLE_ERROR : ROLE_STATUS);
+			draw_text(y - 1, 1, COLS - 1, app->status,
+			    app->status_error ? ROLE_ERROR : ROLE_STATUS);
+		} else
+			draw_text(y, x + 1, COLS - x - 1, app->status,
+			    app->status_error ? ROLE_ERROR : ROLE_STATUS);
 		return;
 	}
 	hint = app->signing_up ? "Enter create  Tab next field  Esc cancel" :
@@ -748,6 +891,7 @@ handle_hub(struct app *app)
 			continue;
 		if (m.topic == TOPIC_ACCOUNT && !app->signing_up)
 			app_reload_user(app);
+		counts_reload(app);
 		if (app->ops->refresh != NULL)
 			(*app->ops->refresh)(app, app->state, &m);
 		app->dirty = true;
@@ -770,6 +914,7 @@ check_data_version(struct app *app)
 	app->data_version = v;
 	if (!app->signing_up) {
 		app_reload_user(app);
+		counts_reload(app);
 		if (app->ops->refresh != NULL)
 			(*app->ops->refresh)(app, app->state, NULL);
 	}
@@ -853,6 +998,7 @@ app_run(struct store *st, int64_t user_id, const char *username,
 		return 1;
 	}
 	store_data_version(st, &app->data_version);
+	app->ascii = term_lacks_emoji();
 
 	signals_setup();
 	if (initscr() == NULL)
@@ -866,6 +1012,7 @@ app_run(struct store *st, int64_t user_id, const char *username,
 	curs_set(0);
 	draw_init();
 
+	counts_reload(app);
 	if (app->signing_up)
 		screen_switch(app, &screen_signup_ops);
 	else
@@ -873,8 +1020,7 @@ app_run(struct store *st, int64_t user_id, const char *username,
 	app->dirty = true;
 	loop(app);
 
-	if (app->ops != NULL && app->ops->leave != NULL)
-		app->ops->leave(app, app->state);
+	screens_leave_all(app);
 	pager_close(app);
 	lineedit_free(&app->prompt.le);
 	endwin();

@@ -51,14 +51,36 @@ typedef void (*confirm_fn)(struct app *, void *ctx);
  */
 void	app_prompt(struct app *, const char *label, bool masked, size_t max_chars,
 	    prompt_done_fn done, void *ctx);
+/* Put text (one line) into the prompt app_prompt just opened, to be edited. */
+void	app_prompt_fill(struct app *, const char *text);
 /* Ask a y/n question on the bottom row; yes runs only on 'y'. */
 void	app_confirm(struct app *, const char *question, confirm_fn yes, void *ctx);
+typedef void (*choose_fn)(struct app *, void *ctx, int key);
+/* Ask a one-key question on the bottom row ("React: 1 like 2 love ..."); choose gets the key pressed. */
+void	app_choose(struct app *, const char *question, choose_fn choose, void *ctx);
 /* Show long text (sanitized at draw time) full-screen until q or Esc. */
 void	app_pager(struct app *, const char *title, const char *text);
+/*
+ * True when emoji should be drawn as ASCII (":D" for 😂): terminals that
+ * cannot show them (TERM linux, vt*, dumb, ansi) or SSHBOOK_ASCII=1.
+ */
+bool	app_ascii(struct app *);
+/* The unread notification count the status line shows. */
+int64_t	app_unread_notifications(struct app *);
+/* Something changed here: reload the active screen and the status line's counts. */
+void	app_refresh(struct app *);
 /* Send a hint to the event hub (after a commit). */
 void	app_hint(struct app *, unsigned topic, int64_t user, int64_t object);
 /* The sign-up made an account: say HELLO to the hub and open Home as that user. */
 void	app_signed_up(struct app *, int64_t user_id);
+struct screen_ops;
+/*
+ * Open a screen on top of the active one (a profile from search ...); arg is
+ * handed to its enter() (copied there if kept). q or Esc comes back.
+ */
+void	app_open(struct app *, const struct screen_ops *, const char *arg);
+/* Close the top screen; false when the active screen is a tab (nothing to close). */
+bool	app_back(struct app *);
 /* Leave the loop with an exit status; farewell (may be NULL) is printed after the screen closes. */
 void	app_quit(struct app *, int status, const char *farewell);
 /* Rows of the content area (between the tab bar and the status line). */

@@ -9,7 +9,10 @@
 #include "common/buf.h"
 #include "common/sanitize.h"
 #include "common/utf8.h"
+#include "media/identicon.h"
 #include "tui/lineedit.h"
+
+#define AVATAR_PAIR	40
 
 static attr_t	role_attr[ROLE_COUNT];
 static bool	colors;
@@ -41,6 +44,9 @@ draw_init(void)
 	if (colors) {
 		start_color();
 		use_default_colors();
+		/* Avatar colours 1..6 (red .. cyan) as pairs AVATAR_PAIR + c. */
+		for (i = 1; i <= 6; i++)
+			init_pair((short)(AVATAR_PAIR + i), (short)i, -1);
 	}
 	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
 		if (colors && (map[i].fg != -1 || map[i].bg != -1)) {
@@ -139,6 +145,18 @@ draw_fill(int y, int x, int w, enum draw_role role)
 	attrset(A_NORMAL);
 }
 
+void
+draw_hline(int y, int x, int w)
+{
+	if (y < 0 || y >= LINES || w <= 0)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	attrset(role_attr[ROLE_DIM]);
+	mvhline(y, x, ACS_HLINE, w);
+	attrset(A_NORMAL);
+}
+
 int
 draw_width(const char *s)
 {
@@ -225,4 +243,29 @@ draw_field(int y, int x, int w, const struct lineedit *le, enum draw_role role)
 	} else
 		draw_text(y, x, w, le->text.buf + start, role);
 	return x + (int)col;
+}
+
+void
+draw_avatar(int y, int x, const char *seed)
+{
+	struct identicon	id;
+	int			r, c;
+
+	identicon_make(seed, &id);
+	for (r = 0; r < IDENTICON_SIZE; r++) {
+		if (y + r >= LINES)
+			break;
+		for (c = 0; c < IDENTICON_SIZE; c++) {
+			if (!id.cell[r][c] || x + 2 * c + 1 >= COLS)
+				continue;
+			if (colors) {
+				attrset(COLOR_PAIR(AVATAR_PAIR + id.color));
+				mvaddstr(y + r, x + 2 * c, "\u2588\u2588");
+			} else {
+				attrset(A_BOLD);
+				mvaddstr(y + r, x + 2 * c, "##");
+			}
+		}
+	}
+	attrset(A_NORMAL);
 }

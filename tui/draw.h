@@ -42,6 +42,8 @@ int	draw_text_right(int y, int x, int maxw, const char *s, enum draw_role);
 /* printf then draw_text (the format must come from the program, not from users). */
 int	draw_textf(int y, int x, int maxw, enum draw_role, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* A horizontal rule w columns wide. */
+void	draw_hline(int y, int x, int w);
 /* Fill a row segment with spaces in role. */
 void	draw_fill(int y, int x, int w, enum draw_role);
 /* Draw s word-wrapped inside r starting at row r.y + *row; advances *row. Newlines kept. */
@@ -52,6 +54,11 @@ struct lineedit;
  * masked fields show one '*' per character. Returns the cursor's screen column.
  */
 int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
+/* Width and height of an avatar drawn by draw_avatar. */
+#define AVATAR_COLS	10
+#define AVATAR_ROWS	5
+/* Draw the identicon of seed with its top-left corner at (y, x): "██" cells in its colour ("##" in monochrome). */
+void	draw_avatar(int y, int x, const char *seed);
 /* Columns s takes once sanitized. */
 int	draw_width(const char *s);
 

@@ -44,7 +44,52 @@ enum action {
 	ACT_KEY_REMOVE,
 	ACT_DELETE_ACCOUNT,
 	ACT_RELOAD,
+	ACT_FRIEND,		/* request / accept / remove, whichever fits */
+	ACT_DECLINE,
+	ACT_CANCEL,
+	ACT_BLOCK,		/* block or unblock */
+	ACT_MESSAGE,
+	ACT_FRIENDS_OF,		/* open a user's friends list */
+	ACT_FILTER,
+	ACT_MARK_READ,
+	ACT_MARK_ALL_READ,
+	ACT_DELETE,
+	ACT_DELETE_ALL,
+	ACT_PROFILE,		/* open the selected user's profile */
+	ACT_LIKE,
+	ACT_REACT,
+	ACT_COMMENT,
+	ACT_SHARE,
+	ACT_VISIBILITY,
+	ACT_REACTORS,
+	ACT_AUTHOR,
+	ACT_COMPOSE,
+	ACT_INFO,
 };
+
+/* The keys of a post, wherever one is selected (feeds, timelines, the post screen). */
+#define POST_BINDINGS							\
+	{ '\n',	ACT_OPEN,	"open the post and its comments" },	\
+	{ 'l',	ACT_LIKE,	"like or unlike" },			\
+	{ 'r',	ACT_REACT,	"react (pick one)" },			\
+	{ 'w',	ACT_REACTORS,	"who reacted" },			\
+	{ 'c',	ACT_COMMENT,	"comments / add one" },			\
+	{ 's',	ACT_SHARE,	"share (with a note)" },		\
+	{ 'e',	ACT_EDIT,	"edit (your own)" },			\
+	{ 'd',	ACT_DELETE,	"delete (your own, asks first)" },	\
+	{ 'V',	ACT_VISIBILITY,	"who can see it (your own)" },		\
+	{ 'p',	ACT_AUTHOR,	"the author's profile" }
+
+/* The movement keys every list shares; put NAV_BINDINGS first in a screen's table. */
+#define NAV_BINDINGS							\
+	{ 'j',		 ACT_NEXT,	"next" },			\
+	{ TK(KEY_DOWN),	 ACT_NEXT,	NULL },				\
+	{ 'k',		 ACT_PREV,	"previous" },			\
+	{ TK(KEY_UP),	 ACT_PREV,	NULL },				\
+	{ TK(KEY_NPAGE), ACT_PAGE_DOWN,	"page down" },			\
+	{ TK(KEY_PPAGE), ACT_PAGE_UP,	"page up" },			\
+	{ 'g',		 ACT_TOP,	"top" },			\
+	{ 'G',		 ACT_BOTTOM,	"bottom" }
 
 struct key_binding {
 	int		 key;	/* code point or TK(KEY_*); 0 ends the table */
@@ -55,8 +100,11 @@ struct key_binding {
 struct screen_ops {
 	const char			*name;
 	const struct key_binding	*keys;
-	/* Build the screen's state (load its data); never NULL. */
-	void	*(*enter)(struct app *);
+	/*
+	 * Build the screen's state (load its data). arg is NULL for tabs, or what
+	 * app_open passed (a username ...), valid only during the call.
+	 */
+	void	*(*enter)(struct app *, const char *arg);
 	/* Free the state. */
 	void	 (*leave)(struct app *, void *);
 	/* Draw into area, through tui/draw.h only. */
@@ -71,6 +119,14 @@ struct screen_ops {
 	/* Optional: something changed (a hub hint, or another process committed). */
 	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
 };
+
+/* Screens opened on top of others (app_open), with the argument they take. */
+extern const struct screen_ops screen_user_ops;		/* someone's profile: a username */
+extern const struct screen_ops screen_friends_of_ops;	/* someone's friends: a username */
+extern const struct screen_ops screen_search_ops;	/* search: an initial query or NULL */
+extern const struct screen_ops screen_profile_edit_ops;	/* edit my profile */
+extern const struct screen_ops screen_post_ops;		/* a post and its comments: its id */
+extern const struct screen_ops screen_compose_ops;	/* new post (NULL) or "edit:ID" */
 
 /* The tabs, in the order of keys 1..9. */
 extern const struct screen_ops screen_home_ops;

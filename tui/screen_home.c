@@ -9,8 +9,9 @@
 #include "tui/screen.h"
 
 static void *
-home_enter(struct app *app)
+home_enter(struct app *app, const char *arg)
 {
+	(void)arg;
 	(void)app;
 	return NULL;
 }

@@ -1,77 +1,257 @@
 /*
- * Profile (own): who you are on sshbook. Issue 3 grows this into full
- * profiles; for now the name, the username, the joined date and how you log in.
+ * Profiles: tab 8 shows mine, screen_user_ops anyone's (from search, the
+ * Friends tab, a notification). What is shown is what storage returned for
+ * this viewer: a profile the viewer may not see arrives with full == false
+ * and is drawn as name and avatar only.
  */
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "common/err.h"
-#include "common/hub.h"
+#include "common/buf.h"
 #include "common/timefmt.h"
+#include "common/xmalloc.h"
+#include "media/markdown.h"
+#include "storage/social.h"
 #include "storage/store.h"
 #include "tui/app.h"
 #include "tui/screen.h"
+#include "tui/social_actions.h"
+
+struct profile_state {
+	char		*username;	/* whose profile; NULL: mine (tab 8) */
+	struct profile	 p;
+	bool		 missing;	/* unknown, or they blocked me */
+	struct md_doc	 bio;
+	int		 bio_width;	/* the width bio was rendered at */
+	size_t		 scroll;	/* first bio line shown */
+};
+
+static void
+profile_load(struct app *app, struct profile_state *s)
+{
+	const char *name = s->username ? s->username : app_user(app)->username;
+
+	profile_free(&s->p);
+	md_doc_free(&s->bio);
+	s->bio_width = 0;
+	s->missing = store_profile_get(app_store(app), app_user(app)->id, name, &s->p) != 0;
+}
 
 static void *
-profile_enter(struct app *app)
+profile_enter_common(struct app *app, const char *username)
 {
+	struct profile_state *s = xcalloc(1, sizeof *s);
+
+	s->username = username ? xstrdup(username) : NULL;
+	profile_load(app, s);
+	return s;
+}
+
+static void *
+profile_enter(struct app *app, const char *arg)
+{
+	(void)arg;
 	app_reload_user(app);
-	return NULL;
+	return profile_enter_common(app, NULL);
+}
+
+static void *
+user_enter(struct app *app, const char *arg)
+{
+	return profile_enter_common(app, arg);
+}
+
+static void
+profile_leave(struct app *app, void *state)
+{
+	struct profile_state *s = state;
+
+	(void)app;
+	profile_free(&s->p);
+	md_doc_free(&s->bio);
+	free(s->username);
+	free(s);
+}
+
+static const char *
+relation_text(enum relation rel)
+{
+	switch (rel) {
+	case REL_SELF:			return "this is you";
+	case REL_FRIEND:		return "friends";
+	case REL_REQUEST_SENT:		return "friend request sent";
+	case REL_REQUEST_RECEIVED:	return "wants to be your friend (f accepts, x declines)";
+	case REL_BLOCKED:		return "blocked by you (b unblocks)";
+	default:			return "not friends";
+	}
+}
+
+/* The keys that apply, for the bottom hint. */
+static const char *
+key_hint(const struct profile_state *s)
+{
+	switch (s->p.relation) {
+	case REL_SELF:			return "e edit  F friends  j/k scroll  ? help";
+	case REL_FRIEND:		return "f unfriend  m message  b block  F friends  q back";
+	case REL_REQUEST_SENT:		return "f cancel request  b block  F friends  q back";
+	case REL_REQUEST_RECEIVED:	return "f accept  x decline  b block  F friends  q back";
+	case REL_BLOCKED:		return "b unblock  q back";
+	default:			return "f add friend  m message  b block  F friends  q back";
+	}
+}
+
+static void
+draw_bio(struct profile_state *s, int y, int x, int w, int rows)
+{
+	size_t	i, j;
+	int	cx;
+
+	if (s->bio_width != w) {
+		md_doc_free(&s->bio);
+		md_render(s->p.bio, w, &s->bio);
+		s->bio_width = w;
+	}
+	if (s->scroll >= s->bio.n)
+		s->scroll = s->bio.n ? s->bio.n - 1 : 0;
+	for (i = s->scroll; i < s->bio.n && (int)(i - s->scroll) < rows; i++) {
+		cx = x;
+		for (j = 0; j < s->bio.lines[i].n; j++) {
+			const struct md_span	*sp = &s->bio.lines[i].spans[j];
+			enum draw_role		 role = ROLE_NORMAL;
+
+			if (sp->style & (MD_BOLD | MD_HEADING))
+				role = ROLE_TITLE;
+			else if (sp->style & (MD_LINK | MD_HASHTAG | MD_MENTION))
+				role = ROLE_KEY;
+			else if (sp->style & (MD_CODE | MD_QUOTE | MD_MARKER))
+				role = ROLE_DIM;
+			cx += draw_text(y + (int)(i - s->scroll), cx, x + w - cx, sp->text, role);
+		}
+	}
 }
 
 static void
 profile_draw(struct app *app, void *state, const struct rect *r)
 {
-	const struct user	*u = app_user(app);
+	struct profile_state	*s = state;
+	const struct profile	*p = &s->p;
+	struct buf		 line = BUF_INIT;
 	char			 joined[32];
-	int			 y = r->y + 1, x = r->x + 2, w = r->w - 4;
+	int			 x = r->x + 2 + AVATAR_COLS + 2, w = r->w - (x - r->x) - 2;
+	int			 y = r->y + 1;
+	size_t			 i;
 
-	(void)state;
-	time_date(u->created_at, joined, sizeof joined);
-	draw_text(y++, x, w, u->display_name, ROLE_TITLE);
-	draw_textf(y++, x, w, ROLE_DIM, "@%s", u->username);
-	y++;
-	draw_textf(y++, x, w, ROLE_NORMAL, "Joined %s", joined);
-	draw_textf(y++, x, w, ROLE_NORMAL, "Logs in with %zu SSH key%s%s", u->key_count,
-	    u->key_count == 1 ? "" : "s", u->has_password ? " and a password" : "");
-	y++;
-	draw_text(y++, x, w, "e edits your display name. Bio, tags, friends and posts "
-	    "are coming soon.", ROLE_DIM);
-}
-
-static void
-display_name_done(struct app *app, void *ctx, const char *text)
-{
-	char	why[160];
-	int	r;
-
-	(void)ctx;
-	if (text == NULL)
-		return;
-	r = store_user_set_display_name(app_store(app), app_user(app)->id, text, why, sizeof why);
-	if (r != 0) {
-		app_status(app, true, "cannot change the display name: %s",
-		    why[0] ? why : err_str(r));
+	(void)app;
+	if (s->missing) {
+		draw_text(y + 1, r->x + 2, r->w - 4, "No such user (or they are not visible to you).",
+		    ROLE_ERROR);
+		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, "q back", ROLE_DIM);
 		return;
 	}
-	app_reload_user(app);
-	app_hint(app, TOPIC_ACCOUNT, app_user(app)->id, 0);
-	app_status(app, false, "display name changed");
+	draw_avatar(y, r->x + 2, p->avatar_seed);
+	draw_text(y++, x, w, p->display_name, ROLE_TITLE);
+	draw_textf(y++, x, w, ROLE_DIM, "@%s  ·  %s", p->username, relation_text(p->relation));
+	time_date(p->created_at, joined, sizeof joined);
+	if (!p->full) {
+		draw_textf(y++, x, w, ROLE_NORMAL, "Joined %s", joined);
+		draw_text(y++, x, w, "Only their name and avatar are visible to you.", ROLE_DIM);
+	} else {
+		buf_addf(&line, "Joined %s  ·  %zu friend%s", joined, p->friend_count,
+		    p->friend_count == 1 ? "" : "s");
+		if (p->relation != REL_SELF)
+			buf_addf(&line, " (%zu mutual)", p->mutual_count);
+		if (p->relation == REL_SELF)
+			buf_addf(&line, "  ·  visible to: %s", privacy_name(p->privacy));
+		draw_text(y++, x, w, line.buf, ROLE_NORMAL);
+		buf_reset(&line);
+		if (p->location[0])
+			buf_addf(&line, "Location: %s", p->location);
+		if (p->job[0])
+			buf_addf(&line, "%sWork: %s", line.len ? "  ·  " : "", p->job);
+		draw_text(y++, x, w, line.buf, ROLE_NORMAL);
+		buf_reset(&line);
+		for (i = 0; i < p->ntags; i++)
+			buf_addf(&line, "%s#%s", i ? " " : "Tags: ", p->tags[i]);
+		draw_text(y++, x, w, line.buf, ROLE_KEY);
+	}
+	y = r->y + 1 + AVATAR_ROWS + 1;
+	draw_hline(y++, r->x + 2, r->w - 4);
+	if (p->full) {
+		if (p->bio[0])
+			draw_bio(s, y, r->x + 2, r->w - 4, r->y + r->h - 1 - y);
+		else
+			draw_text(y, r->x + 2, r->w - 4, p->relation == REL_SELF ?
+			    "No bio yet: e edits your profile." : "No bio yet.", ROLE_DIM);
+	}
+	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, key_hint(s), ROLE_DIM);
+	buf_release(&line);
 }
 
 static int
 profile_action(struct app *app, void *state, int action)
 {
-	(void)state;
-	if (action == ACT_EDIT) {
-		app_prompt(app, "Display name:", false, DISPLAY_NAME_MAX, display_name_done, NULL);
+	struct profile_state *s = state;
+
+	if (s->missing)
+		return TUI_NONE;
+	switch (action) {
+	case ACT_NEXT:
+		if (s->scroll + 1 < s->bio.n)
+			s->scroll++;
+		return TUI_REDRAW;
+	case ACT_PREV:
+		if (s->scroll > 0)
+			s->scroll--;
+		return TUI_REDRAW;
+	case ACT_EDIT:
+		if (s->p.relation != REL_SELF) {
+			app_status(app, true, "you can only edit your own profile");
+			return TUI_REDRAW;
+		}
+		app_open(app, &screen_profile_edit_ops, NULL);
+		return TUI_REDRAW;
+	case ACT_FRIENDS_OF:
+		app_open(app, &screen_friends_of_ops, s->p.username);
+		return TUI_REDRAW;
+	case ACT_MESSAGE:
+		app_status(app, false, "messages are coming soon");
+		return TUI_REDRAW;
+	case ACT_FRIEND:
+		social_act(app, s->p.username, SOP_FRIEND);
+		return TUI_REDRAW;
+	case ACT_DECLINE:
+		social_act(app, s->p.username, SOP_DECLINE);
+		return TUI_REDRAW;
+	case ACT_BLOCK:
+		social_act(app, s->p.username, SOP_BLOCK);
 		return TUI_REDRAW;
 	}
 	return TUI_NONE;
 }
 
+static void
+profile_refresh(struct app *app, void *state, const struct hub_msg *m)
+{
+	size_t scroll = ((struct profile_state *)state)->scroll;
+
+	(void)m;
+	profile_load(app, state);
+	((struct profile_state *)state)->scroll = scroll;
+}
+
 static const struct key_binding profile_keys[] = {
-	{ 'e',	ACT_EDIT,	"edit your display name" },
+	{ 'j',		ACT_NEXT,	"scroll the bio down" },
+	{ TK(KEY_DOWN),	ACT_NEXT,	NULL },
+	{ 'k',		ACT_PREV,	"scroll the bio up" },
+	{ TK(KEY_UP),	ACT_PREV,	NULL },
+	{ 'e',		ACT_EDIT,	"edit your profile (your own)" },
+	{ 'f',		ACT_FRIEND,	"friend: request, accept, cancel or remove" },
+	{ 'x',		ACT_DECLINE,	"decline their friend request" },
+	{ 'm',		ACT_MESSAGE,	"message" },
+	{ 'b',		ACT_BLOCK,	"block or unblock" },
+	{ 'F',		ACT_FRIENDS_OF,	"their friends (search inside the list)" },
 	{ 0, 0, NULL }
 };
 
@@ -79,6 +259,18 @@ const struct screen_ops screen_profile_ops = {
 	.name = "Profile",
 	.keys = profile_keys,
 	.enter = profile_enter,
+	.leave = profile_leave,
 	.draw = profile_draw,
 	.action = profile_action,
+	.refresh = profile_refresh,
+};
+
+const struct screen_ops screen_user_ops = {
+	.name = "Profile",
+	.keys = profile_keys,
+	.enter = user_enter,
+	.leave = profile_leave,
+	.draw = profile_draw,
+	.action = profile_action,
+	.refresh = profile_refresh,
 };

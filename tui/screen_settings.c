@@ -47,10 +47,11 @@ settings_load(struct app *app, struct settings_state *s)
 }
 
 static void *
-settings_enter(struct app *app)
+settings_enter(struct app *app, const char *arg)
 {
 	struct settings_state *s = xcalloc(1, sizeof *s);
 
+	(void)arg;
 	app_reload_user(app);
 	settings_load(app, s);
 	return s;

@@ -5,65 +5,55 @@
  * Esc cancels and leaves no trace.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "common/err.h"
 #include "common/xmalloc.h"
 #include "storage/store.h"
 #include "tui/app.h"
-#include "tui/lineedit.h"
+#include "tui/form.h"
 #include "tui/screen.h"
 
-enum field { F_NAME, F_PASS, F_PASS2, F_INVITE, F_COUNT };
+enum field { F_NAME, F_PASS, F_PASS2, F_INVITE };
 
 struct signup_state {
-	struct lineedit	 fields[F_COUNT];
-	bool		 shown[F_COUNT];
-	int		 focus;
+	struct form	 form;
 	char		*fingerprint;	/* of the proved key, or NULL */
-	char		 error[200];
-};
-
-static const char *const labels[F_COUNT] = {
-	"Display name", "Password (optional)", "Repeat password", "Invite code",
 };
 
 static void *
-signup_enter(struct app *app)
+signup_enter(struct app *app, const char *arg)
 {
 	struct signup_state	*s = xcalloc(1, sizeof *s);
 	const struct signup_env	*env = app_signup_env(app);
 	struct user_key		 k = { 0 };
 
-	lineedit_init(&s->fields[F_NAME], DISPLAY_NAME_MAX, false);
-	lineedit_init(&s->fields[F_PASS], PASSWORD_MAX, true);
-	lineedit_init(&s->fields[F_PASS2], PASSWORD_MAX, true);
-	lineedit_init(&s->fields[F_INVITE], INVITE_CODE_MAX, false);
-	s->shown[F_NAME] = true;
+	(void)arg;
+	form_init(&s->form);
+	/* The username is a fine first guess for the display name. */
+	form_add(&s->form, "Display name", DISPLAY_NAME_MAX, false, app_signup_name(app));
+	form_add(&s->form, "Password (optional)", PASSWORD_MAX, true, NULL);
+	form_add(&s->form, "Repeat password", PASSWORD_MAX, true, NULL);
+	form_add(&s->form, "Invite code", INVITE_CODE_MAX, false, NULL);
 	/* A password chosen at login already is the way in; a key user may add one. */
-	s->shown[F_PASS] = s->shown[F_PASS2] = env->password_hash == NULL;
-	s->shown[F_INVITE] = env->invite_only;
+	s->form.f[F_PASS].hidden = s->form.f[F_PASS2].hidden = env->password_hash != NULL;
+	s->form.f[F_INVITE].hidden = !env->invite_only;
 	if (env->key_line != NULL && key_parse(env->key_line, &k, NULL, 0) == 0) {
 		s->fingerprint = xstrdup(k.fingerprint);
 		user_key_free(&k);
 	}
-	/* The username is a fine first guess for the display name. */
-	lineedit_set(&s->fields[F_NAME], app_signup_name(app));
 	return s;
 }
 
 static void
 signup_leave(struct app *app, void *state)
 {
-	struct signup_state	*s = state;
-	int			 i;
+	struct signup_state *s = state;
 
 	(void)app;
-	for (i = 0; i < F_COUNT; i++)
-		lineedit_free(&s->fields[i]);
+	form_free(&s->form);
 	free(s->fingerprint);
 	free(s);
 }
@@ -73,8 +63,7 @@ signup_draw(struct app *app, void *state, const struct rect *r)
 {
 	struct signup_state	*s = state;
 	const struct signup_env	*env = app_signup_env(app);
-	int			 y = r->y + 1, x = r->x + 2, fx = x + 22, fw, i;
-	int			 cy = -1, cx = 0, cx_field;
+	int			 y = r->y + 1, x = r->x + 2, fw;
 
 	draw_text(y++, x, r->w - 4, "Sign up for sshbook", ROLE_TITLE);
 	y++;
@@ -87,72 +76,44 @@ signup_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(y++, x, r->w - 4, "Password: the one you just chose will log you in",
 		    ROLE_NORMAL);
 	y++;
-	fw = r->w - (fx - r->x) - 2;
+	fw = r->w - 22 - 4;
 	if (fw > 48)
 		fw = 48;
-	for (i = 0; i < F_COUNT; i++) {
-		if (!s->shown[i])
-			continue;
-		draw_text(y, x, 21, labels[i], i == s->focus ? ROLE_KEY : ROLE_NORMAL);
-		cx_field = draw_field(y, fx, fw, &s->fields[i], ROLE_FIELD);
-		if (i == s->focus) {
-			cy = y;
-			cx = cx_field;
-		}
-		y += 2;
-	}
-	if (s->error[0])
-		draw_text(y++, x, r->w - 4, s->error, ROLE_ERROR);
-	y++;
-	draw_text(y++, x, r->w - 4, "Enter creates the account. Tab or the arrows move "
-	    "between fields. Esc cancels: nothing is stored.", ROLE_DIM);
-	if (cy >= 0) {
-		move(cy, cx);
-		curs_set(1);
-	}
-}
-
-static int
-next_field(struct signup_state *s, int dir)
-{
-	int i = s->focus;
-
-	do
-		i = (i + dir + F_COUNT) % F_COUNT;
-	while (!s->shown[i]);
-	return i;
+	draw_text(r->y + r->h - 2, x, r->w - 4, "Enter creates the account. Tab or the arrows "
+	    "move between fields. Esc cancels: nothing is stored.", ROLE_DIM);
+	form_draw(&s->form, y, x, 22, fw);	/* last: it places the cursor */
 }
 
 static void
 signup_submit(struct app *app, struct signup_state *s)
 {
 	const struct signup_env	*env = app_signup_env(app);
+	struct form		*fm = &s->form;
 	struct signup		 su;
 	int64_t			 id = 0;
 	int			 r;
 
-	s->error[0] = '\0';
-	if (s->shown[F_PASS] && strcmp(s->fields[F_PASS].text.buf,
-	    s->fields[F_PASS2].text.buf) != 0) {
-		snprintf(s->error, sizeof s->error, "the two passwords differ: type them again");
-		lineedit_clear(&s->fields[F_PASS]);
-		lineedit_clear(&s->fields[F_PASS2]);
-		s->focus = F_PASS;
+	fm->error[0] = '\0';
+	if (!fm->f[F_PASS].hidden && strcmp(form_value(fm, F_PASS), form_value(fm, F_PASS2)) != 0) {
+		snprintf(fm->error, sizeof fm->error, "the two passwords differ: type them again");
+		lineedit_clear(&fm->f[F_PASS].le);
+		lineedit_clear(&fm->f[F_PASS2].le);
+		form_focus(fm, F_PASS);
 		return;
 	}
 	memset(&su, 0, sizeof su);
 	su.username = app_signup_name(app);
-	su.display_name = s->fields[F_NAME].text.buf;
-	su.password = s->shown[F_PASS] && s->fields[F_PASS].text.len ?
-	    s->fields[F_PASS].text.buf : NULL;
+	su.display_name = form_value(fm, F_NAME);
+	su.password = !fm->f[F_PASS].hidden && form_value(fm, F_PASS)[0] ?
+	    form_value(fm, F_PASS) : NULL;
 	su.password_hash = env->password_hash;
 	su.key_line = env->key_line;
-	su.invite_code = s->fields[F_INVITE].text.buf;
+	su.invite_code = form_value(fm, F_INVITE);
 	su.require_invite = env->invite_only;
-	r = store_user_create(app_store(app), &su, &id, s->error, sizeof s->error);
+	r = store_user_create(app_store(app), &su, &id, fm->error, sizeof fm->error);
 	if (r != 0) {
-		if (s->error[0] == '\0')
-			snprintf(s->error, sizeof s->error, "cannot create the account: %s",
+		if (fm->error[0] == '\0')
+			snprintf(fm->error, sizeof fm->error, "cannot create the account: %s",
 			    err_str(r));
 		return;
 	}
@@ -165,25 +126,17 @@ signup_input(struct app *app, void *state, int key)
 {
 	struct signup_state *s = state;
 
-	switch (key) {
-	case 27:
+	switch (form_key(&s->form, key)) {
+	case FORM_CANCEL:
 		app_quit(app, 0, "sign-up cancelled: nothing was stored");
 		return TUI_NONE;
-	case '\n':
+	case FORM_SUBMIT:
 		signup_submit(app, s);
 		return TUI_REDRAW;
-	case '\t':
-	case TK(KEY_DOWN):
-		s->focus = next_field(s, 1);
+	case FORM_CHANGED:
 		return TUI_REDRAW;
-	case TK(KEY_BTAB):
-	case TK(KEY_UP):
-		s->focus = next_field(s, -1);
-		return TUI_REDRAW;
-	}
-	if (app_lineedit_key(&s->fields[s->focus], key)) {
-		s->error[0] = '\0';
-		return TUI_REDRAW;
+	case FORM_NONE:
+		break;
 	}
 	return TUI_UNHANDLED;
 }

@@ -12,8 +12,9 @@ struct soon {
 };
 
 static void *
-soon_enter(struct app *app)
+soon_enter(struct app *app, const char *arg)
 {
+	(void)arg;
 	(void)app;
 	return NULL;
 }
@@ -50,10 +51,6 @@ SOON_SCREEN(screen_foryou_ops, "For You",
     "A ranked feed of posts you may like: engagement, shared interests and friends of friends.")
 SOON_SCREEN(screen_messages_ops, "Messages",
     "Live one-to-one chats, message requests and unread counts.")
-SOON_SCREEN(screen_notifications_ops, "Notifications",
-    "Friend requests, reactions, comments, mentions and messages, live.")
-SOON_SCREEN(screen_friends_ops, "Friends",
-    "Your friends, incoming and outgoing requests, and mutual friends.")
 SOON_SCREEN(screen_groups_ops, "Groups",
     "Open and closed groups with their own feeds, admins and moderators.")
 SOON_SCREEN(screen_events_ops, "Events",

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libssh/callbacks.h>
+
 #if defined(__SANITIZE_ADDRESS__)
 #define HARNESS_ASAN 1
 #elif defined(__has_feature)
@@ -41,6 +43,7 @@
 #endif
 
 static struct term *all_terms;
+static struct exec_chan *all_execs;
 static void *pool[256];		/* keys and strings owned until harness_cleanup */
 static bool pool_is_key[256];
 static int npool;
@@ -101,6 +104,15 @@ append(char **p, size_t *len, const char *data, size_t n)
 	*len += n;
 	q[*len] = '\0';
 	*p = q;
+}
+
+long long
+harness_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 long long
@@ -1497,6 +1509,224 @@ run_shell_nopty(struct server *srv, const char *user, const struct cred *a,
 	return run_channel(srv, user, a, NULL, NULL, 0, false, res);
 }
 
+/* ---- an exec channel that stays open ------------------------------------------------ */
+
+static void
+on_exit_status(ssh_session s, ssh_channel ch, int status, void *userdata)
+{
+	struct exec_chan *e = userdata;
+
+	(void)s;
+	(void)ch;
+	if (!e->exited) {
+		e->t_exit_us = harness_now_us();
+		e->exited = true;
+		e->status = status;
+	}
+}
+
+struct exec_chan *
+exec_start(struct server *srv, const char *user, const struct cred *a, const char *cmdline)
+{
+	struct exec_chan		*e = xcalloc1(sizeof *e);
+	struct ssh_channel_callbacks_struct *cb = xcalloc1(sizeof *cb);
+	int				 rc;
+
+	e->srv = srv;
+	e->status = -1;
+	e->priv = cb;
+	e->cmdline = xstrdup1(cmdline);
+	snprintf(e->user, sizeof e->user, "%s", user);
+	append(&e->out, &e->outlen, "", 0);
+	append(&e->err, &e->errlen, "", 0);
+	if ((rc = conn_open(srv, user, a, &e->c)) != CONN_OK) {
+		fprintf(stderr, "harness: exec '%s' as '%s': login failed (conn %d)\n",
+		    cmdline, user, rc);
+		goto fail;
+	}
+	if ((e->ch = ssh_channel_new(e->c->s)) == NULL ||
+	    ssh_channel_open_session(e->ch) != SSH_OK) {
+		fprintf(stderr, "harness: exec '%s' as '%s': channel: %s\n", cmdline, user,
+		    ssh_get_error(e->c->s));
+		goto fail;
+	}
+	cb->userdata = e;
+	cb->channel_exit_status_function = on_exit_status;
+	ssh_callbacks_init(cb);
+	ssh_set_channel_callbacks(e->ch, cb);
+	ssh_set_blocking(e->c->s, 0);
+	e->t_sent_us = harness_now_us();
+	rc = ssh_channel_request_exec(e->ch, cmdline);
+	if (rc == SSH_ERROR) {
+		fprintf(stderr, "harness: exec '%s' as '%s': request refused: %s\n", cmdline,
+		    user, ssh_get_error(e->c->s));
+		goto fail;
+	}
+	e->pending = rc == SSH_AGAIN;
+	e->next = all_execs;
+	all_execs = e;
+	return e;
+ fail:
+	if (e->ch != NULL)
+		ssh_channel_free(e->ch);
+	conn_close(e->c);
+	free(e->out);
+	free(e->err);
+	free(e->cmdline);
+	free(e->priv);
+	free(e);
+	return NULL;
+}
+
+int
+exec_fd(const struct exec_chan *e)
+{
+	return ssh_get_fd(e->c->s);
+}
+
+int
+exec_pump(struct exec_chan *e, int ms)
+{
+	char	buf[16384];
+	int	n, total = 0;
+
+	if (e->eof)
+		return -1;
+	if (e->pending) {
+		int rc = ssh_channel_request_exec(e->ch, e->cmdline);
+
+		if (rc == SSH_ERROR) {
+			fprintf(stderr, "harness: exec '%s' as '%s': request refused: %s\n",
+			    e->cmdline, e->user, ssh_get_error(e->c->s));
+			e->pending = false;
+			e->eof = true;
+			return -1;
+		}
+		e->pending = rc == SSH_AGAIN;
+		if (e->pending && ms > 0) {
+			struct pollfd pfd = { exec_fd(e), POLLIN, 0 };
+
+			poll(&pfd, 1, ms);
+			return 0;
+		}
+	}
+	n = ssh_channel_poll_timeout(e->ch, ms, 0);
+	if (n == SSH_ERROR) {
+		e->eof = true;
+		return -1;
+	}
+	while ((n = ssh_channel_read_nonblocking(e->ch, buf, sizeof buf, 0)) > 0) {
+		append(&e->out, &e->outlen, buf, (size_t)n);
+		total += n;
+	}
+	while ((n = ssh_channel_read_nonblocking(e->ch, buf, sizeof buf, 1)) > 0) {
+		append(&e->err, &e->errlen, buf, (size_t)n);
+		total += n;
+	}
+	if (total == 0 && (ssh_channel_is_eof(e->ch) || ssh_channel_is_closed(e->ch) ||
+	    !ssh_is_connected(e->c->s))) {
+		e->eof = true;
+		for (size_t i = 0; i < N_SANITIZER_MARKS; i++) {
+			if (strstr(e->err, sanitizer_marks[i]) != NULL) {
+				fprintf(stderr, "harness: a sanitizer report in the stderr of "
+				    "'%s':\n%s\n", e->cmdline, e->err);
+				sanitizer_seen = true;
+				break;
+			}
+		}
+		return -1;
+	}
+	return total;
+}
+
+void
+exec_send_eof(struct exec_chan *e)
+{
+	if (!e->eof)
+		ssh_channel_send_eof(e->ch);
+}
+
+bool
+exec_wait_out(struct exec_chan *e, size_t from, const char *text, int ms)
+{
+	long long deadline = harness_now_ms() + effective_ms(ms);
+
+	for (;;) {
+		long long left;
+
+		if (from <= e->outlen && strstr(e->out + from, text) != NULL)
+			return true;
+		left = deadline - harness_now_ms();
+		if (left <= 0 || e->eof) {
+			fprintf(stderr, "harness: exec '%s' as '%s': '%s' not in its output within "
+			    "%d ms%s; stdout from byte %zu: '%s' stderr: '%s'\n", e->cmdline,
+			    e->user, text, effective_ms(ms), e->eof ? " (EOF)" : "", from,
+			    from <= e->outlen ? e->out + from : "", e->err);
+			if (e->srv != NULL)
+				server_print_log(e->srv, stderr, 30);
+			return false;
+		}
+		exec_pump(e, left < 100 ? (int)left : 100);
+	}
+}
+
+bool
+exec_wait_exit(struct exec_chan *e, int ms, int *status)
+{
+	long long deadline = harness_now_ms() + effective_ms(ms);
+
+	if (status != NULL)
+		*status = -1;
+	while (!e->eof || (!e->exited && !ssh_channel_is_closed(e->ch))) {
+		long long	left = deadline - harness_now_ms();
+		int		step = left < 100 ? (int)left : 100;
+
+		if (left <= 0) {
+			fprintf(stderr, "harness: exec '%s' as '%s': no exit within %d ms; "
+			    "stdout: '%s' stderr: '%s'\n", e->cmdline, e->user, effective_ms(ms),
+			    e->out, e->err);
+			return false;
+		}
+		if (!e->eof) {
+			exec_pump(e, step);
+		} else {
+			/* after EOF only the exit status (or the close) is to come */
+			struct pollfd pfd = { exec_fd(e), POLLIN, 0 };
+
+			poll(&pfd, 1, step);
+			(void)ssh_channel_get_exit_status(e->ch);	/* non-blocking: processes what came */
+		}
+	}
+	if (status != NULL)
+		*status = e->status;
+	return true;
+}
+
+void
+exec_close(struct exec_chan *e)
+{
+	if (e == NULL)
+		return;
+	for (struct exec_chan **pp = &all_execs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	}
+	if (e->ch != NULL) {
+		ssh_set_blocking(e->c->s, 1);
+		if (ssh_channel_is_open(e->ch) && !ssh_channel_is_closed(e->ch))
+			ssh_channel_close(e->ch);
+		ssh_channel_free(e->ch);
+	}
+	conn_close(e->c);
+	free(e->out);
+	free(e->err);
+	free(e->cmdline);
+	free(e->priv);
+	free(e);
+}
+
 /* ---- plumbing ------------------------------------------------------------------------ */
 
 int
@@ -1506,6 +1736,8 @@ harness_cleanup(void)
 
 	while (all_terms != NULL)
 		term_close(all_terms);
+	while (all_execs != NULL)
+		exec_close(all_execs);
 	while (npool > 0) {
 		npool--;
 		if (pool_is_key[npool])

@@ -34,6 +34,8 @@
 int	harness_timeout_ms(void);
 /* Monotonic milliseconds. */
 long long harness_now_ms(void);
+/* Monotonic microseconds (the same clock), for latency measurements. */
+long long harness_now_us(void);
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -235,10 +237,65 @@ int	run_exec(struct server *, const char *user, const struct cred *, const char 
 int	run_shell_nopty(struct server *, const char *user, const struct cred *,
 	    struct exec_result *res);
 
+/* ---- an exec channel that stays open ------------------------------------------- */
+
+/*
+ * An exec request driven step by step instead of to the end: for commands
+ * that stream (`notifications --follow`) and for timing a command while other
+ * terminals are pumped in the same loop (bench). The session is non-blocking
+ * after exec_start: nothing here waits except the *_wait_* calls, each on a
+ * condition with the harness deadline. Open channels are registered and
+ * closed by harness_cleanup.
+ */
+struct exec_chan {
+	struct server		*srv;
+	struct conn		*c;
+	ssh_channel		 ch;
+	char			 user[64];
+	char			*cmdline;
+	char			*out;		/* stdout so far, NUL-terminated */
+	size_t			 outlen;
+	char			*err;		/* stderr so far, NUL-terminated */
+	size_t			 errlen;
+	bool			 pending;	/* the exec request is not answered yet */
+	bool			 eof;		/* the server sent EOF or closed the channel */
+	bool			 exited;	/* an exit status arrived */
+	int			 status;	/* that exit status, -1 before */
+	long long		 t_sent_us;	/* harness_now_us() just before the exec request went out */
+	long long		 t_exit_us;	/* harness_now_us() when the exit status was processed */
+	struct exec_chan	*next;		/* registry, for harness_cleanup */
+	void			*priv;		/* the harness's libssh callback struct */
+};
+
+/*
+ * Connect as user, authenticate, open a session channel (all blocking), then
+ * switch the session to non-blocking and send the exec request without
+ * waiting for its answer (t_sent_us is taken just before). stdin stays open
+ * (exec_send_eof closes it). NULL on failure, with the reason printed.
+ */
+struct exec_chan	*exec_start(struct server *, const char *user, const struct cred *,
+			    const char *cmdline);
+/*
+ * Process what arrived within ms (0: only what is there): the exec request's
+ * answer, stdout and stderr (appended), the exit status, EOF. Returns the
+ * bytes of output read, or -1 once the channel reached EOF / closed or the
+ * request was refused.
+ */
+int			 exec_pump(struct exec_chan *, int ms);
+/* The socket of the connection, for poll() across several clients. */
+int			 exec_fd(const struct exec_chan *);
+void			 exec_send_eof(struct exec_chan *);
+/* Wait until stdout from byte offset `from` on contains text. */
+bool			 exec_wait_out(struct exec_chan *, size_t from, const char *text, int ms);
+/* Wait for the exit status (and EOF); *status gets it (-1 if none came). */
+bool			 exec_wait_exit(struct exec_chan *, int ms, int *status);
+/* Close the channel and the connection (the client hangs up) and free. NULL is fine. */
+void			 exec_close(struct exec_chan *);
+
 /* ---- test plumbing ---------------------------------------------------------- */
 
 /*
- * Close every term still open (a failed assertion skips a test's own
+ * Close every term and exec channel still open (a failed assertion skips a test's own
  * cleanup) and free the keys and key strings. Returns -1 when one of them showed a sanitizer report. Call from
  * each test's teardown.
  */

@@ -176,6 +176,47 @@ exec_refused_as_unknown(struct server *srv, const char *user, const struct cred 
 	return ok;
 }
 
+bool
+term_wait_badge(struct term *t, int n)
+{
+	char want[32];
+
+	snprintf(want, sizeof want, " notif %d ", n);
+	return term_wait_row(t, -1, want, 0);
+}
+
+bool
+term_badge_is(struct term *t, int n)
+{
+	char want[32], row[1024];
+
+	term_pump(t, 0);
+	snprintf(want, sizeof want, " notif %d ", n);
+	term_row(t, -1, row, sizeof row);
+	return strstr(row, want) != NULL;
+}
+
+bool
+exec_expect(struct server *srv, const char *user, const struct cred *c, const char *cmdline,
+    int want, struct exec_result *res)
+{
+	struct exec_result	r;
+	bool			ok;
+
+	if (run_exec(srv, user, c, cmdline, NULL, 0, &r) != 0)
+		r.status = -1;
+	ok = r.status == want;
+	if (!ok)
+		fprintf(stderr, "scenario: '%s' as '%s' exited %d, expected %d; stdout '%s', "
+		    "stderr '%s'\n", cmdline, user, r.status, want, r.out ? r.out : "",
+		    r.err ? r.err : "");
+	if (res != NULL)
+		*res = r;
+	else
+		exec_result_free(&r);
+	return ok;
+}
+
 int
 count_lines(const char *s)
 {

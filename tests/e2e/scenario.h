@@ -59,6 +59,22 @@ char		*whoami_display_name(struct server *, const char *user, const struct cred 
 /* Whether exec `whoami` as user (with the given credentials) is refused as an unknown user. */
 bool		 exec_refused_as_unknown(struct server *, const char *user, const struct cred *);
 
+/*
+ * The status line's unread-notifications badge (" notif N "): wait until it
+ * reads n, or print the screen and return false.
+ */
+bool		 term_wait_badge(struct term *, int n);
+/* Whether the badge reads n right now (after taking what arrived). */
+bool		 term_badge_is(struct term *, int n);
+
+/*
+ * Run cmdline as user over exec and check its exit status is want; on a
+ * mismatch print the command, its stdout and stderr. The result is left in
+ * *res (the caller frees it) when res is not NULL.
+ */
+bool		 exec_expect(struct server *, const char *user, const struct cred *,
+		    const char *cmdline, int want, struct exec_result *res);
+
 /* Number of '\n' in s. */
 int		 count_lines(const char *s);
 

@@ -1,8 +1,9 @@
-/* The line editor and the list view: pure logic behind every text field and list. */
+/* The line and text editors and the list view: pure logic behind every field and list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -10,6 +11,7 @@
 #include "common/utf8.h"
 #include "tui/lineedit.h"
 #include "tui/listview.h"
+#include "tui/textedit.h"
 
 static void
 insert_str(struct lineedit *le, const char *s)
@@ -158,6 +160,76 @@ test_listview(void **state)
 	assert_true(lv.top <= lv.sel);
 }
 
+static void
+te_insert_str(struct textedit *te, const char *s)
+{
+	size_t		 len = strlen(s), i = 0, n;
+	uint32_t	 cp;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		assert_true(n > 0);
+		textedit_insert(te, cp);
+		i += n;
+	}
+}
+
+static void
+test_textedit_lines_and_limits(void **state)
+{
+	struct textedit te;
+
+	(void)state;
+	textedit_init(&te, 10);
+	te_insert_str(&te, "ab\ncd");
+	assert_string_equal(te.text.buf, "ab\ncd");
+	assert_false(textedit_insert(&te, 0x1b));	/* ESC refused */
+	assert_false(textedit_insert(&te, '\r'));
+	te_insert_str(&te, "efghi");			/* 10 characters now */
+	assert_false(textedit_insert(&te, 'x'));
+	assert_int_equal(te.chars, 10);
+	textedit_home(&te);
+	assert_int_equal(te.cursor, 3);			/* start of "cdefgh" */
+	assert_true(textedit_backspace(&te));		/* joins the lines */
+	assert_string_equal(te.text.buf, "abcdefghi");
+	textedit_end(&te);
+	assert_int_equal(te.cursor, strlen("abcdefghi"));
+	assert_false(textedit_set(&te, "far too long a text"));
+	assert_string_equal(te.text.buf, "abcdefghi");
+	textedit_free(&te);
+}
+
+static void
+test_textedit_wraps_by_width(void **state)
+{
+	struct textedit		 te;
+	struct textedit_row	*rows;
+	size_t			 n, r, c;
+
+	(void)state;
+	textedit_init(&te, 100);
+	assert_true(textedit_set(&te, "hello big world\n日本語日本"));
+	n = textedit_layout(&te, 10, &rows);
+	/* "hello big " | "world" | "日本語日本" (10 columns exactly) */
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].start, 0);
+	assert_int_equal(rows[1].start, strlen("hello big "));
+	assert_int_equal(rows[2].start, strlen("hello big world\n"));
+	textedit_cursor_pos(&te, rows, n, &r, &c);
+	assert_int_equal(r, 2);
+	assert_int_equal(c, 10);
+	free(rows);
+	/* Up from the end of the CJK row lands at the end of "world" (5 columns). */
+	assert_true(textedit_up(&te, 10));
+	assert_int_equal(te.cursor, strlen("hello big world"));
+	assert_true(textedit_up(&te, 10));
+	assert_false(textedit_up(&te, 10));
+	assert_true(textedit_down(&te, 10));
+	assert_true(textedit_down(&te, 10));
+	assert_false(textedit_down(&te, 10));
+	textedit_free(&te);
+}
+
 int
 main(void)
 {
@@ -168,6 +240,8 @@ main(void)
 		cmocka_unit_test(test_kill_keys),
 		cmocka_unit_test(test_view_scrolls_to_cursor),
 		cmocka_unit_test(test_listview),
+		cmocka_unit_test(test_textedit_lines_and_limits),
+		cmocka_unit_test(test_textedit_wraps_by_width),
 	};
 
 	utf8_locale_init();

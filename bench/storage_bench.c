@@ -1,0 +1,310 @@
+/*
+ * sshbook storage benchmarks, on a temporary database file and the storage
+ * API alone (no server, no SSH):
+ *
+ *   search [USERS [QUERIES]]   generate USERS users (100,000) and 5 friendships
+ *                              per user (500,000) with storage/gen.c, reopen the
+ *                              database the way a new app process would, then
+ *                              time QUERIES (1,000) first pages of
+ *                              store_search_users (limit 20), each as a random
+ *                              viewer, for queries people type: 2-4 letter
+ *                              prefixes of names and tags, some two words, some
+ *                              whole usernames
+ *
+ * Prints "name: value" lines that bench/run.sh collects; see bench/README.md.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/utf8.h"
+#include "storage/gen.h"
+#include "storage/social.h"
+#include "storage/store.h"
+
+#define WARMUP		100	/* queries run first and not counted: the cache fills */
+#define PAGE		20
+#define Q_MAX		128
+#define CHECKED		100	/* queries paged through */
+#define PAGES		10
+
+static uint64_t rng_state = 3;
+
+static uint64_t
+rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static size_t
+rng_below(size_t n)
+{
+	return (size_t)(rng_next() % n);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* v must be sorted. */
+static double
+percentile(const double *v, size_t n, double p)
+{
+	return v[(size_t)(p * (double)(n - 1) + 0.5)];
+}
+
+/*
+ * Append the first k code points of the word of s that starts at byte word
+ * (a word: up to a space, '_' or '-'), and a space; k is 2..4, or 0 for the
+ * whole word.
+ */
+static void
+add_prefix(char *q, const char *s, size_t k)
+{
+	size_t	len = strlen(q), i = 0, n, cps = 0;
+	uint32_t cp;
+
+	while (s[i] != '\0' && s[i] != ' ' && s[i] != '_' && s[i] != '-' &&
+	    (k == 0 || cps < k) && len + 8 < Q_MAX) {
+		if ((n = utf8_decode(s + i, strlen(s + i), &cp)) == 0)
+			break;
+		memcpy(q + len, s + i, n);
+		len += n;
+		i += n;
+		cps++;
+	}
+	q[len++] = ' ';
+	q[len] = '\0';
+}
+
+/* The second word of s (after a space), or s itself. */
+static const char *
+second_word(const char *s)
+{
+	const char *sp = strchr(s, ' ');
+
+	return sp != NULL && sp[1] != '\0' ? sp + 1 : s;
+}
+
+/* One query a person might type, drawn from a random generated user. */
+static void
+make_query(struct store *st, size_t nusers, char *q)
+{
+	struct user	 u;
+	struct profile	 p;
+	size_t		 kind = rng_below(100), k = 2 + rng_below(3);
+	int64_t		 id = 1 + (int64_t)rng_below(nusers);
+
+	q[0] = '\0';
+	if (store_user_by_id(st, id, &u) != 0) {
+		strcpy(q, "al");
+		return;
+	}
+	if (kind < 30)			/* the start of a username */
+		add_prefix(q, u.username, k);
+	else if (kind < 50)		/* the start of a display name */
+		add_prefix(q, u.display_name, k);
+	else if (kind < 70) {		/* a tag (or an interest in the bio) */
+		if (store_profile_get(st, id, u.username, &p) == 0 && p.ntags > 0)
+			add_prefix(q, p.tags[rng_below(p.ntags)], k);
+		else
+			add_prefix(q, u.username, k);
+		profile_free(&p);
+	} else if (kind < 90) {		/* first and last name, both cut short */
+		add_prefix(q, u.display_name, k);
+		add_prefix(q, second_word(u.display_name), 2 + rng_below(3));
+	} else				/* someone's whole username */
+		add_prefix(q, u.username, 0);
+	user_free(&u);
+	q[strlen(q) - 1] = '\0';	/* the last space */
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+static int
+bench_search(size_t nusers, size_t nqueries)
+{
+	char			 dir[] = "/tmp/sshbook-bench-storage.XXXXXX", path[256];
+	char			 side[300], (*queries)[Q_MAX], slowest[Q_MAX] = "";
+	struct store		*st = NULL;
+	struct user_hits	 h;
+	double			*t, t0, gen_users, gen_friends, total = 0, worst = 0;
+	double			 tn[CHECKED * PAGES];
+	size_t			 i, hits = 0, full_pages = 0, ntn = 0, dups = 0, paged = 0;
+	int64_t			 viewer;
+	long long		 size;
+	int			 rc = 1;
+
+	if (mkdtemp(dir) == NULL) {
+		perror("bench: mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/sshbook.db", dir);
+	t = calloc(nqueries, sizeof *t);
+	queries = calloc(nqueries + WARMUP, sizeof *queries);
+	if (t == NULL || queries == NULL || store_open(path, &st) != 0) {
+		fprintf(stderr, "bench: cannot set up %s\n", path);
+		goto out;
+	}
+
+	t0 = now_ms();
+	if (store_gen_users(st, nusers, 1) != 0) {
+		fprintf(stderr, "bench: generating users failed\n");
+		goto out;
+	}
+	gen_users = now_ms() - t0;
+	t0 = now_ms();
+	if (store_gen_friendships(st, nusers * 5, 2) != 0) {
+		fprintf(stderr, "bench: generating friendships failed\n");
+		goto out;
+	}
+	gen_friends = now_ms() - t0;
+	/* Closing checkpoints the WAL into the file, so its size is the database's. */
+	store_close(st);
+	st = NULL;
+	size = file_size(path);
+
+	/* A fresh connection, as each app process has: cold statement cache, small page cache. */
+	if (store_open(path, &st) != 0) {
+		fprintf(stderr, "bench: cannot reopen %s\n", path);
+		goto out;
+	}
+	for (i = 0; i < nqueries + WARMUP; i++)
+		make_query(st, nusers, queries[i]);
+	for (i = 0; i < nqueries + WARMUP; i++) {
+		double dt;
+
+		viewer = 1 + (int64_t)rng_below(nusers);
+		t0 = now_ms();
+		if (store_search_users(st, viewer, queries[i], NULL, PAGE, &h) != 0) {
+			fprintf(stderr, "bench: search '%s' failed\n", queries[i]);
+			goto out;
+		}
+		dt = now_ms() - t0;
+		if (i >= WARMUP) {
+			t[i - WARMUP] = dt;
+			total += dt;
+			hits += h.n;
+			full_pages += h.n == PAGE;
+			if (dt > worst) {
+				worst = dt;
+				snprintf(slowest, sizeof slowest, "%s", queries[i]);
+			}
+		}
+		user_hits_free(&h);
+	}
+	qsort(t, nqueries, sizeof *t, cmp_double);
+
+	/*
+	 * Paging: the first CHECKED queries again, up to PAGES pages each, through
+	 * the cursor. No user may come twice (the keyset cursor is stable), and
+	 * the later pages are timed on their own.
+	 */
+	for (i = 0; i < CHECKED && i < nqueries; i++) {
+		struct search_cursor	cur = { 0 };
+		int64_t			seen[PAGES * PAGE];
+		size_t			nseen = 0, p, j, k;
+
+		viewer = 1 + (int64_t)rng_below(nusers);
+		for (p = 0; p < PAGES; p++) {
+			t0 = now_ms();
+			if (store_search_users(st, viewer, queries[WARMUP + i], p ? &cur : NULL,
+			    PAGE, &h) != 0) {
+				fprintf(stderr, "bench: search '%s' page %zu failed\n",
+				    queries[WARMUP + i], p + 1);
+				goto out;
+			}
+			if (p > 0)
+				tn[ntn++] = now_ms() - t0;
+			for (j = 0; j < h.n; j++) {
+				for (k = 0; k < nseen && seen[k] != h.v[j].id; k++)
+					;
+				if (k < nseen)
+					dups++;
+				else
+					seen[nseen++] = h.v[j].id;
+			}
+			cur = h.next;
+			user_hits_free(&h);
+			if (!cur.set)
+				break;
+		}
+		paged += nseen;
+	}
+	qsort(tn, ntn, sizeof *tn, cmp_double);
+
+	printf("search_gen_users: %zu in %.1f s\n", nusers, gen_users / 1e3);
+	printf("search_gen_friendships: %zu in %.1f s\n", nusers * 5, gen_friends / 1e3);
+	printf("search_db_size_mb: %.1f\n", (double)size / (1024 * 1024));
+	printf("search_queries: %zu (after %d warm-up), first pages of %d\n", nqueries,
+	    WARMUP, PAGE);
+	printf("search_users_%zuk_p50_ms: %.3f\n", nusers / 1000, percentile(t, nqueries, 0.5));
+	printf("search_users_%zuk_p90_ms: %.3f\n", nusers / 1000, percentile(t, nqueries, 0.9));
+	printf("search_users_%zuk_p99_ms: %.3f (target < 5)\n", nusers / 1000,
+	    percentile(t, nqueries, 0.99));
+	printf("search_users_%zuk_max_ms: %.3f ('%s')\n", nusers / 1000, t[nqueries - 1],
+	    slowest);
+	printf("search_users_%zuk_mean_ms: %.3f\n", nusers / 1000, total / (double)nqueries);
+	printf("search_hits_mean: %.1f (%zu of %zu queries filled a page)\n",
+	    (double)hits / (double)nqueries, full_pages, nqueries);
+	if (ntn > 0)
+		printf("search_users_%zuk_next_pages_p99_ms: %.3f (%zu later pages)\n",
+		    nusers / 1000, percentile(tn, ntn, 0.99), ntn);
+	printf("search_paging_duplicates: %zu (%zu users over up to %d pages of %d "
+	    "queries; must be 0)\n", dups, paged, PAGES, CHECKED);
+	if (dups != 0)
+		goto out;
+	rc = 0;
+ out:
+	store_close(st);
+	free(t);
+	free(queries);
+	for (i = 0; i < 3; i++) {
+		snprintf(side, sizeof side, "%s%s", path, (const char *[]){ "", "-wal", "-shm" }[i]);
+		unlink(side);
+	}
+	rmdir(dir);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	long	users = argc > 2 ? atol(argv[2]) : 100000;
+	long	queries = argc > 3 ? atol(argv[3]) : 1000;
+
+	if (argc < 2 || strcmp(argv[1], "search") != 0 || users < 100 || queries < 1) {
+		fprintf(stderr, "usage: sshbook-bench-storage search [USERS [QUERIES]]\n");
+		return 1;
+	}
+	log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);
+	return bench_search((size_t)users, (size_t)queries);
+}

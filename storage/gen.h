@@ -1,0 +1,32 @@
+/*
+ * storage: synthetic data for the benchmarks, the only place they get data
+ * from. Deterministic: the same seed on an empty database gives the same
+ * rows. Generated users have no password and no key (nobody can log in as
+ * them); their ids are consecutive from the first free one.
+ */
+#ifndef SSHBOOK_GEN_H
+#define SSHBOOK_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/*
+ * Add n users with unique valid usernames (a few patterns over first and
+ * last names from several scripts, and handles), display names (some not
+ * ASCII), bios (some markdown), locations, jobs, 0-5 tags from a fixed
+ * vocabulary and mostly public profiles, indexed for search. Batched in
+ * transactions of about 10,000 rows. Returns 0 or ERR_DB.
+ */
+int	store_gen_users(struct store *, size_t n, uint64_t seed);
+
+/*
+ * Add n_pairs friendships (two directed rows each) between existing users,
+ * with a skewed degree distribution: one end is drawn with a heavy bias
+ * towards a few popular users, the other uniformly. Returns 0, ERR_INVALID
+ * (fewer than two users, or more pairs than the attempts allow) or ERR_DB.
+ */
+int	store_gen_friendships(struct store *, size_t n_pairs, uint64_t seed);
+
+#endif

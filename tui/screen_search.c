@@ -1,0 +1,197 @@
+/*
+ * Search (`/` anywhere): a query line on top, results as you type (each word
+ * matches a prefix), Enter opens the selected profile. Arrows move in the
+ * results because letters go to the query; the next page loads as the
+ * selection nears the end.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "storage/social.h"
+#include "storage/store.h"
+#include "tui/app.h"
+#include "tui/lineedit.h"
+#include "tui/listdraw.h"
+#include "tui/screen.h"
+
+#define PAGE	30
+
+struct search_state {
+	struct lineedit		 query;
+	struct user_hits	 hits;		/* every page loaded so far */
+	struct listview		 lv;
+	int			 height;
+};
+
+/* Append the next page of hits (or the first, when none are loaded). */
+static void
+search_more(struct app *app, struct search_state *s)
+{
+	struct user_hits page = { 0 };
+	size_t i;
+
+	if (s->hits.n > 0 && !s->hits.next.set)
+		return;	/* the end */
+	if (store_search_users(app_store(app), app_user(app)->id, s->query.text.buf,
+	    s->hits.n ? &s->hits.next : NULL, PAGE, &page) != 0) {
+		app_status(app, true, "search failed");
+		return;
+	}
+	s->hits.v = xreallocarray(s->hits.v, s->hits.n + page.n + 1, sizeof *s->hits.v);
+	for (i = 0; i < page.n; i++)
+		s->hits.v[s->hits.n++] = page.v[i];
+	s->hits.next = page.next;
+	free(page.v);	/* the entries moved into s->hits */
+	s->lv.n = s->hits.n;
+}
+
+static void
+search_reload(struct app *app, struct search_state *s)
+{
+	user_hits_free(&s->hits);
+	memset(&s->hits, 0, sizeof s->hits);
+	s->lv.sel = s->lv.top = 0;
+	s->lv.n = 0;
+	search_more(app, s);
+}
+
+static void *
+search_enter(struct app *app, const char *arg)
+{
+	struct search_state *s = xcalloc(1, sizeof *s);
+
+	lineedit_init(&s->query, 200, false);
+	if (arg != NULL)
+		lineedit_set(&s->query, arg);
+	s->height = 10;
+	search_reload(app, s);
+	return s;
+}
+
+static void
+search_leave(struct app *app, void *state)
+{
+	struct search_state *s = state;
+
+	(void)app;
+	lineedit_free(&s->query);
+	user_hits_free(&s->hits);
+	free(s);
+}
+
+static const char *
+relation_mark(enum relation rel)
+{
+	switch (rel) {
+	case REL_SELF:			return "you";
+	case REL_FRIEND:		return "friend";
+	case REL_REQUEST_SENT:		return "request sent";
+	case REL_REQUEST_RECEIVED:	return "wants to be friends";
+	case REL_BLOCKED:		return "blocked";
+	default:			return "";
+	}
+}
+
+static void
+hit_row(void *ctx, size_t i, int y, int x, int w, bool selected)
+{
+	const struct user_summary	*u = &((struct search_state *)ctx)->hits.v[i];
+	enum draw_role			 role = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	char				 right[64];
+	int				 used;
+
+	snprintf(right, sizeof right, "%s%s%zu mutual", relation_mark(u->relation),
+	    relation_mark(u->relation)[0] ? "  ·  " : "", u->mutual_count);
+	used = draw_textf(y, x + 1, w / 2, role, "@%s", u->username);
+	draw_text(y, x + 2 + (used > 20 ? used : 20), w / 2, u->display_name, role);
+	draw_text_right(y, x, w - 1, right, selected ? ROLE_SELECTED : ROLE_DIM);
+}
+
+static void
+search_draw(struct app *app, void *state, const struct rect *r)
+{
+	struct search_state	*s = state;
+	struct rect		 list = { r->y + 3, r->x + 1, r->h - 4, r->w - 2 };
+	int			 cx;
+
+	(void)app;
+	s->height = list.h;
+	draw_text(r->y, r->x + 1, 9, "Search:", ROLE_TITLE);
+	cx = draw_field(r->y, r->x + 10, r->w - 12, &s->query, ROLE_FIELD);
+	if (s->query.text.len == 0)
+		draw_text(r->y + 1, r->x + 1, r->w - 2, "Type a name, a tag or a place: each word "
+		    "matches the start of a word.", ROLE_DIM);
+	else
+		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s people  ·  arrows move, "
+		    "Enter opens, Esc goes back", s->hits.n, s->hits.next.set ? "+" : "");
+	list_draw(&list, &s->lv, hit_row, s);
+	if (s->hits.n == 0 && s->query.text.len > 0)
+		draw_text(list.y, list.x + 1, list.w - 2, "nobody found", ROLE_DIM);
+	move(r->y, cx);
+	curs_set(1);
+}
+
+static int
+search_input(struct app *app, void *state, int key)
+{
+	struct search_state	*s = state;
+	int			 action = ACT_NONE;
+
+	switch (key) {
+	case 27:
+		app_back(app);
+		return TUI_REDRAW;
+	case '\n':
+		if (s->lv.sel < s->hits.n)
+			app_open(app, &screen_user_ops, s->hits.v[s->lv.sel].username);
+		return TUI_REDRAW;
+	case TK(KEY_DOWN):	action = ACT_NEXT; break;
+	case TK(KEY_UP):	action = ACT_PREV; break;
+	case TK(KEY_NPAGE):	action = ACT_PAGE_DOWN; break;
+	case TK(KEY_PPAGE):	action = ACT_PAGE_UP; break;
+	}
+	if (action != ACT_NONE) {
+		list_nav(&s->lv, action, (size_t)s->height);
+		if (list_near_end(&s->lv))
+			search_more(app, s);
+		return TUI_REDRAW;
+	}
+	if (app_lineedit_key(&s->query, key)) {
+		search_reload(app, s);
+		return TUI_REDRAW;
+	}
+	return TUI_UNHANDLED;
+}
+
+static void
+search_refresh(struct app *app, void *state, const struct hub_msg *m)
+{
+	struct search_state	*s = state;
+	size_t			 sel = s->lv.sel;
+
+	(void)m;
+	search_reload(app, s);
+	s->lv.sel = sel;
+	listview_clamp(&s->lv, (size_t)s->height);
+}
+
+static const struct key_binding search_keys[] = {
+	{ TK(KEY_DOWN),	ACT_NEXT,	"next result" },
+	{ TK(KEY_UP),	ACT_PREV,	"previous result" },
+	{ '\n',		ACT_OPEN,	"open the selected profile" },
+	{ 27,		ACT_NONE,	"back" },
+	{ 0, 0, NULL }
+};
+
+const struct screen_ops screen_search_ops = {
+	.name = "Search",
+	.keys = search_keys,
+	.enter = search_enter,
+	.leave = search_leave,
+	.draw = search_draw,
+	.input = search_input,
+	.refresh = search_refresh,
+};
