@@ -9,6 +9,12 @@
  *   hold      N concurrent idle sessions, then every one must still answer a key
  *   notify    notification latency: alice's exec `friend add bob` against bob's
  *             status line showing the badge, N runs with 100 idle sessions open
+ *   dm        message delivery latency: alice's exec `dm bob TEXT` against TEXT on
+ *             bob's open chat screen, N runs with 200 other sessions open, 50 of
+ *             them chatting at 1 message/s each (typed into their chat screens)
+ *   dmload    throughput: 100 pairs in chat screens, the total message rate raised
+ *             step by step (typed + Enter), delivery latency percentiles per step,
+ *             until p99 passes 100 ms
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
@@ -16,6 +22,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <sqlite3.h>
 
 #include "tests/e2e/harness.h"
 
@@ -374,10 +383,10 @@ bench_hold(int n)
 	opened = open_sessions(srv, key, terms, n);
 	printf("hold_sessions_opened: %d of %d in %.1f s\n", opened, n,
 	    (double)(harness_now_ms() - t0) / 1000);
-	/* Every session must still answer: switch it to tab 3 and see the screen change. */
+	/* Every session must still answer: switch it to tab 3 (Messages) and see the screen change. */
 	for (i = 0; i < opened; i++) {
 		term_send(terms[i], "3");
-		if (term_wait_text(terms[i], "coming soon", 0))
+		if (term_wait_text(terms[i], "0 conversations", 0))
 			answered++;
 	}
 	printf("hold_sessions_answering: %d of %d (target: 500 of 500)\n", answered, n);
@@ -581,13 +590,591 @@ bench_notify(int runs, int nidle)
 	return rc;
 }
 
+/* ---- dm and dmload: direct messages, from one screen to another ------------------ */
+
+#define DM_CONF		"max_sessions = 2000\nmax_sessions_per_addr = 2000\n"
+#define FLEET_MAX	1024
+
+/*
+ * Terminals pumped together: one poll() over all their sockets, and only the
+ * ones with something to read are pumped (the benchmark process shares the
+ * machine with the server: it must not spin over hundreds of idle sessions).
+ */
+struct fleet {
+	struct term	*t[FLEET_MAX];
+	int		 n;
+	struct pollfd	 pfd[FLEET_MAX + 1];
+	bool		 ready[FLEET_MAX];	/* pumped in the last fleet_poll */
+};
+
+/* Wait up to ms for any terminal (or extra_fd, -1 for none) to have output; pump those. */
+static int
+fleet_poll(struct fleet *f, int extra_fd, int ms)
+{
+	int i, n, k = 0;
+
+	for (i = 0; i < f->n; i++) {
+		f->pfd[i].fd = ssh_get_fd(f->t[i]->c->s);
+		f->pfd[i].events = POLLIN;
+		f->pfd[i].revents = 0;
+	}
+	f->pfd[f->n].fd = extra_fd;
+	f->pfd[f->n].events = POLLIN;
+	f->pfd[f->n].revents = 0;
+	n = poll(f->pfd, (nfds_t)f->n + 1, ms);
+	for (i = 0; i < f->n; i++) {
+		f->ready[i] = n > 0 && (f->pfd[i].revents & (POLLIN | POLLHUP | POLLERR));
+		if (f->ready[i]) {
+			term_pump(f->t[i], 0);
+			k++;
+		}
+	}
+	return k;
+}
+
+/* Open the chat with whom on t (`:dm whom`, Enter) and wait for it and its input line. */
+static bool
+chat_open(struct term *t, const char *whom)
+{
+	char cmd[64], title[96];
+
+	snprintf(cmd, sizeof cmd, ":dm %s\r", whom);
+	snprintf(title, sizeof title, "@%s", whom);
+	term_send(t, ":");
+	if (!term_wait_row(t, -1, ":", 0))
+		return false;
+	term_send(t, cmd + 1);
+	return term_wait_row(t, 1, "Chat with", 0) && term_wait_row(t, 1, title, 0) &&
+	    term_wait_row(t, -2, ">", 0);
+}
+
+/* a asks, b accepts, both over exec. */
+static bool
+befriend(struct server *srv, const char *a, const struct cred *ca, const char *b,
+    const struct cred *cb)
+{
+	struct exec_result	r;
+	char			cmd[96];
+	bool			ok;
+
+	snprintf(cmd, sizeof cmd, "friend add %s", b);
+	ok = run_exec(srv, a, ca, cmd, NULL, 0, &r) == 0 && r.status == 0;
+	exec_result_free(&r);
+	snprintf(cmd, sizeof cmd, "friend accept %s", a);
+	ok = ok && run_exec(srv, b, cb, cmd, NULL, 0, &r) == 0 && r.status == 0;
+	exec_result_free(&r);
+	if (!ok)
+		fprintf(stderr, "bench: %s and %s could not become friends\n", a, b);
+	return ok;
+}
+
+/*
+ * n users named PREFIX1..PREFIXn signed up and left on Home (each its own key);
+ * the first npairs * 2 of them friends in pairs (1-2, 3-4, ...) and in the chat
+ * with each other. Terminals go into f. Returns 0, or -1 after printing why.
+ */
+static int
+open_people(struct server *srv, struct fleet *f, const char *prefix, int n, int npairs)
+{
+	ssh_key		*keys = calloc((size_t)n, sizeof *keys);
+	char		 a[32], b[32];
+	long long	 t0 = harness_now_ms();
+	int		 i, rc = -1;
+
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof a, "%s%d", prefix, i + 1);
+		keys[i] = key_new();
+		if ((f->t[f->n] = signup_stay(srv, a, keys[i])) == NULL) {
+			fprintf(stderr, "bench: %s did not sign up\n", a);
+			goto out;
+		}
+		f->n++;
+	}
+	for (i = 0; i < npairs; i++) {
+		struct cred ca = cred_key(keys[2 * i]), cb = cred_key(keys[2 * i + 1]);
+
+		snprintf(a, sizeof a, "%s%d", prefix, 2 * i + 1);
+		snprintf(b, sizeof b, "%s%d", prefix, 2 * i + 2);
+		if (!befriend(srv, a, &ca, b, &cb))
+			goto out;
+	}
+	for (i = 0; i < 2 * npairs; i++) {
+		snprintf(b, sizeof b, "%s%d", prefix, (i ^ 1) + 1);	/* the partner */
+		if (!chat_open(f->t[f->n - n + i], b)) {
+			fprintf(stderr, "bench: %s%d could not open the chat with %s\n", prefix,
+			    i + 1, b);
+			goto out;
+		}
+	}
+	fprintf(stderr, "bench: %d sessions of %s* open (%d pairs chatting) in %.1f s\n", n,
+	    prefix, npairs, (double)(harness_now_ms() - t0) / 1000);
+	rc = 0;
+ out:
+	free(keys);
+	return rc;
+}
+
+/* CPU time (ms) used so far by sshbookd and every process under it (live ones). */
+static double
+server_cpu_ms(struct server *srv)
+{
+	pid_t	*pids = calloc(4096, sizeof *pids);
+	int	 n = server_descendants(srv, pids, 4095), i;
+	double	 total = 0;
+
+	pids[n++] = srv->pid;
+	for (i = 0; i < n; i++) {
+		char		 path[64], buf[1024], *p;
+		unsigned long	 ut, st;
+		FILE		*f;
+
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		    &ut, &st) == 2)
+			total += (double)(ut + st) * 1000 / (double)sysconf(_SC_CLK_TCK);
+		fclose(f);
+	}
+	free(pids);
+	return total;
+}
+
+/* CPU time (ms) this process has used. */
+static double
+self_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+}
+
+/* Messages stored so far, read from the database itself (WAL: a reader does not block). */
+static long long
+stored_messages(struct server *srv)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	char		 path[1024];
+	long long	 n = -1;
+
+	snprintf(path, sizeof path, "%s/sshbook.db", srv->data_dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* ---- dm: one message's way from alice's exec to bob's open chat ---- */
+
+struct dm_exec {
+	ssh_channel	 ch;
+	struct ssh_channel_callbacks_struct cb;
+	bool		 pending;	/* the exec request is not answered yet */
+	bool		 exited;
+	int		 status;
+	long long	 t_sent_us, t_exit_us;
+};
+
+static void
+dm_exit_status(ssh_session s, ssh_channel ch, int status, void *userdata)
+{
+	struct dm_exec *d = userdata;
+
+	(void)s;
+	(void)ch;
+	if (!d->exited) {
+		d->t_exit_us = harness_now_us();
+		d->exited = true;
+		d->status = status;
+	}
+}
+
+/*
+ * A new session channel on alice's open connection (blocking: one round trip,
+ * not timed), then the exec request, sent without waiting (t_sent).
+ */
+static int
+dm_exec_start(struct conn *c, struct dm_exec *d, const char *cmdline)
+{
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	d->status = -1;
+	ssh_set_blocking(c->s, 1);
+	if ((d->ch = ssh_channel_new(c->s)) == NULL || ssh_channel_open_session(d->ch) != SSH_OK) {
+		fprintf(stderr, "bench: channel: %s\n", ssh_get_error(c->s));
+		return -1;
+	}
+	d->cb.userdata = d;
+	d->cb.channel_exit_status_function = dm_exit_status;
+	ssh_callbacks_init(&d->cb);
+	ssh_set_channel_callbacks(d->ch, &d->cb);
+	ssh_set_blocking(c->s, 0);
+	d->t_sent_us = harness_now_us();
+	if ((rc = ssh_channel_request_exec(d->ch, cmdline)) == SSH_ERROR) {
+		fprintf(stderr, "bench: exec '%s': %s\n", cmdline, ssh_get_error(c->s));
+		return -1;
+	}
+	d->pending = rc == SSH_AGAIN;
+	return 0;
+}
+
+/* Take what arrived on the channel (the answer, output, the exit status). */
+static void
+dm_exec_pump(struct dm_exec *d, const char *cmdline)
+{
+	char buf[1024];
+
+	if (d->pending)
+		d->pending = ssh_channel_request_exec(d->ch, cmdline) == SSH_AGAIN;
+	ssh_channel_poll_timeout(d->ch, 0, 0);
+	while (ssh_channel_read_nonblocking(d->ch, buf, sizeof buf, 0) > 0)
+		;
+	while (ssh_channel_read_nonblocking(d->ch, buf, sizeof buf, 1) > 0)
+		;
+}
+
+static void
+dm_exec_end(struct conn *c, struct dm_exec *d)
+{
+	ssh_set_blocking(c->s, 1);
+	if (d->ch != NULL) {
+		if (ssh_channel_is_open(d->ch) && !ssh_channel_is_closed(d->ch))
+			ssh_channel_close(d->ch);
+		ssh_channel_free(d->ch);
+		d->ch = NULL;
+	}
+}
+
+/* The background chat of the dm benchmark: who says what when. */
+struct chatter {
+	long long	next_us;
+	int		seq;
+};
+
+/*
+ * Send what is due from the chatters (fleet terminals 0..nchat), typed into
+ * their open chats with Enter; returns how many went.
+ */
+static int
+chatters_send(struct fleet *f, struct chatter *ch, int nchat, long long now_us)
+{
+	char	text[48];
+	int	i, sent = 0;
+
+	for (i = 0; i < nchat; i++) {
+		if (now_us < ch[i].next_us)
+			continue;
+		snprintf(text, sizeof text, "bg%d-%d\r", i, ch[i].seq++);
+		term_send(f->t[i], text);
+		term_pump(f->t[i], 0);	/* what the blocking write let libssh read */
+		ch[i].next_us += 1000000;	/* one a second each */
+		sent++;
+	}
+	return sent;
+}
+
+static long long
+chatters_next(const struct chatter *ch, int nchat)
+{
+	long long next = LLONG_MAX;
+
+	for (int i = 0; i < nchat; i++)
+		if (ch[i].next_us < next)
+			next = ch[i].next_us;
+	return next;
+}
+
+static int
+bench_dm(int runs, int nother, int nchat)
+{
+	struct server	 *srv = NULL;
+	struct fleet	 *f = calloc(1, sizeof *f);
+	struct chatter	 *ch = calloc((size_t)(nchat > 0 ? nchat : 1), sizeof *ch);
+	ssh_key		  ka = key_new(), kb = key_new();
+	struct cred	  ca = cred_key(ka), cb = cred_key(kb);
+	struct conn	 *alice = NULL;
+	struct term	 *bob = NULL;
+	double		 *se = calloc((size_t)runs, sizeof *se);
+	double		 *ss = calloc((size_t)runs, sizeof *ss);
+	double		 *es = calloc((size_t)runs, sizeof *es);
+	long long	  t0, bg_t0, now;
+	int		  bg_sent = 0, done = 0, i, rc = 1;
+
+	raise_fd_limit();
+	if (nother > FLEET_MAX - 2 || nchat > nother || nchat % 2 != 0) {
+		fprintf(stderr, "bench: dm: at most %d others, an even number of chatters\n",
+		    FLEET_MAX - 2);
+		goto out;
+	}
+	if (server_start(&srv, DM_CONF) != 0)
+		goto out;
+	if (open_people(srv, f, "o", nother, nchat / 2) != 0)
+		goto out;
+	if (make_user(srv, "alice", ka) != 0 || (bob = signup_stay(srv, "bob", kb)) == NULL ||
+	    !befriend(srv, "alice", &ca, "bob", &cb) || !chat_open(bob, "alice"))
+		goto out;
+	f->t[f->n++] = bob;	/* pumped with the others; the last one */
+	if (conn_open(srv, "alice", &ca, &alice) != CONN_OK) {
+		fprintf(stderr, "bench: alice cannot log in\n");
+		goto out;
+	}
+	printf("dm_sessions: %d others (%d chatting at 1 message/s each, typed into their "
+	    "open chats), bob in the chat with alice\n", nother, nchat);
+
+	/* the chatters start, staggered over a second; two seconds of it before the first run */
+	bg_t0 = harness_now_us();
+	for (i = 0; i < nchat; i++)
+		ch[i].next_us = bg_t0 + (long long)i * 1000000 / (nchat ? nchat : 1);
+	while ((now = harness_now_us()) < bg_t0 + 2000000) {
+		bg_sent += chatters_send(f, ch, nchat, now);
+		fleet_poll(f, -1, 10);
+	}
+	t0 = harness_now_ms();
+	for (i = -1; i < runs; i++) {	/* run -1: warm-up, not counted */
+		struct dm_exec	d;
+		char		cmd[64], text[32];
+		long long	t_screen = 0, deadline = harness_now_ms() + harness_timeout_ms();
+
+		snprintf(text, sizeof text, "dmlat-%04d-x", i + 1);
+		snprintf(cmd, sizeof cmd, "dm bob %s", text);
+		if (dm_exec_start(alice, &d, cmd) != 0)
+			goto out;
+		while (!(d.exited && t_screen != 0)) {
+			long long	next = chatters_next(ch, nchat);
+			int		wait_ms;
+
+			now = harness_now_us();
+			if (harness_now_ms() >= deadline) {
+				fprintf(stderr, "bench: run %d timed out (exit %s, screen %s)\n", i,
+				    d.exited ? "seen" : "not seen", t_screen ? "seen" : "not seen");
+				vt_dump(bob->vt, stderr);
+				dm_exec_end(alice, &d);
+				goto out;
+			}
+			bg_sent += chatters_send(f, ch, nchat, now);
+			wait_ms = next == LLONG_MAX ? 20 : (int)((next - now) / 1000);
+			wait_ms = wait_ms < 0 ? 0 : wait_ms > 20 ? 20 : wait_ms;
+			fleet_poll(f, d.exited ? -1 : ssh_get_fd(alice->s), wait_ms);
+			if (!d.exited)
+				dm_exec_pump(&d, cmd);
+			if (t_screen == 0 && f->ready[f->n - 1] && vt_contains(bob->vt, text))
+				t_screen = harness_now_us();
+		}
+		dm_exec_end(alice, &d);
+		if (d.status != 0) {
+			fprintf(stderr, "bench: '%s' exited %d\n", cmd, d.status);
+			goto out;
+		}
+		if (i >= 0) {
+			se[done] = (double)(t_screen - d.t_exit_us) / 1000;
+			ss[done] = (double)(t_screen - d.t_sent_us) / 1000;
+			es[done] = (double)(d.t_exit_us - d.t_sent_us) / 1000;
+			done++;
+		}
+	}
+	now = harness_now_us();
+	printf("dm_runs: %d (+1 warm-up) in %.1f s\n", done, (double)(harness_now_ms() - t0) / 1000);
+	printf("dm_background_messages: %d in %.1f s (%.1f/s, target %d/s)\n", bg_sent,
+	    (double)(now - bg_t0) / 1e6, bg_sent / ((double)(now - bg_t0) / 1e6), nchat);
+	/* the last background messages may still be on their way */
+	for (t0 = harness_now_ms(); stored_messages(srv) < bg_sent + done + 1 &&
+	    harness_now_ms() < t0 + 3000;)
+		fleet_poll(f, -1, 20);
+	printf("dm_stored_messages: %lld (expected %d: background, runs, warm-up)\n",
+	    stored_messages(srv), bg_sent + done + 1);
+	print_dist("dm_screen_after_exit", se, done, " (target p99 < 20)");
+	print_dist("dm_screen_after_request", ss, done, " (target p99 < 20)");
+	print_dist("dm_exit_after_request", es, done, "");
+	rc = 0;
+ out:
+	if (alice != NULL)
+		conn_close(alice);
+	for (i = 0; i < f->n; i++)
+		term_close(f->t[i]);
+	if (srv)
+		server_stop(srv);
+	free(f);
+	free(ch);
+	free(se);
+	free(ss);
+	free(es);
+	return rc;
+}
+
+/* ---- dmload: how many messages a second before p99 delivery passes 100 ms ---- */
+
+#define LOAD_QMAX	64	/* messages in flight to one terminal */
+
+/* Messages on their way to one terminal (sent by its partner), oldest first. */
+struct inbox {
+	int		 seq[LOAD_QMAX];
+	long long	 t_us[LOAD_QMAX];
+	int		 head, n;
+};
+
+/*
+ * What reached terminal i: every message of its inbox up to the newest one on
+ * its screen is delivered now (older ones may have scrolled past already).
+ */
+static void
+inbox_check(struct fleet *f, struct inbox *in, int i, double *lat, int *nlat, int maxlat)
+{
+	struct inbox	*b = &in[i];
+	char		*screen, text[32];
+	long long	 now = harness_now_us();
+	int		 k, upto = -1;
+
+	if (b->n == 0)
+		return;
+	screen = vt_text(f->t[i]->vt);
+	for (k = b->n - 1; k >= 0 && upto < 0; k--) {
+		snprintf(text, sizeof text, "q%07dz", b->seq[(b->head + k) % LOAD_QMAX]);
+		if (strstr(screen, text) != NULL)
+			upto = k;
+	}
+	free(screen);
+	for (k = 0; k <= upto; k++) {
+		if (*nlat < maxlat)
+			lat[(*nlat)++] = (double)(now - b->t_us[b->head]) / 1000;
+		b->head = (b->head + 1) % LOAD_QMAX;
+		b->n--;
+	}
+}
+
+static int
+bench_dmload(int npairs, int step_ms)
+{
+	static const int rates[] = { 25, 50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200, 1600 };
+	struct server	*srv = NULL;
+	struct fleet	*f = calloc(1, sizeof *f);
+	struct inbox	*in = calloc((size_t)npairs * 2, sizeof *in);
+	int		 maxlat = 1600 * (step_ms / 1000 + 2) + 1000;
+	double		*lat = calloc((size_t)maxlat, sizeof *lat);
+	long long	 stored0;
+	int		 n = npairs * 2, seq = 0, best = 0, sender = 0, rc = 1;
+	size_t		 r;
+
+	raise_fd_limit();
+	if (n > FLEET_MAX || n < 2) {
+		fprintf(stderr, "bench: dmload: 1 to %d pairs\n", FLEET_MAX / 2);
+		goto out;
+	}
+	if (server_start(&srv, DM_CONF) != 0 || open_people(srv, f, "p", n, npairs) != 0)
+		goto out;
+	printf("dmload_sessions: %d in chat screens (%d pairs), steps of %.1f s, messages typed "
+	    "into the sender's chat with Enter\n", n, npairs, step_ms / 1000.0);
+	for (r = 0; r < sizeof rates / sizeof rates[0]; r++) {
+		long long	t_start = harness_now_us(), t_end = t_start + (long long)step_ms * 1000;
+		long long	next = t_start, interval = 1000000 / rates[r], now, drain_until;
+		int		sent = 0, nlat = 0, lost = 0, full = 0, i;
+		double		secs, p50, p99, mx, cpu_srv, cpu_self;
+
+		stored0 = stored_messages(srv);
+		cpu_srv = server_cpu_ms(srv);
+		cpu_self = self_cpu_ms();
+		while ((now = harness_now_us()) < t_end) {
+			int wait_ms;
+
+			while (now >= next && next < t_end) {
+				struct inbox	*b = &in[sender ^ 1];
+				char		 text[32];
+
+				if (b->n == LOAD_QMAX) {
+					full++;		/* the partner is that far behind: skip */
+				} else {
+					snprintf(text, sizeof text, "q%07dz\r", ++seq);
+					b->seq[(b->head + b->n) % LOAD_QMAX] = seq;
+					b->t_us[(b->head + b->n) % LOAD_QMAX] = harness_now_us();
+					b->n++;
+					sent++;
+					term_send(f->t[sender], text);
+					/*
+					 * A blocking write lets libssh read what came in meanwhile
+					 * into its own buffer, where poll() does not see it: take
+					 * it now, or it waits for the terminal's next output.
+					 */
+					term_pump(f->t[sender], 0);
+					inbox_check(f, in, sender, lat, &nlat, maxlat);
+				}
+				sender = (sender + 1) % n;
+				next += interval;
+			}
+			wait_ms = (int)((next - now) / 1000);
+			wait_ms = wait_ms < 0 ? 0 : wait_ms > 10 ? 10 : wait_ms;
+			fleet_poll(f, -1, wait_ms);
+			for (i = 0; i < n; i++)
+				if (f->ready[i])
+					inbox_check(f, in, i, lat, &nlat, maxlat);
+		}
+		secs = (double)(harness_now_us() - t_start) / 1e6;
+		cpu_srv = server_cpu_ms(srv) - cpu_srv;
+		cpu_self = self_cpu_ms() - cpu_self;
+		/* what is still on its way gets up to 3 s more */
+		drain_until = harness_now_ms() + 3000;
+		for (;;) {
+			int left = 0;
+
+			for (i = 0; i < n; i++)
+				left += in[i].n;
+			if (left == 0 || harness_now_ms() >= drain_until) {
+				lost = left;
+				break;
+			}
+			fleet_poll(f, -1, 10);
+			for (i = 0; i < n; i++)
+				if (f->ready[i])
+					inbox_check(f, in, i, lat, &nlat, maxlat);
+		}
+		for (i = 0; i < n; i++)
+			in[i].head = in[i].n = 0;	/* lost ones are not waited for again */
+		if (nlat == 0) {
+			fprintf(stderr, "bench: dmload: nothing was delivered at %d/s\n", rates[r]);
+			goto out;
+		}
+		p50 = percentile(lat, nlat, 0.5);
+		p99 = percentile(lat, nlat, 0.99);
+		mx = lat[nlat - 1];
+		printf("dmload_step: target %d/s sent %.0f/s (%d) delivered %d lost %d stored %lld "
+		    "p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms; CPU server %.0f%% bench %.0f%% "
+		    "(of one core)%s\n", rates[r], sent / secs, sent, nlat, lost,
+		    stored_messages(srv) - stored0, p50, percentile(lat, nlat, 0.9), p99, mx,
+		    cpu_srv / secs / 10, cpu_self / secs / 10, full ? " (inboxes full)" : "");
+		fflush(stdout);
+		if (p99 > 100 || lost > 0 || full > 0 || sent / secs < rates[r] * 0.95)
+			break;
+		best = rates[r];
+	}
+	printf("dmload_highest_rate_p99_under_100ms: %d messages/s%s\n", best,
+	    r == sizeof rates / sizeof rates[0] ? " (the highest step tried)" : "");
+	rc = 0;
+ out:
+	for (int i = 0; i < f->n; i++)
+		term_close(f->t[i]);
+	if (srv)
+		server_stop(srv);
+	free(f);
+	free(in);
+	free(lat);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	int n, rc;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]]\n");
+		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]] | "
+		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -600,6 +1187,11 @@ main(int argc, char **argv)
 		rc = bench_hold(n > 0 ? n : 500);
 	else if (strcmp(argv[1], "notify") == 0)
 		rc = bench_notify(n > 0 ? n : 200, argc > 3 ? atoi(argv[3]) : 100);
+	else if (strcmp(argv[1], "dm") == 0)
+		rc = bench_dm(n > 0 ? n : 500, argc > 3 ? atoi(argv[3]) : 200,
+		    argc > 4 ? atoi(argv[4]) : 50);
+	else if (strcmp(argv[1], "dmload") == 0)
+		rc = bench_dmload(n > 0 ? n : 100, argc > 3 ? atoi(argv[3]) : 3000);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;

@@ -8,7 +8,7 @@ export SSHBOOK_BUILD="$build"
 status=0
 
 echo "# sshbook benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)"
-for b in "connect 50" "pss 100" "hold 500" "notify 200"; do
+for b in "connect 50" "pss 100" "hold 500" "notify 200" "dm 500" "dmload 100"; do
 	# shellcheck disable=SC2086
 	set -- $b
 	echo "## $1 (N=$2)"
@@ -16,6 +16,13 @@ for b in "connect 50" "pss 100" "hold 500" "notify 200"; do
 done
 # Storage alone, on a generated database (bench/storage_bench.c).
 for b in "search 100000"; do
+	# shellcheck disable=SC2086
+	set -- $b
+	echo "## $1 (users=$2)"
+	"$build/bench/sshbook-bench-storage" "$1" "$2" || { echo "!! $1 failed"; status=1; }
+done
+# Posts and feeds on 100,000 users, 1,000,000 posts (bench/storage_bench.c feeds).
+for b in "feeds 100000"; do
 	# shellcheck disable=SC2086
 	set -- $b
 	echo "## $1 (users=$2)"

@@ -11,6 +11,11 @@
  *                              prefixes of names and tags, some two words, some
  *                              whole usernames
  *
+ *   feeds [USERS [VIEWERS [DB]]]
+ *                              Home, For You, timelines and post search on
+ *                              USERS users with 20 friendships, 10 posts, 50
+ *                              reactions and 10 comments each; see bench_feeds
+ *
  * Prints "name: value" lines that bench/run.sh collects; see bench/README.md.
  */
 #include <stdint.h>
@@ -24,6 +29,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "storage/gen.h"
+#include "storage/posts.h"
 #include "storage/social.h"
 #include "storage/store.h"
 
@@ -295,14 +301,279 @@ bench_search(size_t nusers, size_t nqueries)
 	return rc;
 }
 
+/* ---- feeds: Home, For You, timelines and post search ---------------------------- */
+
+/*
+ * feeds [USERS [VIEWERS [DB]]]: generate USERS users (100,000), 20 friendships,
+ * 10 posts, 50 reactions and 10 comments per user (2,000,000, 1,000,000,
+ * 5,000,000 and 1,000,000) with storage/gen.c and gen_posts.c, reopen the
+ * database as a new app process would, then for VIEWERS (1,000) random
+ * viewers time pages of 20 of Home, For You, a timeline and a post search:
+ * page 1, and page 50 after following the cursor 49 times (untimed), to show
+ * that a page costs the same however deep the reader is. A viewer's Home
+ * and search reach page 50 only when they have that many posts; the page-50
+ * timeline is that of one of the busiest authors. DB, when given, keeps the
+ * database there, and a database already there is reused (no generation):
+ * handy while tuning queries.
+ */
+
+#define FEEDS_PAGE	20
+#define FEEDS_DEEP	50	/* the deep page */
+#define FEEDS_WARMUP	50
+
+enum feeds_kind {
+	FK_HOME,
+	FK_FORYOU,
+	FK_TIMELINE,
+	FK_SEARCH,
+	FK_N
+};
+static const char *const feeds_names[FK_N] = { "home", "foryou", "timeline", "search" };
+static const double feeds_targets[FK_N] = { 10, 30, 5, 20 };
+
+/* Words the generated posts use (gen_posts.c): tags, software, sentence words. */
+static const char *const feeds_words[] = {
+	"linux", "opensource", "vim", "rust", "python", "networking", "security", "homelab",
+	"selfhosting", "git", "bash", "emacs", "debian", "privacy", "kernel", "tmux",
+	"sqlite", "postgres", "docker", "keyboard", "weekend", "documentation", "debugging",
+	"terminal", "coffee", "project", "meetup", "laptop", "benchmarking", "dotfiles",
+	"upgraded", "reading", "teaching", "recommendations", "impressions", "typo",
+	"homelab", "wireguard", "neovim", "haskell", "family", "machines", "surprising",
+};
+static const char *const feeds_tags[] = {
+	"linux", "opensource", "vim", "rust", "python", "networking", "security", "homelab",
+	"git", "bash", "emacs", "debian", "privacy", "selfhosting", "go", "c",
+};
+
+/* A query a person might type into post search. */
+static void
+feeds_query(char *q, size_t qsz)
+{
+	const char	*w = feeds_words[rng_below(sizeof feeds_words / sizeof feeds_words[0])];
+	size_t		 kind = rng_below(100);
+
+	if (kind < 40)			/* a word */
+		snprintf(q, qsz, "%s", w);
+	else if (kind < 55)		/* the start of one */
+		snprintf(q, qsz, "%.*s", 3 + (int)rng_below(3), w);
+	else if (kind < 65)		/* what search as you type sends first */
+		snprintf(q, qsz, "%.*s", 1 + (int)rng_below(2), w);
+	else if (kind < 85)		/* two words */
+		snprintf(q, qsz, "%s %s", w,
+		    feeds_words[rng_below(sizeof feeds_words / sizeof feeds_words[0])]);
+	else				/* a hashtag */
+		snprintf(q, qsz, "#%s", feeds_tags[rng_below(sizeof feeds_tags /
+		    sizeof feeds_tags[0])]);
+}
+
+static int
+feeds_page(struct store *st, enum feeds_kind k, int64_t viewer, int64_t user,
+    const char *q, const struct post_cursor *cur, struct post_page *pg)
+{
+	switch (k) {
+	case FK_HOME:
+		return store_feed_home(st, viewer, cur, FEEDS_PAGE, pg);
+	case FK_FORYOU:
+		return store_feed_foryou(st, viewer, cur, FEEDS_PAGE, pg);
+	case FK_TIMELINE:
+		return store_timeline(st, viewer, user, cur, FEEDS_PAGE, pg);
+	default:
+		return store_search_posts(st, viewer, q, cur, FEEDS_PAGE, pg);
+	}
+}
+
+/*
+ * Time page `page` (1 or FEEDS_DEEP) of one feed for one viewer; the pages
+ * before it are followed untimed. *msp gets the time, or -1 when the feed
+ * has fewer pages. *nposts gets the page's length.
+ */
+static int
+feeds_time(struct store *st, enum feeds_kind k, int64_t viewer, int64_t user,
+    const char *q, int page, double *msp, size_t *nposts)
+{
+	struct post_page	pg;
+	struct post_cursor	cur = { 0 };
+	double			t0;
+	int			i, r;
+
+	*msp = -1;
+	*nposts = 0;
+	for (i = 1; i < page; i++) {
+		if ((r = feeds_page(st, k, viewer, user, q, i > 1 ? &cur : NULL, &pg)) != 0)
+			return r;
+		cur = pg.next;
+		post_page_free(&pg);
+		if (!cur.set)
+			return 0;
+	}
+	t0 = now_ms();
+	if ((r = feeds_page(st, k, viewer, user, q, page > 1 ? &cur : NULL, &pg)) != 0)
+		return r;
+	*msp = now_ms() - t0;
+	*nposts = pg.n;
+	post_page_free(&pg);
+	return 0;
+}
+
+static void
+feeds_report(const char *name, int page, double *t, size_t n, size_t of, double target)
+{
+	if (n == 0) {
+		printf("feeds_%s_page%d: no viewer had %d pages\n", name, page, page);
+		return;
+	}
+	qsort(t, n, sizeof *t, cmp_double);
+	printf("feeds_%s_page%d_p50_ms: %.3f\n", name, page, percentile(t, n, 0.5));
+	printf("feeds_%s_page%d_p99_ms: %.3f (target < %.0f)\n", name, page,
+	    percentile(t, n, 0.99), target);
+	printf("feeds_%s_page%d_max_ms: %.3f (%zu of %zu viewers)\n", name, page, t[n - 1],
+	    n, of);
+}
+
+static int
+feeds_generate(struct store *st, size_t nusers)
+{
+	double	t0 = now_ms(), t;
+
+	if (store_gen_users(st, nusers, 1) != 0) {
+		fprintf(stderr, "bench: generating users failed\n");
+		return 1;
+	}
+	printf("feeds_gen_users: %zu in %.1f s\n", nusers, ((t = now_ms()) - t0) / 1e3);
+	t0 = t;
+	if (store_gen_friendships(st, nusers * 20, 2) != 0) {
+		fprintf(stderr, "bench: generating friendships failed\n");
+		return 1;
+	}
+	printf("feeds_gen_friendships: %zu in %.1f s\n", nusers * 20,
+	    ((t = now_ms()) - t0) / 1e3);
+	t0 = t;
+	if (store_gen_posts(st, nusers * 10, nusers * 50, nusers * 10, 3) != 0) {
+		fprintf(stderr, "bench: generating posts failed\n");
+		return 1;
+	}
+	printf("feeds_gen_posts: %zu posts, %zu reactions, %zu comments in %.1f s\n",
+	    nusers * 10, nusers * 50, nusers * 10, (now_ms() - t0) / 1e3);
+	fflush(stdout);
+	return 0;
+}
+
+static int
+bench_feeds(size_t nusers, size_t nviewers, const char *keep)
+{
+	char			 dir[] = "/tmp/sshbook-bench-feeds.XXXXXX", path[256], side[300];
+	char			(*queries)[Q_MAX] = NULL;
+	struct store		*st = NULL;
+	double			*t[FK_N][2] = { { NULL } }, ms, t0;
+	size_t			 nt[FK_N][2] = { { 0 } }, i, n, empty[FK_N] = { 0 };
+	int64_t			*viewers = NULL, *users = NULL, power;
+	enum feeds_kind		 k;
+	struct stat		 sb;
+	bool			 reuse = false;
+	int			 rc = 1, p;
+
+	if (keep != NULL) {
+		snprintf(path, sizeof path, "%s", keep);
+		reuse = stat(path, &sb) == 0;
+	} else {
+		if (mkdtemp(dir) == NULL) {
+			perror("bench: mkdtemp");
+			return 1;
+		}
+		snprintf(path, sizeof path, "%s/sshbook.db", dir);
+	}
+	if (store_open(path, &st) != 0) {
+		fprintf(stderr, "bench: cannot open %s\n", path);
+		goto out;
+	}
+	if (!reuse && feeds_generate(st, nusers) != 0)
+		goto out;
+	/* Closing checkpoints the WAL into the file, so its size is the database's. */
+	store_close(st);
+	st = NULL;
+	printf("feeds_db_size_mb: %.1f%s\n", (double)file_size(path) / (1024 * 1024),
+	    reuse ? " (reused)" : "");
+	if (store_open(path, &st) != 0) {
+		fprintf(stderr, "bench: cannot reopen %s\n", path);
+		goto out;
+	}
+	viewers = calloc(nviewers + FEEDS_WARMUP, sizeof *viewers);
+	users = calloc(nviewers + FEEDS_WARMUP, sizeof *users);
+	queries = calloc(nviewers + FEEDS_WARMUP, sizeof *queries);
+	for (k = 0; k < FK_N; k++)
+		for (p = 0; p < 2; p++)
+			t[k][p] = calloc(nviewers, sizeof **t);
+	if (viewers == NULL || users == NULL || queries == NULL || t[FK_N - 1][1] == NULL)
+		goto out;
+	for (i = 0; i < nviewers + FEEDS_WARMUP; i++) {
+		viewers[i] = 1 + (int64_t)rng_below(nusers);
+		users[i] = 1 + (int64_t)rng_below(nusers);
+		feeds_query(queries[i], Q_MAX);
+	}
+	t0 = now_ms();
+	for (k = 0; k < FK_N; k++) {
+		for (p = 0; p < 2; p++) {
+			int page = p == 0 ? 1 : FEEDS_DEEP;
+
+			for (i = 0; i < nviewers + FEEDS_WARMUP; i++) {
+				/* The deep timeline: one of the busiest authors (gen_posts.c). */
+				power = page == 1 ? users[i] : 1 + (int64_t)(i % 10);
+				if (feeds_time(st, k, viewers[i], power, queries[i], page, &ms,
+				    &n) != 0) {
+					fprintf(stderr, "bench: %s page %d failed\n",
+					    feeds_names[k], page);
+					goto out;
+				}
+				if (i < FEEDS_WARMUP || ms < 0)
+					continue;
+				t[k][p][nt[k][p]++] = ms;
+				if (page == 1 && n == 0)
+					empty[k]++;
+			}
+		}
+	}
+	printf("feeds_viewers: %zu (after %d warm-up), pages of %d, page 1 and page %d\n",
+	    nviewers, FEEDS_WARMUP, FEEDS_PAGE, FEEDS_DEEP);
+	for (k = 0; k < FK_N; k++) {
+		feeds_report(feeds_names[k], 1, t[k][0], nt[k][0], nviewers, feeds_targets[k]);
+		printf("feeds_%s_page1_empty: %zu of %zu\n", feeds_names[k], empty[k], nviewers);
+		feeds_report(feeds_names[k], FEEDS_DEEP, t[k][1], nt[k][1], nviewers,
+		    feeds_targets[k]);
+	}
+	printf("feeds_run_s: %.1f\n", (now_ms() - t0) / 1e3);
+	rc = 0;
+ out:
+	store_close(st);
+	for (k = 0; k < FK_N; k++)
+		for (p = 0; p < 2; p++)
+			free(t[k][p]);
+	free(viewers);
+	free(users);
+	free(queries);
+	if (keep == NULL) {
+		for (i = 0; i < 3; i++) {
+			snprintf(side, sizeof side, "%s%s", path,
+			    (const char *[]){ "", "-wal", "-shm" }[i]);
+			unlink(side);
+		}
+		rmdir(dir);
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	long	users = argc > 2 ? atol(argv[2]) : 100000;
 	long	queries = argc > 3 ? atol(argv[3]) : 1000;
 
+	if (argc >= 2 && strcmp(argv[1], "feeds") == 0 && users >= 100 && queries >= 1) {
+		log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);
+		return bench_feeds((size_t)users, (size_t)queries, argc > 4 ? argv[4] : NULL);
+	}
 	if (argc < 2 || strcmp(argv[1], "search") != 0 || users < 100 || queries < 1) {
-		fprintf(stderr, "usage: sshbook-bench-storage search [USERS [QUERIES]]\n");
+		fprintf(stderr, "usage: sshbook-bench-storage search [USERS [QUERIES]]\n"
+		    "       sshbook-bench-storage feeds [USERS [VIEWERS [DB]]]\n");
 		return 1;
 	}
 	log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);

@@ -1,19 +1,16 @@
 /*
- * notifications: list (all, or --unread), stream (--follow), mark read and
- * delete. The stream waits on the event hub (a hint says "look again") with
- * a 1 s timeout that falls back to PRAGMA data_version, the only path when
- * the app runs without the daemon; either way the database is the truth and
- * a hint only triggers a query for notifications newer than the last shown.
+ * notifications: list (all, or --unread), stream (--follow, through
+ * cli/follow.c: a wake-up queries for notifications newer than the last
+ * shown), mark read and delete.
  */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/follow.h"
 #include "cli/json.h"
 #include "cli/people.h"
 #include "common/buf.h"
@@ -26,7 +23,6 @@
 #include "storage/store.h"
 
 #define NOTIF_PAGE	100
-#define FOLLOW_WAIT_MS	1000	/* the data_version poll when no hint comes */
 
 /* Pages as storage returns them: newest first. */
 struct notif_batch {
@@ -142,113 +138,38 @@ batch_print(struct cli_ctx *ctx, const struct notif_batch *b, bool json, bool ol
 
 /* ---- --follow ------------------------------------------------------------ */
 
-static volatile sig_atomic_t follow_stop;
+struct notif_follow {
+	bool	unread_only, json;
+	bool	started;	/* the first batch is printed */
+	int64_t	last;		/* the highest id printed */
+};
 
-static void
-follow_signal(int sig)
+/* The stream's news (cli_follow): everything at first, oldest first; then what is newer. */
+static int
+notif_news(struct cli_ctx *ctx, void *arg)
 {
-	(void)sig;
-	follow_stop = 1;
-}
+	struct notif_follow	*nf = arg;
+	struct notif_batch	 b;
+	int			 r;
 
-/* Drain the hub: true when a hint may concern notifications; *hubp is -1 once it is gone. */
-static bool
-hub_drain(int *hubp)
-{
-	struct hub_msg	m;
-	bool		news = false;
-	int		r;
-
-	while ((r = hub_recv(*hubp, &m)) == 1) {
-		if (m.kind == HUB_SHUTDOWN)
-			follow_stop = 1;	/* the server is going: so is this session */
-		else if (m.kind == HUB_HINT &&
-		    (m.topic == TOPIC_NOTIFICATION || m.topic == TOPIC_ANY))
-			news = true;
+	if ((r = batch_load(ctx, nf->unread_only, nf->last, &b)) != 0) {
+		if (!nf->started)
+			return cli_fail(ctx, err_exit_status(r), "notifications: %s",
+			    err_str(r));
+		return CLI_FOLLOW_RETRY;	/* logged by storage */
 	}
-	if (r < 0)
-		*hubp = -1;	/* carry on with data_version alone */
-	return news;
+	nf->started = true;
+	(void)batch_print(ctx, &b, nf->json, true, nf->last, &nf->last);
+	batch_free(&b);
+	return 0;
 }
 
-/*
- * Stream until the client goes: SIGHUP or SIGTERM (sshbookd sends them when
- * the channel closes), a failed write (EPIPE: SIGPIPE is ignored meanwhile),
- * the hub's shutdown, or the test hook. Not on stdin's EOF: `ssh -n host
- * notifications --follow` has none from the start.
- */
 static int
 notif_follow(struct cli_ctx *ctx, bool unread_only, bool json)
 {
-	struct sigaction	 sa, old_hup, old_term, old_pipe;
-	struct notif_batch	 b;
-	struct pollfd		 pfd;
-	int64_t			 last = 0, dv = 0, ndv;
-	int			 hub = ctx->hub_fd, n, r, status = 0;
-	bool			 news, retry = false;
+	struct notif_follow nf = { unread_only, json, false, 0 };
 
-	follow_stop = 0;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = follow_signal;	/* no SA_RESTART: poll returns EINTR */
-	sigaction(SIGHUP, &sa, &old_hup);
-	sigaction(SIGTERM, &sa, &old_term);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
-
-	(void)store_data_version(ctx->st, &dv);
-	if ((r = batch_load(ctx, unread_only, 0, &b)) != 0) {
-		status = cli_fail(ctx, err_exit_status(r), "notifications: %s", err_str(r));
-		goto out;
-	}
-	(void)batch_print(ctx, &b, json, true, 0, &last);
-	batch_free(&b);
-	if (fflush(ctx->out) != 0 || ferror(ctx->out))
-		goto out;
-	while (!follow_stop) {
-		if (ctx->follow_tick != NULL && ctx->follow_tick(ctx, ctx->follow_arg) != 0)
-			break;
-		if (follow_stop)
-			break;
-		news = retry;
-		retry = false;
-		if (hub >= 0) {
-			pfd.fd = hub;
-			pfd.events = POLLIN;
-			pfd.revents = 0;
-			n = poll(&pfd, 1, FOLLOW_WAIT_MS);
-			if (n < 0 && errno != EINTR)
-				hub = -1;
-			else if (n > 0) {
-				news = hub_drain(&hub);
-				if (hub >= 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-					hub = -1;
-			}
-		} else
-			(void)poll(NULL, 0, FOLLOW_WAIT_MS);
-		if (follow_stop)
-			break;
-		/* Another connection committed: maybe a notification the hub did not tell. */
-		if (store_data_version(ctx->st, &ndv) == 0 && ndv != dv) {
-			dv = ndv;
-			news = true;
-		}
-		if (!news)
-			continue;
-		if (batch_load(ctx, unread_only, last, &b) != 0) {
-			retry = true;	/* logged by storage; try again at the next wake-up */
-			continue;
-		}
-		n = (int)batch_print(ctx, &b, json, true, last, &last);
-		batch_free(&b);
-		if (n > 0 && (fflush(ctx->out) != 0 || ferror(ctx->out)))
-			break;	/* the client is gone */
-	}
- out:
-	sigaction(SIGHUP, &old_hup, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	return status;
+	return cli_follow(ctx, CLI_TOPIC(TOPIC_NOTIFICATION), notif_news, &nf);
 }
 
 /* ---- read | delete ID|all -------------------------------------------------- */

@@ -1,4 +1,4 @@
-/* search: find people (posts and groups join when they land). */
+/* search: find people (the default) or posts (--posts; groups join when they land). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/json.h"
 #include "cli/people.h"
+#include "cli/postcmd.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "storage/social.h"
@@ -36,22 +37,25 @@ cmd_search_exec(struct cli_ctx *ctx, int argc, char **argv)
 	struct buf		 query = BUF_INIT;
 	const char		*limit_arg = NULL, *flag;
 	bool			 json = cli_take_flag(&argc, argv, "--json");
-	bool			 posts, groups;
+	bool			 users, posts, groups;
 	char			*q;
 	long			 limit = SEARCH_LIMIT;
 	size_t			 i;
 	int			 r, status = 0;
 
-	(void)cli_take_flag(&argc, argv, "--users");	/* the default, and for now the only kind */
+	users = cli_take_flag(&argc, argv, "--users");	/* the default */
 	posts = cli_take_flag(&argc, argv, "--posts");
 	groups = cli_take_flag(&argc, argv, "--groups");
 	if (cli_take_option(&argc, argv, "--limit", &limit_arg) != 0 ||
 	    (limit_arg != NULL && (limit = parse_limit(limit_arg, SEARCH_LIMIT_MAX)) < 0))
 		return cli_fail(ctx, 1, "search: --limit takes a number from 1 to %d",
 		    SEARCH_LIMIT_MAX);
-	if (posts || groups)
-		return cli_fail(ctx, 1, "search: only people can be searched for now "
-		    "(search --users QUERY)");
+	if (users + posts + groups > 1)
+		return cli_fail(ctx, 1, "search: one kind at a time: --users (the default), "
+		    "--posts or --groups");
+	if (groups)
+		return cli_fail(ctx, 1, "search: groups cannot be searched yet, "
+		    "only people and posts (search --posts QUERY)");
 	if ((flag = cli_stray_flag(argc, argv)) != NULL) {
 		q = cli_quote(flag);
 		status = cli_fail(ctx, 1, "search: unknown option '%s' (usage: %s)", q,
@@ -65,6 +69,10 @@ cmd_search_exec(struct cli_ctx *ctx, int argc, char **argv)
 		if (i > 1)
 			buf_addch(&query, ' ');
 		buf_adds(&query, argv[i]);
+	}
+	if (posts) {
+		status = postcmd_search(ctx, query.buf, (size_t)limit, json);
+		goto out;
 	}
 	/* Plain text to storage: quotes, '*', NEAR( and the like are never syntax there. */
 	r = store_search_users(ctx->st, ctx->user_id, query.buf, NULL, (size_t)limit, &hits);
@@ -93,8 +101,8 @@ cmd_search_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_search_entry = {
 	.name = "search",
-	.usage = "search QUERY... [--users] [--limit N] [--json]",
-	.help = "find people by name, bio, tags or place",
+	.usage = "search QUERY... [--users|--posts] [--limit N] [--json]",
+	.help = "find people (the default) or posts",
 	.min_args = 1, .max_args = -1,
 	.exec = cmd_search_exec,
 };

@@ -15,5 +15,19 @@ extern const struct cmd_entry cmd_block_entry;
 extern const struct cmd_entry cmd_unblock_entry;
 extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_notifications_entry;
+extern const struct cmd_entry cmd_dm_entry;
+extern const struct cmd_entry cmd_messages_entry;
+extern const struct cmd_entry cmd_post_entry;
+extern const struct cmd_entry cmd_show_entry;
+extern const struct cmd_entry cmd_edit_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_feed_entry;
+extern const struct cmd_entry cmd_like_entry;
+extern const struct cmd_entry cmd_unlike_entry;
+extern const struct cmd_entry cmd_react_entry;
+extern const struct cmd_entry cmd_comment_entry;
+extern const struct cmd_entry cmd_comments_entry;
+extern const struct cmd_entry cmd_share_entry;
+extern const struct cmd_entry cmd_settings_entry;
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "storage/messages-int.h"
 #include "storage/social-int.h"
 #include "storage/social.h"
 
@@ -115,6 +116,9 @@ accept_request(struct store *st, int64_t me, int64_t other, const char *name,
 	}
 	if ((r = pair_exec(st, "INSERT INTO friendships (user_id, friend_id, since) "
 	    "VALUES (?1, ?2, ?3), (?2, ?1, ?3)", me, other, NULL)) != 0)
+		return r;
+	/* Friends may write: a message request between us (even a declined one) is settled. */
+	if ((r = message_pair_befriended(st, me, other)) != 0)
 		return r;
 	if ((r = notif_add(st, other, NOTIF_FRIEND_ACCEPT, me, 0)) != 0)
 		return r;

@@ -8,6 +8,7 @@
 
 #include "common/err.h"
 #include "common/xmalloc.h"
+#include "storage/posts-int.h"
 #include "storage/social-int.h"
 #include "storage/social.h"
 
@@ -23,8 +24,15 @@
 	"WHERE (blocker_id = n.actor_id AND blocked_id = ?1) " \
 	"OR (blocker_id = ?1 AND blocked_id = n.actor_id)))"
 
-/* Posts do not exist yet: no notification is about one. */
-#define SQL_NOTIF_POST_VISIBLE "1"
+/*
+ * A notification about a post (posts-int.h: types 4-7) is shown only while
+ * me may see that post: the one privacy rule, SQL_POST_VISIBLE, decides. A
+ * post that is gone finds no row, so its notifications (deleted with it
+ * anyway) could not show either.
+ */
+#define SQL_NOTIF_POST_VISIBLE \
+	"(NOT " SQL_NOTIF_ABOUT_POST("n") " OR EXISTS (SELECT 1 FROM posts p " \
+	"WHERE p.id = n.object_id AND " SQL_POST_VISIBLE("p", "?1") "))"
 
 #define SQL_NOTIF_COLUMNS \
 	"SELECT n.id, n.type, coalesce(n.actor_id, 0), a.username, a.display_name, " \
@@ -43,6 +51,7 @@ static const struct notif_kind {
 	[NOTIF_COMMENT] = { "comment", "commented on your post" },
 	[NOTIF_SHARE] = { "share", "shared your post" },
 	[NOTIF_MENTION] = { "mention", "mentioned you" },
+	[NOTIF_MESSAGE] = { "message", "sent you a message" },
 };
 #define NKINDS	(sizeof notif_kinds / sizeof notif_kinds[0])
 

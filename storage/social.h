@@ -164,18 +164,19 @@ enum notif_type {
 	NOTIF_COMMENT = 5,		/* actor commented on my post (object: the post) */
 	NOTIF_SHARE = 6,		/* actor shared my post (object: the share, a post of its own) */
 	NOTIF_MENTION = 7,		/* actor mentioned me in a post or a comment (object: the post) */
-	/* later issues add messages, groups, events */
+	NOTIF_MESSAGE = 8,		/* actor sent me messages I have not read (object: the newest) */
+	/* later issues add groups, events */
 };
 /*
  * "friend_request", "friend_accept", "friend_decline", "reaction", "comment",
- * "share", "mention" (the JSON `type`); "unknown" for anything else.
+ * "share", "mention", "message" (the JSON `type`); "unknown" for anything else.
  */
 const char	*notif_type_name(enum notif_type);
 /*
  * What people read after the actor's name: "sent you a friend request",
  * "accepted your friend request", "declined your friend request", "reacted
  * to your post", "commented on your post", "shared your post", "mentioned
- * you"; "did something" for an unknown type. Never NULL.
+ * you", "sent you a message"; "did something" for an unknown type. Never NULL.
  */
 const char	*notif_type_text(enum notif_type);
 

@@ -27,10 +27,18 @@ struct store {
 	size_t			 stmts_alloc;
 	/* User search ranks its matches in blocks of this many (0: SEARCH_BLOCK); tests lower it. */
 	size_t			 search_block;
+	/* Home walks posts by time from this many friends up (0: HOME_SCAN_FRIENDS); tests lower it. */
+	size_t			 home_scan_friends;
 };
 
 /* The schema version store_open migrates to (PRAGMA user_version). */
 int	store_schema_version(void);
+/*
+ * For the migration tests only: when > 0, store_open migrates no further than
+ * this version (and the search functions need the later schema, so only raw
+ * SQL may be used on such a store). 0, the default, migrates to the latest.
+ */
+extern int	store_migrate_limit;
 
 /*
  * The prepared statement for sql, prepared on first use and kept until

@@ -6,6 +6,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "storage/posts-int.h"
 #include "storage/social-int.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
@@ -265,6 +266,9 @@ store_user_delete(struct store *st, int64_t id)
 	if ((r = store_begin(st)) != 0)
 		return r;
 	if ((r = store_user_unindex(st, id)) != 0)
+		goto out;
+	/* Their posts' rows of the post search index, likewise. */
+	if ((r = posts_user_unindex(st, id)) != 0)
 		goto out;
 	if ((r = stmt_get(st, "DELETE FROM users WHERE id = ?", &stmt)) != 0)
 		goto out;

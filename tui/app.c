@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "storage/messages.h"
 #include "storage/social.h"
 #include "storage/store.h"
 #include "tui/draw.h"
@@ -48,13 +49,15 @@ enum global_action {
 	G_REDRAW,
 	G_BACK,
 	G_SEARCH,
+	G_COMPOSE,
 };
 
 static const struct key_binding global_keys[] = {
 	{ '\t',		G_NEXT_TAB,	"next tab" },
 	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab" },
 	{ '?',		G_HELP,		"help for this screen" },
-	{ '/',		G_SEARCH,	"search people" },
+	{ '/',		G_SEARCH,	"search people and posts" },
+	{ 'n',		G_COMPOSE,	"write a new post" },
 	{ ':',		G_COMMAND,	"command line (:help lists the commands)" },
 	{ 'q',		G_QUIT,		"back; on a tab, quit" },
 	{ 27,		G_BACK,		"back" },
@@ -122,6 +125,7 @@ struct app {
 	bool			 dirty;
 	int64_t			 data_version;
 	int64_t			 unread_notifs;	/* for the status line */
+	int64_t			 unread_msgs;
 	bool			 ascii;		/* no emoji on this terminal */
 };
 
@@ -205,6 +209,9 @@ counts_reload(struct app *app)
 	if (app->signing_up || store_notification_unread_count(app->st, app->user_id,
 	    &app->unread_notifs) != 0)
 		app->unread_notifs = 0;
+	if (app->signing_up || store_message_unread_count(app->st, app->user_id,
+	    &app->unread_msgs) != 0)
+		app->unread_msgs = 0;
 }
 
 void
@@ -452,7 +459,7 @@ app_signed_up(struct app *app, int64_t user_id)
 
 /* One line per action: all keys bound to it, then what it does. */
 static void
-help_add_table(struct buf *b, const struct key_binding *keys)
+help_add_table(struct buf *b, const struct key_binding *keys, int keyw)
 {
 	const struct key_binding	*k, *alias;
 	struct buf			 names = BUF_INIT;
@@ -469,34 +476,105 @@ help_add_table(struct buf *b, const struct key_binding *keys)
 				buf_adds(&names, ", ");
 			buf_adds(&names, binding_key_name(alias->key, name, sizeof name));
 		}
-		buf_addf(b, "  %-20s %s\n", names.buf, k->help);
+		buf_addf(b, "  %-*s %s\n", keyw, names.buf, k->help);
 	}
 	buf_release(&names);
+}
+
+/* Append s to b cut or padded to exactly w columns. */
+static void
+add_column(struct buf *b, const char *s, size_t len, int w)
+{
+	size_t		i = 0, n;
+	uint32_t	cp;
+	int		used = 0, cw;
+
+	while (i < len) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			n = 1;
+		cw = utf8_cp_width(cp);
+		if (used + cw > w)
+			break;
+		buf_add(b, s + i, n);
+		used += cw;
+		i += n;
+	}
+	for (; used < w; used++)
+		buf_addch(b, ' ');
+}
+
+/*
+ * Two texts side by side, line by line, each column w wide: the help of a
+ * screen with many keys then still fits 80x24 without scrolling.
+ */
+static void
+help_side_by_side(struct buf *out, const char *left, const char *right, int w)
+{
+	const char *l = left, *r = right, *le, *re;
+
+	while (*l || *r) {
+		le = *l ? strchrnul(l, '\n') : l;
+		re = *r ? strchrnul(r, '\n') : r;
+		add_column(out, l, (size_t)(le - l), w);
+		buf_adds(out, "  ");
+		add_column(out, r, (size_t)(re - r), w);
+		buf_addch(out, '\n');
+		l = *le ? le + 1 : le;
+		r = *re ? re + 1 : re;
+	}
+}
+
+static void
+help_sections(struct app *app, struct buf *screen, struct buf *global, int keyw)
+{
+	if (app->ops->keys != NULL && app->ops->keys[0].key != 0) {
+		buf_addf(screen, "%s\n", app->ops->name);
+		help_add_table(screen, app->ops->keys, keyw);
+	}
+	if (!app->signing_up) {
+		buf_adds(global, "Everywhere\n");
+		buf_addf(global, "  %-*s %s\n", keyw, "1 .. 9", "switch tabs");
+		help_add_table(global, global_keys, keyw);
+	}
+	buf_adds(global, "\nIn a text field\n"
+	    "  Left Right Home End Backspace\n"
+	    "  Delete Ctrl-U Ctrl-K Ctrl-W\n"
+	    "  Enter accepts, Esc cancels\n"
+	    "\nq or Esc closes this help.\n");
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 static void
 help_open(struct app *app)
 {
-	struct buf	b = BUF_INIT;
+	struct buf	screen = BUF_INIT, global = BUF_INIT, out = BUF_INIT;
 	char		title[96];
+	int		w = (COLS - 4) / 2;
 
 	snprintf(title, sizeof title, "Help: %s", app->ops->name);
-	if (app->ops->keys != NULL && app->ops->keys[0].key != 0) {
-		buf_addf(&b, "%s\n", app->ops->name);
-		help_add_table(&b, app->ops->keys);
-		buf_adds(&b, "\n");
+	help_sections(app, &screen, &global, 20);
+	if (count_lines(screen.buf) + count_lines(global.buf) + 1 <= LINES - 3 || w < 30) {
+		buf_addf(&out, "%s\n%s", screen.buf, global.buf);
+	} else {
+		/* Too long for one column: the screen's keys left, the rest right. */
+		buf_reset(&screen);
+		buf_reset(&global);
+		help_sections(app, &screen, &global, 10);
+		help_side_by_side(&out, screen.buf, global.buf, w);
 	}
-	if (!app->signing_up) {
-		buf_adds(&b, "Everywhere\n");
-		buf_adds(&b, "  1 .. 9               switch tabs (named in the top row)\n");
-		help_add_table(&b, global_keys);
-	}
-	buf_adds(&b, "\nIn a text field\n"
-	    "  Left, Right, Home, End, Backspace, Delete, Ctrl-U, Ctrl-K, Ctrl-W\n"
-	    "  Enter accepts, Esc cancels\n"
-	    "\nq or Esc closes this help.\n");
-	app_pager(app, title, b.buf);
-	buf_release(&b);
+	app_pager(app, title, out.buf);
+	buf_release(&screen);
+	buf_release(&global);
+	buf_release(&out);
 }
 
 /* ---- the : command line ---------------------------------------------- */
@@ -519,6 +597,12 @@ command_done(struct app *app, void *ctx, const char *text)
 	}
 	if (cl.argc == 0)
 		return;
+	/* `:dm bob` with nothing to say opens the chat instead of reading stdin. */
+	if (cl.argc == 2 && strcmp(cl.argv[0], "dm") == 0) {
+		app_open(app, &screen_chat_ops, cl.argv[1][0] == '@' ? cl.argv[1] + 1 : cl.argv[1]);
+		cmdline_free(&cl);
+		return;
+	}
 	memset(&cc, 0, sizeof cc);
 	cc.st = app->st;
 	cc.user_id = app->user_id;
@@ -731,6 +815,9 @@ handle_key(struct app *app, int key)
 	case G_SEARCH:
 		app_open(app, &screen_search_ops, NULL);
 		break;
+	case G_COMPOSE:
+		app_open(app, &screen_compose_ops, NULL);
+		break;
 	}
 }
 
@@ -798,6 +885,8 @@ draw_status(struct app *app)
 	x = 0;
 	if (!app->signing_up && app->user.username != NULL) {
 		x += draw_textf(y, 0, COLS, ROLE_STATUS, " %s ", app->user.username);
+		x += draw_textf(y, x, COLS - x, app->unread_msgs ? ROLE_ERROR : ROLE_STATUS,
+		    " msg %lld ", (long long)app->unread_msgs);
 		x += draw_textf(y, x, COLS - x, app->unread_notifs ? ROLE_ERROR : ROLE_STATUS,
 		    " notif %lld ", (long long)app->unread_notifs);
 	}

@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "common/sanitize.h"
 #include "common/utf8.h"
+#include "common/xmalloc.h"
 #include "media/identicon.h"
 #include "tui/lineedit.h"
 
@@ -148,13 +149,17 @@ draw_fill(int y, int x, int w, enum draw_role role)
 void
 draw_hline(int y, int x, int w)
 {
-	if (y < 0 || y >= LINES || w <= 0)
-		return;
-	if (x + w > COLS)
-		w = COLS - x;
-	attrset(role_attr[ROLE_DIM]);
-	mvhline(y, x, ACS_HLINE, w);
-	attrset(A_NORMAL);
+	struct buf	b = BUF_INIT;
+	int		i;
+
+	/*
+	 * U+2500 rather than ACS_HLINE: the app always runs in UTF-8, and the
+	 * alternate character set breaks when TERM does not match the terminal.
+	 */
+	for (i = 0; i < w; i++)
+		buf_adds(&b, "\u2500");
+	draw_text(y, x, w, b.buf, ROLE_DIM);
+	buf_release(&b);
 }
 
 int
@@ -167,8 +172,9 @@ draw_width(const char *s)
 	return w;
 }
 
-void
-draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
+/* Wrap s inside r from *row; draws only when draw is true (else just counts rows). */
+static void
+wrap(const struct rect *r, int *row, const char *s, enum draw_role role, bool draw)
 {
 	char		*clean = sanitize_dup(s, true);
 	const char	*p = clean;
@@ -180,7 +186,8 @@ draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
 
 	while (*row < r->h) {
 		if (*p == '\0' || *p == '\n') {
-			draw_text(r->y + *row, r->x, r->w, line.buf, role);
+			if (draw)
+				draw_text(r->y + *row, r->x, r->w, line.buf, role);
 			(*row)++;
 			buf_reset(&line);
 			w = 0;
@@ -198,16 +205,18 @@ draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
 			/* Break at the last space when there is one, else mid-word. */
 			if (last_space_w > 0) {
 				const char *rest = line.buf + last_space + 1;
-				char *carry = strdup(rest);
+				char *carry = xstrdup(rest);
 
 				buf_truncate(&line, last_space);
-				draw_text(r->y + *row, r->x, r->w, line.buf, role);
+				if (draw)
+					draw_text(r->y + *row, r->x, r->w, line.buf, role);
 				buf_reset(&line);
-				buf_adds(&line, carry ? carry : "");
-				w = carry ? draw_width(carry) : 0;
+				buf_adds(&line, carry);
+				w = draw_width(carry);
 				free(carry);
 			} else {
-				draw_text(r->y + *row, r->x, r->w, line.buf, role);
+				if (draw)
+					draw_text(r->y + *row, r->x, r->w, line.buf, role);
 				buf_reset(&line);
 				w = 0;
 			}
@@ -225,6 +234,22 @@ draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
 	}
 	buf_release(&line);
 	free(clean);
+}
+
+void
+draw_wrapped(const struct rect *r, int *row, const char *s, enum draw_role role)
+{
+	wrap(r, row, s, role, true);
+}
+
+int
+draw_wrapped_rows(const char *s, int w)
+{
+	struct rect	r = { 0, 0, 1 << 20, w > 0 ? w : 1 };
+	int		row = 0;
+
+	wrap(&r, &row, s, ROLE_NORMAL, false);
+	return row;
 }
 
 int

@@ -59,6 +59,8 @@ int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
 #define AVATAR_ROWS	5
 /* Draw the identicon of seed with its top-left corner at (y, x): "██" cells in its colour ("##" in monochrome). */
 void	draw_avatar(int y, int x, const char *seed);
+/* Rows draw_wrapped would take for s in a rect w columns wide. */
+int	draw_wrapped_rows(const char *s, int w);
 /* Columns s takes once sanitized. */
 int	draw_width(const char *s);
 

@@ -69,15 +69,15 @@ enum action {
 
 /* The keys of a post, wherever one is selected (feeds, timelines, the post screen). */
 #define POST_BINDINGS							\
-	{ '\n',	ACT_OPEN,	"open the post and its comments" },	\
+	{ '\n',	ACT_OPEN,	"open it, with comments" },	\
 	{ 'l',	ACT_LIKE,	"like or unlike" },			\
 	{ 'r',	ACT_REACT,	"react (pick one)" },			\
 	{ 'w',	ACT_REACTORS,	"who reacted" },			\
 	{ 'c',	ACT_COMMENT,	"comments / add one" },			\
 	{ 's',	ACT_SHARE,	"share (with a note)" },		\
 	{ 'e',	ACT_EDIT,	"edit (your own)" },			\
-	{ 'd',	ACT_DELETE,	"delete (your own, asks first)" },	\
-	{ 'V',	ACT_VISIBILITY,	"who can see it (your own)" },		\
+	{ 'd',	ACT_DELETE,	"delete (own; asks)" },	\
+	{ 'V',	ACT_VISIBILITY,	"who can see it (own)" },		\
 	{ 'p',	ACT_AUTHOR,	"the author's profile" }
 
 /* The movement keys every list shares; put NAV_BINDINGS first in a screen's table. */
@@ -125,6 +125,7 @@ extern const struct screen_ops screen_user_ops;		/* someone's profile: a usernam
 extern const struct screen_ops screen_friends_of_ops;	/* someone's friends: a username */
 extern const struct screen_ops screen_search_ops;	/* search: an initial query or NULL */
 extern const struct screen_ops screen_profile_edit_ops;	/* edit my profile */
+extern const struct screen_ops screen_chat_ops;		/* a chat: the other's username */
 extern const struct screen_ops screen_post_ops;		/* a post and its comments: its id */
 extern const struct screen_ops screen_compose_ops;	/* new post (NULL) or "edit:ID" */
 

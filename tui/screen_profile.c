@@ -2,7 +2,8 @@
  * Profiles: tab 8 shows mine, screen_user_ops anyone's (from search, the
  * Friends tab, a notification). What is shown is what storage returned for
  * this viewer: a profile the viewer may not see arrives with full == false
- * and is drawn as name and avatar only.
+ * and is drawn as name and avatar only. Below the header: the first lines of
+ * the bio (i shows all of it) and the person's posts, the shared feed.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include "storage/social.h"
 #include "storage/store.h"
 #include "tui/app.h"
+#include "tui/feed.h"
+#include "tui/post_actions.h"
 #include "tui/screen.h"
 #include "tui/social_actions.h"
 
@@ -25,8 +28,21 @@ struct profile_state {
 	bool		 missing;	/* unknown, or they blocked me */
 	struct md_doc	 bio;
 	int		 bio_width;	/* the width bio was rendered at */
-	size_t		 scroll;	/* first bio line shown */
+	struct feed	 posts;		/* their timeline */
 };
+
+#define BIO_ROWS	4	/* bio lines above the posts; i shows it all */
+
+static int
+load_timeline(struct app *app, void *arg, const struct post_cursor *after, size_t limit,
+    struct post_page *out)
+{
+	const struct profile_state *s = arg;
+
+	if (s->missing)
+		return 0;
+	return store_timeline(app_store(app), app_user(app)->id, s->p.id, after, limit, out);
+}
 
 static void
 profile_load(struct app *app, struct profile_state *s)
@@ -46,6 +62,8 @@ profile_enter_common(struct app *app, const char *username)
 
 	s->username = username ? xstrdup(username) : NULL;
 	profile_load(app, s);
+	feed_init(&s->posts, load_timeline, s);
+	feed_reload(&s->posts, app);
 	return s;
 }
 
@@ -71,6 +89,7 @@ profile_leave(struct app *app, void *state)
 	(void)app;
 	profile_free(&s->p);
 	md_doc_free(&s->bio);
+	feed_free(&s->posts);
 	free(s->username);
 	free(s);
 }
@@ -93,7 +112,7 @@ static const char *
 key_hint(const struct profile_state *s)
 {
 	switch (s->p.relation) {
-	case REL_SELF:			return "e edit  F friends  j/k scroll  ? help";
+	case REL_SELF:			return "e edit profile  i bio  F friends  n new post  ? help";
 	case REL_FRIEND:		return "f unfriend  m message  b block  F friends  q back";
 	case REL_REQUEST_SENT:		return "f cancel request  b block  F friends  q back";
 	case REL_REQUEST_RECEIVED:	return "f accept  x decline  b block  F friends  q back";
@@ -113,9 +132,7 @@ draw_bio(struct profile_state *s, int y, int x, int w, int rows)
 		md_render(s->p.bio, w, &s->bio);
 		s->bio_width = w;
 	}
-	if (s->scroll >= s->bio.n)
-		s->scroll = s->bio.n ? s->bio.n - 1 : 0;
-	for (i = s->scroll; i < s->bio.n && (int)(i - s->scroll) < rows; i++) {
+	for (i = 0; i < s->bio.n && (int)i < rows; i++) {
 		cx = x;
 		for (j = 0; j < s->bio.lines[i].n; j++) {
 			const struct md_span	*sp = &s->bio.lines[i].spans[j];
@@ -127,7 +144,7 @@ draw_bio(struct profile_state *s, int y, int x, int w, int rows)
 				role = ROLE_KEY;
 			else if (sp->style & (MD_CODE | MD_QUOTE | MD_MARKER))
 				role = ROLE_DIM;
-			cx += draw_text(y + (int)(i - s->scroll), cx, x + w - cx, sp->text, role);
+			cx += draw_text(y + (int)i, cx, x + w - cx, sp->text, role);
 		}
 	}
 }
@@ -143,7 +160,6 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 	int			 y = r->y + 1;
 	size_t			 i;
 
-	(void)app;
 	if (s->missing) {
 		draw_text(y + 1, r->x + 2, r->w - 4, "No such user (or they are not visible to you).",
 		    ROLE_ERROR);
@@ -179,11 +195,34 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 	y = r->y + 1 + AVATAR_ROWS + 1;
 	draw_hline(y++, r->x + 2, r->w - 4);
 	if (p->full) {
-		if (p->bio[0])
-			draw_bio(s, y, r->x + 2, r->w - 4, r->y + r->h - 1 - y);
-		else
-			draw_text(y, r->x + 2, r->w - 4, p->relation == REL_SELF ?
+		if (p->bio[0]) {
+			/*
+			 * The bio gets what the posts leave: all the room when there are
+			 * none, half of it (at least BIO_ROWS) when there are.
+			 */
+			int avail = r->y + r->h - 1 - y - 3, rows;
+
+			rows = s->posts.n == 0 ? avail : (avail / 2 > BIO_ROWS ? avail / 2 : BIO_ROWS);
+			if (rows < 1)
+				rows = 1;
+			draw_bio(s, y, r->x + 2, r->w - 4, rows);
+			if (s->bio.n > (size_t)rows) {
+				y += rows - 1;
+				draw_text(y++, r->x + 2, r->w - 4, "… i shows the whole bio", ROLE_DIM);
+			} else
+				y += (int)s->bio.n;
+		} else
+			draw_text(y++, r->x + 2, r->w - 4, p->relation == REL_SELF ?
 			    "No bio yet: e edits your profile." : "No bio yet.", ROLE_DIM);
+		draw_hline(y, r->x + 2, r->w - 4);
+		draw_text(y++, r->x + 4, 8, " Posts ", ROLE_DIM);
+		if (s->posts.n == 0)
+			draw_text(y, r->x + 2, r->w - 4, "No posts to show.", ROLE_DIM);
+		else {
+			struct rect area = { y, r->x, r->y + r->h - 1 - y, r->w };
+
+			feed_draw(&s->posts, app, &area);
+		}
 	}
 	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, key_hint(s), ROLE_DIM);
 	buf_release(&line);
@@ -197,13 +236,8 @@ profile_action(struct app *app, void *state, int action)
 	if (s->missing)
 		return TUI_NONE;
 	switch (action) {
-	case ACT_NEXT:
-		if (s->scroll + 1 < s->bio.n)
-			s->scroll++;
-		return TUI_REDRAW;
-	case ACT_PREV:
-		if (s->scroll > 0)
-			s->scroll--;
+	case ACT_INFO:
+		app_pager(app, s->p.display_name, s->p.bio[0] ? s->p.bio : "No bio yet.");
 		return TUI_REDRAW;
 	case ACT_EDIT:
 		if (s->p.relation != REL_SELF) {
@@ -216,7 +250,7 @@ profile_action(struct app *app, void *state, int action)
 		app_open(app, &screen_friends_of_ops, s->p.username);
 		return TUI_REDRAW;
 	case ACT_MESSAGE:
-		app_status(app, false, "messages are coming soon");
+		app_open(app, &screen_chat_ops, s->p.username);
 		return TUI_REDRAW;
 	case ACT_FRIEND:
 		social_act(app, s->p.username, SOP_FRIEND);
@@ -228,25 +262,32 @@ profile_action(struct app *app, void *state, int action)
 		social_act(app, s->p.username, SOP_BLOCK);
 		return TUI_REDRAW;
 	}
-	return TUI_NONE;
+	/* Everything else is for the selected post of the timeline. */
+	return feed_action(&s->posts, app, action);
 }
 
 static void
 profile_refresh(struct app *app, void *state, const struct hub_msg *m)
 {
-	size_t scroll = ((struct profile_state *)state)->scroll;
+	struct profile_state *s = state;
 
 	(void)m;
-	profile_load(app, state);
-	((struct profile_state *)state)->scroll = scroll;
+	profile_load(app, s);
+	feed_refresh(&s->posts, app);
 }
 
 static const struct key_binding profile_keys[] = {
-	{ 'j',		ACT_NEXT,	"scroll the bio down" },
-	{ TK(KEY_DOWN),	ACT_NEXT,	NULL },
-	{ 'k',		ACT_PREV,	"scroll the bio up" },
-	{ TK(KEY_UP),	ACT_PREV,	NULL },
+	NAV_BINDINGS,
 	{ 'e',		ACT_EDIT,	"edit your profile (your own)" },
+	{ 'i',		ACT_INFO,	"the whole bio" },
+	{ '\n',		ACT_OPEN,	"open the selected post" },
+	{ 'l',		ACT_LIKE,	"like or unlike the selected post" },
+	{ 'r',		ACT_REACT,	"react to it" },
+	{ 'w',		ACT_REACTORS,	"who reacted" },
+	{ 'c',		ACT_COMMENT,	"its comments" },
+	{ 's',		ACT_SHARE,	"share it" },
+	{ 'd',		ACT_DELETE,	"delete it (your own)" },
+	{ 'V',		ACT_VISIBILITY,	"who can see it (your own)" },
 	{ 'f',		ACT_FRIEND,	"friend: request, accept, cancel or remove" },
 	{ 'x',		ACT_DECLINE,	"decline their friend request" },
 	{ 'm',		ACT_MESSAGE,	"message" },

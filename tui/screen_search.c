@@ -1,8 +1,9 @@
 /*
  * Search (`/` anywhere): a query line on top, results as you type (each word
- * matches a prefix), Enter opens the selected profile. Arrows move in the
- * results because letters go to the query; the next page loads as the
- * selection nears the end.
+ * matches a prefix); Tab switches between people and posts (a #hashtag query
+ * finds the posts carrying it). Enter opens the selected profile or post.
+ * Arrows move in the results because letters go to the query; the next page
+ * loads as the selection nears the end.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "storage/social.h"
 #include "storage/store.h"
 #include "tui/app.h"
+#include "tui/feed.h"
+#include "tui/post_actions.h"
 #include "tui/lineedit.h"
 #include "tui/listdraw.h"
 #include "tui/screen.h"
@@ -24,7 +27,19 @@ struct search_state {
 	struct user_hits	 hits;		/* every page loaded so far */
 	struct listview		 lv;
 	int			 height;
+	bool			 posts_mode;	/* Tab: people or posts */
+	struct feed		 posts;
 };
+
+static int
+load_posts(struct app *app, void *arg, const struct post_cursor *after, size_t limit,
+    struct post_page *out)
+{
+	const struct search_state *s = arg;
+
+	return store_search_posts(app_store(app), app_user(app)->id, s->query.text.buf, after,
+	    limit, out);
+}
 
 /* Append the next page of hits (or the first, when none are loaded). */
 static void
@@ -51,6 +66,10 @@ search_more(struct app *app, struct search_state *s)
 static void
 search_reload(struct app *app, struct search_state *s)
 {
+	if (s->posts_mode) {
+		feed_reload(&s->posts, app);
+		return;
+	}
 	user_hits_free(&s->hits);
 	memset(&s->hits, 0, sizeof s->hits);
 	s->lv.sel = s->lv.top = 0;
@@ -67,6 +86,9 @@ search_enter(struct app *app, const char *arg)
 	if (arg != NULL)
 		lineedit_set(&s->query, arg);
 	s->height = 10;
+	feed_init(&s->posts, load_posts, s);
+	/* A hashtag is a question about posts. */
+	s->posts_mode = arg != NULL && arg[0] == '#';
 	search_reload(app, s);
 	return s;
 }
@@ -79,6 +101,7 @@ search_leave(struct app *app, void *state)
 	(void)app;
 	lineedit_free(&s->query);
 	user_hits_free(&s->hits);
+	feed_free(&s->posts);
 	free(s);
 }
 
@@ -117,19 +140,30 @@ search_draw(struct app *app, void *state, const struct rect *r)
 	struct rect		 list = { r->y + 3, r->x + 1, r->h - 4, r->w - 2 };
 	int			 cx;
 
-	(void)app;
 	s->height = list.h;
 	draw_text(r->y, r->x + 1, 9, "Search:", ROLE_TITLE);
-	cx = draw_field(r->y, r->x + 10, r->w - 12, &s->query, ROLE_FIELD);
+	cx = draw_field(r->y, r->x + 10, r->w - 30, &s->query, ROLE_FIELD);
+	draw_text(r->y, r->x + r->w - 18, 8, " People ", s->posts_mode ? ROLE_DIM : ROLE_TAB_ACTIVE);
+	draw_text(r->y, r->x + r->w - 9, 7, " Posts ", s->posts_mode ? ROLE_TAB_ACTIVE : ROLE_DIM);
 	if (s->query.text.len == 0)
-		draw_text(r->y + 1, r->x + 1, r->w - 2, "Type a name, a tag or a place: each word "
-		    "matches the start of a word.", ROLE_DIM);
+		draw_text(r->y + 1, r->x + 1, r->w - 2, "Type a name, a tag, a place or words of a "
+		    "post; Tab switches people / posts.", ROLE_DIM);
+	else if (s->posts_mode)
+		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s posts  ·  arrows move, "
+		    "Enter opens, Tab people, Esc back", s->posts.n, s->posts.next.set ? "+" : "");
 	else
 		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s people  ·  arrows move, "
-		    "Enter opens, Esc goes back", s->hits.n, s->hits.next.set ? "+" : "");
-	list_draw(&list, &s->lv, hit_row, s);
-	if (s->hits.n == 0 && s->query.text.len > 0)
-		draw_text(list.y, list.x + 1, list.w - 2, "nobody found", ROLE_DIM);
+		    "Enter opens, Tab posts, Esc back", s->hits.n, s->hits.next.set ? "+" : "");
+	if (s->posts_mode) {
+		if (s->posts.n == 0 && s->query.text.len > 0)
+			draw_text(list.y, list.x + 1, list.w - 2, "no posts found", ROLE_DIM);
+		else
+			feed_draw(&s->posts, app, &list);
+	} else {
+		list_draw(&list, &s->lv, hit_row, s);
+		if (s->hits.n == 0 && s->query.text.len > 0)
+			draw_text(list.y, list.x + 1, list.w - 2, "nobody found", ROLE_DIM);
+	}
 	move(r->y, cx);
 	curs_set(1);
 }
@@ -144,14 +178,25 @@ search_input(struct app *app, void *state, int key)
 	case 27:
 		app_back(app);
 		return TUI_REDRAW;
+	case '\t':
+		s->posts_mode = !s->posts_mode;
+		search_reload(app, s);
+		return TUI_REDRAW;
 	case '\n':
-		if (s->lv.sel < s->hits.n)
+		if (s->posts_mode) {
+			if (feed_selected(&s->posts) != NULL)
+				post_act_open(app, &feed_selected(&s->posts)->post);
+		} else if (s->lv.sel < s->hits.n)
 			app_open(app, &screen_user_ops, s->hits.v[s->lv.sel].username);
 		return TUI_REDRAW;
 	case TK(KEY_DOWN):	action = ACT_NEXT; break;
 	case TK(KEY_UP):	action = ACT_PREV; break;
 	case TK(KEY_NPAGE):	action = ACT_PAGE_DOWN; break;
 	case TK(KEY_PPAGE):	action = ACT_PAGE_UP; break;
+	}
+	if (action != ACT_NONE && s->posts_mode) {
+		feed_nav(&s->posts, app, action);
+		return TUI_REDRAW;
 	}
 	if (action != ACT_NONE) {
 		list_nav(&s->lv, action, (size_t)s->height);
@@ -173,6 +218,10 @@ search_refresh(struct app *app, void *state, const struct hub_msg *m)
 	size_t			 sel = s->lv.sel;
 
 	(void)m;
+	if (s->posts_mode) {
+		feed_refresh(&s->posts, app);
+		return;
+	}
 	search_reload(app, s);
 	s->lv.sel = sel;
 	listview_clamp(&s->lv, (size_t)s->height);
@@ -181,7 +230,8 @@ search_refresh(struct app *app, void *state, const struct hub_msg *m)
 static const struct key_binding search_keys[] = {
 	{ TK(KEY_DOWN),	ACT_NEXT,	"next result" },
 	{ TK(KEY_UP),	ACT_PREV,	"previous result" },
-	{ '\n',		ACT_OPEN,	"open the selected profile" },
+	{ '\n',		ACT_OPEN,	"open the selected profile or post" },
+	{ '\t',		ACT_FILTER,	"switch between people and posts" },
 	{ 27,		ACT_NONE,	"back" },
 	{ 0, 0, NULL }
 };

@@ -47,10 +47,6 @@ const struct screen_ops var = {						\
 	.draw = var##_draw,						\
 };
 
-SOON_SCREEN(screen_foryou_ops, "For You",
-    "A ranked feed of posts you may like: engagement, shared interests and friends of friends.")
-SOON_SCREEN(screen_messages_ops, "Messages",
-    "Live one-to-one chats, message requests and unread counts.")
 SOON_SCREEN(screen_groups_ops, "Groups",
     "Open and closed groups with their own feeds, admins and moderators.")
 SOON_SCREEN(screen_events_ops, "Events",

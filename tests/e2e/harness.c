@@ -1013,8 +1013,8 @@ term_flush(struct term *t)
 }
 
 static struct term *
-start(struct server *srv, struct conn *c, unsigned pty_cols, unsigned pty_rows,
-    int cols, int rows)
+start(struct server *srv, struct conn *c, const char *type, unsigned pty_cols,
+    unsigned pty_rows, int cols, int rows)
 {
 	struct term *t;
 
@@ -1026,7 +1026,7 @@ start(struct server *srv, struct conn *c, unsigned pty_cols, unsigned pty_rows,
 		fprintf(stderr, "harness: open session channel: %s\n", ssh_get_error(c->s));
 		goto fail;
 	}
-	if (ssh_channel_request_pty_size(t->ch, "xterm-256color", (int)pty_cols,
+	if (ssh_channel_request_pty_size(t->ch, type, (int)pty_cols,
 	    (int)pty_rows) != SSH_OK) {
 		fprintf(stderr, "harness: pty-req: %s\n", ssh_get_error(c->s));
 		goto fail;
@@ -1049,18 +1049,19 @@ start(struct server *srv, struct conn *c, unsigned pty_cols, unsigned pty_rows,
 struct term *
 term_start(struct server *srv, struct conn *c, int cols, int rows)
 {
-	return start(srv, c, (unsigned)cols, (unsigned)rows, cols, rows);
+	return start(srv, c, "xterm-256color", (unsigned)cols, (unsigned)rows, cols, rows);
 }
 
 struct term *
 term_start_pty(struct server *srv, struct conn *c, unsigned pty_cols, unsigned pty_rows,
     int cols, int rows)
 {
-	return start(srv, c, pty_cols, pty_rows, cols, rows);
+	return start(srv, c, "xterm-256color", pty_cols, pty_rows, cols, rows);
 }
 
 struct term *
-term_open(struct server *srv, const char *user, const struct cred *a, int cols, int rows)
+term_open_type(struct server *srv, const char *user, const struct cred *a, const char *type,
+    int cols, int rows)
 {
 	struct conn	*c;
 	struct term	*t;
@@ -1072,9 +1073,15 @@ term_open(struct server *srv, const char *user, const struct cred *a, int cols, 
 		conn_close(c);
 		return NULL;
 	}
-	if ((t = term_start(srv, c, cols, rows)) != NULL)
+	if ((t = start(srv, c, type, (unsigned)cols, (unsigned)rows, cols, rows)) != NULL)
 		snprintf(t->user, sizeof t->user, "%s", user);
 	return t;
+}
+
+struct term *
+term_open(struct server *srv, const char *user, const struct cred *a, int cols, int rows)
+{
+	return term_open_type(srv, user, a, "xterm-256color", cols, rows);
 }
 
 static void
@@ -1152,11 +1159,17 @@ term_pump(struct term *t, int ms)
 		t->eof = true;
 		return -1;
 	}
-	while ((n = ssh_channel_read_nonblocking(t->ch, buf, sizeof buf, 0)) > 0) {
+	/*
+	 * stderr first: each read of an empty buffer lets libssh process what
+	 * came on the socket, so a read of stderr after stdout could leave new
+	 * screen output in libssh's buffer, where a poll() on the socket (the
+	 * benchmarks wait that way) does not see it.
+	 */
+	while ((n = ssh_channel_read_nonblocking(t->ch, buf, sizeof buf, 1)) > 0) {
 		vt_feed(t->vt, buf, (size_t)n);
 		total += n;
 	}
-	while ((n = ssh_channel_read_nonblocking(t->ch, buf, sizeof buf, 1)) > 0) {
+	while ((n = ssh_channel_read_nonblocking(t->ch, buf, sizeof buf, 0)) > 0) {
 		vt_feed(t->vt, buf, (size_t)n);
 		total += n;
 	}

@@ -173,6 +173,9 @@ struct term {
  */
 struct term	*term_open(struct server *, const char *user, const struct cred *,
 		    int cols, int rows);
+/* The same with another TERM in the pty-req ("linux", "vt100": the ASCII fallbacks). */
+struct term	*term_open_type(struct server *, const char *user, const struct cred *,
+		    const char *type, int cols, int rows);
 /* The same over an authenticated connection; takes ownership of c (freed on failure too). */
 struct term	*term_start(struct server *, struct conn *, int cols, int rows);
 /*

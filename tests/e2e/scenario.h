@@ -68,6 +68,24 @@ bool		 term_wait_badge(struct term *, int n);
 bool		 term_badge_is(struct term *, int n);
 
 /*
+ * The status line's unread-messages count (" msg N "): wait until it reads n,
+ * or print the screen and return false.
+ */
+bool		 term_wait_msg_count(struct term *, int n);
+/* Whether the count reads n right now (after taking what arrived). */
+bool		 term_msg_count_is(struct term *, int n);
+
+/*
+ * Several commands over one connection: exec cmdlines[0..n) one after another,
+ * each on its own session channel of the same authenticated connection (no
+ * key exchange per command: seeding hundreds of messages stays fast), stdin
+ * closed at once. Returns how many exited 0; stops at the first that did not
+ * (its command, status and stderr printed).
+ */
+int		 exec_batch(struct server *, const char *user, const struct cred *,
+		    char *const *cmdlines, int n);
+
+/*
  * Run cmdline as user over exec and check its exit status is want; on a
  * mismatch print the command, its stdout and stderr. The result is left in
  * *res (the caller frees it) when res is not NULL.
@@ -88,5 +106,34 @@ int		 e2e_group_setup(void **state);
 int		 e2e_group_teardown(void **state);
 /* cmocka per-test teardown: close what the test left open (harness_cleanup). */
 int		 e2e_teardown(void **state);
+
+/* ---- posts (issue 4) ------------------------------------------------------------ */
+
+/* Texts of the post screens (tui/screen_compose.c, tui/postview.c, tui/feed.c). */
+#define TXT_NEW_POST	"New post"
+#define TXT_PREVIEW	"Preview"
+#define TXT_MORE	"\u2026 more: Enter opens the post"
+#define TXT_SEL_BAR	"\u258c"	/* ▌: every row of the selected post starts with it */
+
+/*
+ * `post [--visibility V]` as user with text on standard input (any bytes):
+ * the new post's id, or -1 after printing the command's status and stderr.
+ */
+long long	 exec_post(struct server *, const char *user, const struct cred *,
+		    const char *visibility, const char *text);
+/*
+ * `feed ARGS --json` as user (args such as "home --limit 20" or "foryou"):
+ * the post ids of the page in order into ids (at most max). Returns how many,
+ * or -1 after printing why.
+ */
+int		 exec_feed_ids(struct server *, const char *user, const struct cred *,
+		    const char *args, long long *ids, int max);
+/*
+ * From any screen where `n` opens the composer: n, type text (each '\n'
+ * pressed as Enter), Ctrl-S, and wait for the status line's "posted".
+ */
+bool		 compose_post(struct term *, const char *text);
+/* Wait until the row holding text is drawn as part of the selected post (TXT_SEL_BAR first). */
+bool		 term_wait_selected(struct term *, const char *text);
 
 #endif

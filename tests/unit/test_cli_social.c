@@ -634,7 +634,7 @@ test_search_users(void **state)
 
 	expect(f, ALICE, "search", 1, NULL, "usage: search");
 	expect(f, ALICE, "search --json", 1, NULL, "usage: search");
-	expect(f, ALICE, "search --posts linux", 1, NULL, "only people");
+	expect(f, ALICE, "search --posts linux", 0, "no posts found for 'linux'", NULL);
 	expect(f, ALICE, "search --groups linux", 1, NULL, "only people");
 	expect(f, ALICE, "search --limit 0 bob", 1, NULL, "--limit");
 	expect(f, ALICE, "search --limit x bob", 1, NULL, "--limit");
