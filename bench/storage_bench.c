@@ -314,7 +314,9 @@ bench_search(size_t nusers, size_t nqueries)
  * and search reach page 50 only when they have that many posts; the page-50
  * timeline is that of one of the busiest authors. DB, when given, keeps the
  * database there, and a database already there is reused (no generation):
- * handy while tuning queries.
+ * handy while tuning queries. Each figure is wall-clock time; the CPU time of
+ * the same calls is printed beside it, because on a shared or memory-starved
+ * machine the wall clock also counts waits for the disk and the scheduler.
  */
 
 #define FEEDS_PAGE	20
@@ -382,21 +384,32 @@ feeds_page(struct store *st, enum feeds_kind k, int64_t viewer, int64_t user,
 	}
 }
 
+/* CPU time of this process: what the query cost, without waits for the disk or the scheduler. */
+static double
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /*
  * Time page `page` (1 or FEEDS_DEEP) of one feed for one viewer; the pages
- * before it are followed untimed. *msp gets the time, or -1 when the feed
- * has fewer pages. *nposts gets the page's length.
+ * before it are followed untimed. *msp gets the wall-clock time and *cpup
+ * the CPU time, or -1 when the feed has fewer pages. *nposts gets the
+ * page's length.
  */
 static int
 feeds_time(struct store *st, enum feeds_kind k, int64_t viewer, int64_t user,
-    const char *q, int page, double *msp, size_t *nposts)
+    const char *q, int page, double *msp, double *cpup, size_t *nposts)
 {
 	struct post_page	pg;
 	struct post_cursor	cur = { 0 };
-	double			t0;
+	double			t0, c0;
 	int			i, r;
 
-	*msp = -1;
+	*msp = *cpup = -1;
 	*nposts = 0;
 	for (i = 1; i < page; i++) {
 		if ((r = feeds_page(st, k, viewer, user, q, i > 1 ? &cur : NULL, &pg)) != 0)
@@ -407,27 +420,33 @@ feeds_time(struct store *st, enum feeds_kind k, int64_t viewer, int64_t user,
 			return 0;
 	}
 	t0 = now_ms();
+	c0 = cpu_ms();
 	if ((r = feeds_page(st, k, viewer, user, q, page > 1 ? &cur : NULL, &pg)) != 0)
 		return r;
 	*msp = now_ms() - t0;
+	*cpup = cpu_ms() - c0;
 	*nposts = pg.n;
 	post_page_free(&pg);
 	return 0;
 }
 
 static void
-feeds_report(const char *name, int page, double *t, size_t n, size_t of, double target)
+feeds_report(const char *name, int page, double *t, double *cpu, size_t n, size_t of,
+    double target)
 {
 	if (n == 0) {
 		printf("feeds_%s_page%d: no viewer had %d pages\n", name, page, page);
 		return;
 	}
 	qsort(t, n, sizeof *t, cmp_double);
+	qsort(cpu, n, sizeof *cpu, cmp_double);
 	printf("feeds_%s_page%d_p50_ms: %.3f\n", name, page, percentile(t, n, 0.5));
 	printf("feeds_%s_page%d_p99_ms: %.3f (target < %.0f)\n", name, page,
 	    percentile(t, n, 0.99), target);
 	printf("feeds_%s_page%d_max_ms: %.3f (%zu of %zu viewers)\n", name, page, t[n - 1],
 	    n, of);
+	printf("feeds_%s_page%d_cpu_p50_p99_max_ms: %.3f %.3f %.3f\n", name, page,
+	    percentile(cpu, n, 0.5), percentile(cpu, n, 0.99), cpu[n - 1]);
 }
 
 static int
@@ -464,7 +483,7 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
 	char			 dir[] = "/tmp/sshbook-bench-feeds.XXXXXX", path[256], side[300];
 	char			(*queries)[Q_MAX] = NULL;
 	struct store		*st = NULL;
-	double			*t[FK_N][2] = { { NULL } }, ms, t0;
+	double			*t[FK_N][2] = { { NULL } }, *c[FK_N][2] = { { NULL } }, ms, cpu, t0;
 	size_t			 nt[FK_N][2] = { { 0 } }, i, n, empty[FK_N] = { 0 };
 	int64_t			*viewers = NULL, *users = NULL, power;
 	enum feeds_kind		 k;
@@ -501,9 +520,12 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
 	users = calloc(nviewers + FEEDS_WARMUP, sizeof *users);
 	queries = calloc(nviewers + FEEDS_WARMUP, sizeof *queries);
 	for (k = 0; k < FK_N; k++)
-		for (p = 0; p < 2; p++)
+		for (p = 0; p < 2; p++) {
 			t[k][p] = calloc(nviewers, sizeof **t);
-	if (viewers == NULL || users == NULL || queries == NULL || t[FK_N - 1][1] == NULL)
+			c[k][p] = calloc(nviewers, sizeof **c);
+		}
+	if (viewers == NULL || users == NULL || queries == NULL || t[FK_N - 1][1] == NULL ||
+	    c[FK_N - 1][1] == NULL)
 		goto out;
 	for (i = 0; i < nviewers + FEEDS_WARMUP; i++) {
 		viewers[i] = 1 + (int64_t)rng_below(nusers);
@@ -519,13 +541,14 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
 				/* The deep timeline: one of the busiest authors (gen_posts.c). */
 				power = page == 1 ? users[i] : 1 + (int64_t)(i % 10);
 				if (feeds_time(st, k, viewers[i], power, queries[i], page, &ms,
-				    &n) != 0) {
+				    &cpu, &n) != 0) {
 					fprintf(stderr, "bench: %s page %d failed\n",
 					    feeds_names[k], page);
 					goto out;
 				}
 				if (i < FEEDS_WARMUP || ms < 0)
 					continue;
+				c[k][p][nt[k][p]] = cpu;
 				t[k][p][nt[k][p]++] = ms;
 				if (page == 1 && n == 0)
 					empty[k]++;
@@ -535,9 +558,10 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
 	printf("feeds_viewers: %zu (after %d warm-up), pages of %d, page 1 and page %d\n",
 	    nviewers, FEEDS_WARMUP, FEEDS_PAGE, FEEDS_DEEP);
 	for (k = 0; k < FK_N; k++) {
-		feeds_report(feeds_names[k], 1, t[k][0], nt[k][0], nviewers, feeds_targets[k]);
+		feeds_report(feeds_names[k], 1, t[k][0], c[k][0], nt[k][0], nviewers,
+		    feeds_targets[k]);
 		printf("feeds_%s_page1_empty: %zu of %zu\n", feeds_names[k], empty[k], nviewers);
-		feeds_report(feeds_names[k], FEEDS_DEEP, t[k][1], nt[k][1], nviewers,
+		feeds_report(feeds_names[k], FEEDS_DEEP, t[k][1], c[k][1], nt[k][1], nviewers,
 		    feeds_targets[k]);
 	}
 	printf("feeds_run_s: %.1f\n", (now_ms() - t0) / 1e3);
@@ -545,8 +569,10 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
  out:
 	store_close(st);
 	for (k = 0; k < FK_N; k++)
-		for (p = 0; p < 2; p++)
+		for (p = 0; p < 2; p++) {
 			free(t[k][p]);
+			free(c[k][p]);
+		}
 	free(viewers);
 	free(users);
 	free(queries);

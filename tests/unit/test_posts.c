@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -1306,6 +1307,61 @@ test_schema(void **state)
 	    SQLITE_OK);
 }
 
+/*
+ * A real version-2 database (profiles and friendships, no posts) takes
+ * migration 3: the new tables, triggers and index work on the old rows.
+ */
+static void
+test_migration_from_v2(void **state)
+{
+	char		 dir[] = "/tmp/sshbook-posts-XXXXXX", path[256], side[300];
+	const char	*suffix[] = { "", "-wal", "-shm" };
+	struct store	*st = NULL;
+	struct post	 p;
+	enum visibility	 v;
+	int64_t		 a, b, id;
+	size_t		 i;
+	int		 r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/sshbook.db", dir);
+	store_migrate_limit = 2;
+	r = store_open(path, &st);
+	store_migrate_limit = 0;
+	assert_int_equal(r, 0);
+	assert_int_equal(sql_int(st, "PRAGMA user_version"), 2);
+	/* Rows the way version 2 made them (today's code may touch later tables). */
+	assert_int_equal(sqlite3_exec(st->db,
+	    "INSERT INTO users (username, display_name, created_at) VALUES "
+	    "('alice', 'Alice', 0), ('bob', 'Bob', 0);"
+	    "INSERT INTO friendships VALUES (1, 2, 0), (2, 1, 0);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	a = 1;
+	b = 2;
+	store_close(st);
+	st = NULL;
+
+	assert_int_equal(store_open(path, &st), 0);
+	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(store_default_visibility(st, b, &v), 0);
+	assert_int_equal(v, VIS_PUBLIC);
+	id = post(st, a, "after the upgrade #fresh", VIS_FRIENDS);
+	assert_true(in_feed(st, FEED_HOME, b, 0, NULL, id));
+	assert_true(in_feed(st, FEED_SEARCH, b, 0, "#fresh", id));
+	assert_true(in_feed(st, FEED_SEARCH, b, 0, "upgr", id));
+	assert_int_equal(store_react(st, b, id, REACT_LIKE, &(int64_t){ 0 }), 0);
+	assert_int_equal(store_post_get(st, a, id, &p), 0);
+	assert_int_equal(p.reactions[REACT_LIKE], 1);
+	post_free(&p);
+	store_close(st);
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
+		unlink(side);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void
 test_free_tolerates_empty(void **state)
 {
@@ -1347,6 +1403,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audience, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gen_posts, setup, teardown),
+		cmocka_unit_test(test_migration_from_v2),
 		cmocka_unit_test(test_free_tolerates_empty),
 	};
 
