@@ -11,6 +11,7 @@
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "media/identicon.h"
+#include "media/markdown.h"
 #include "tui/lineedit.h"
 
 #define AVATAR_PAIR	40
@@ -293,4 +294,24 @@ draw_avatar(int y, int x, const char *seed)
 		}
 	}
 	attrset(A_NORMAL);
+}
+
+void
+draw_md_line(const struct md_line *l, int y, int x, int w)
+{
+	size_t	j;
+	int	cx = x;
+
+	for (j = 0; j < l->n && cx < x + w; j++) {
+		unsigned	style = l->spans[j].style;
+		enum draw_role	role = ROLE_NORMAL;
+
+		if (style & (MD_BOLD | MD_HEADING))
+			role = ROLE_TITLE;
+		else if (style & (MD_LINK | MD_HASHTAG | MD_MENTION))
+			role = ROLE_KEY;
+		else if (style & (MD_CODE | MD_QUOTE | MD_MARKER | MD_ITALIC))
+			role = ROLE_DIM;
+		cx += draw_text(y, cx, x + w - cx, l->spans[j].text, role);
+	}
 }

@@ -59,6 +59,9 @@ int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
 #define AVATAR_ROWS	5
 /* Draw the identicon of seed with its top-left corner at (y, x): "██" cells in its colour ("##" in monochrome). */
 void	draw_avatar(int y, int x, const char *seed);
+struct md_line;
+/* One rendered markdown line (media/markdown.h) at (y, x), w columns, its styles as roles. */
+void	draw_md_line(const struct md_line *, int y, int x, int w);
 /* Rows draw_wrapped would take for s in a rect w columns wide. */
 int	draw_wrapped_rows(const char *s, int w);
 /* Columns s takes once sanitized. */

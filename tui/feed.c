@@ -245,21 +245,7 @@ feed_action(struct feed *f, struct app *app, int action)
 		feed_reload(f, app);
 		return TUI_REDRAW;
 	}
-	if ((it = feed_selected(f)) == NULL)
+	if ((it = feed_selected(f)) == NULL || !post_act(app, &it->post, action))
 		return TUI_NONE;
-	switch (action) {
-	case ACT_OPEN:
-	case ACT_COMMENT:	post_act_open(app, &it->post); break;
-	case ACT_LIKE:		post_act_like(app, &it->post); break;
-	case ACT_REACT:		post_act_react(app, &it->post); break;
-	case ACT_REACTORS:	post_act_reactors(app, &it->post); break;
-	case ACT_SHARE:		post_act_share(app, &it->post); break;
-	case ACT_EDIT:		post_act_edit(app, &it->post); break;
-	case ACT_DELETE:	post_act_delete(app, &it->post); break;
-	case ACT_VISIBILITY:	post_act_visibility(app, &it->post); break;
-	case ACT_AUTHOR:	post_act_author(app, &it->post); break;
-	default:
-		return TUI_NONE;
-	}
 	return TUI_REDRAW;
 }

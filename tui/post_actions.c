@@ -241,3 +241,23 @@ post_act_open(struct app *app, const struct post *p)
 	snprintf(arg, sizeof arg, "%lld", (long long)p->id);
 	app_open(app, &screen_post_ops, arg);
 }
+
+bool
+post_act(struct app *app, const struct post *p, int action)
+{
+	switch (action) {
+	case ACT_OPEN:
+	case ACT_COMMENT:	post_act_open(app, p); break;
+	case ACT_LIKE:		post_act_like(app, p); break;
+	case ACT_REACT:		post_act_react(app, p); break;
+	case ACT_REACTORS:	post_act_reactors(app, p); break;
+	case ACT_SHARE:		post_act_share(app, p); break;
+	case ACT_EDIT:		post_act_edit(app, p); break;
+	case ACT_DELETE:	post_act_delete(app, p); break;
+	case ACT_VISIBILITY:	post_act_visibility(app, p); break;
+	case ACT_AUTHOR:	post_act_author(app, p); break;
+	default:
+		return false;
+	}
+	return true;
+}

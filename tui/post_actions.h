@@ -6,6 +6,7 @@
 #ifndef SSHBOOK_POST_ACTIONS_H
 #define SSHBOOK_POST_ACTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct app;
@@ -29,6 +30,12 @@ void	post_act_reactors(struct app *, const struct post *);
 void	post_act_author(struct app *, const struct post *);
 /* Enter / c: the post screen with its comments. */
 void	post_act_open(struct app *, const struct post *);
+/*
+ * Run a key-table action (ACT_LIKE, ACT_REACT, ACT_OPEN ... of POST_BINDINGS)
+ * on a post: the one dispatch every screen showing posts shares. Returns
+ * false when the action is not a post action.
+ */
+bool	post_act(struct app *, const struct post *, int action);
 /* Tell the hub a post changed: its audience refreshes. */
 void	post_hint(struct app *, int64_t post);
 

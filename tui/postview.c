@@ -160,25 +160,6 @@ draw_counts(const struct post *p, int y, int x, int w, bool ascii)
 	buf_release(&b);
 }
 
-static void
-draw_md_line(const struct md_line *l, int y, int x, int w)
-{
-	size_t	j;
-	int	cx = x;
-
-	for (j = 0; j < l->n && cx < x + w; j++) {
-		unsigned	style = l->spans[j].style;
-		enum draw_role	role = ROLE_NORMAL;
-
-		if (style & (MD_BOLD | MD_HEADING))
-			role = ROLE_TITLE;
-		else if (style & (MD_LINK | MD_HASHTAG | MD_MENTION))
-			role = ROLE_KEY;
-		else if (style & (MD_CODE | MD_QUOTE | MD_MARKER | MD_ITALIC))
-			role = ROLE_DIM;
-		cx += draw_text(y, cx, x + w - cx, l->spans[j].text, role);
-	}
-}
 
 int
 post_item_draw(struct post_item *it, int y, int x, int w, int skip, int max_rows, int max_body,

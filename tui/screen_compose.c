@@ -93,27 +93,15 @@ draw_editor(struct compose_state *s, int y, int x, int w, int h, int *cy, int *c
 static void
 draw_preview(struct compose_state *s, int y, int x, int w, int h)
 {
-	size_t	i, j;
-	int	cx;
+	size_t	i;
 
 	if (s->preview_stale) {
 		md_doc_free(&s->preview);
 		md_render(s->te.text.buf, w, &s->preview);
 		s->preview_stale = false;
 	}
-	for (i = 0; i < s->preview.n && (int)i < h; i++) {
-		cx = x;
-		for (j = 0; j < s->preview.lines[i].n; j++) {
-			unsigned	style = s->preview.lines[i].spans[j].style;
-			enum draw_role	role = (style & (MD_BOLD | MD_HEADING)) ? ROLE_TITLE :
-			    (style & (MD_LINK | MD_HASHTAG | MD_MENTION)) ? ROLE_KEY :
-			    (style & (MD_CODE | MD_QUOTE | MD_MARKER | MD_ITALIC)) ? ROLE_DIM :
-			    ROLE_NORMAL;
-
-			cx += draw_text(y + (int)i, cx, x + w - cx, s->preview.lines[i].spans[j].text,
-			    role);
-		}
-	}
+	for (i = 0; i < s->preview.n && (int)i < h; i++)
+		draw_md_line(&s->preview.lines[i], y + (int)i, x, w);
 }
 
 static void

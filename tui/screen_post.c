@@ -260,11 +260,6 @@ post_action(struct app *app, void *state, int action)
 		pending_comment = c->id;
 		app_confirm(app, "Delete this comment? (y/n)", comment_delete_yes, s);
 		return TUI_REDRAW;
-	case ACT_LIKE:		post_act_like(app, p); return TUI_REDRAW;
-	case ACT_REACT:		post_act_react(app, p); return TUI_REDRAW;
-	case ACT_REACTORS:	post_act_reactors(app, p); return TUI_REDRAW;
-	case ACT_SHARE:		post_act_share(app, p); return TUI_REDRAW;
-	case ACT_VISIBILITY:	post_act_visibility(app, p); return TUI_REDRAW;
 	case ACT_AUTHOR:
 		if (c != NULL)
 			app_open(app, &screen_user_ops, c->author_username);
@@ -277,7 +272,8 @@ post_action(struct app *app, void *state, int action)
 			post_act_open(app, p->original);
 		return TUI_REDRAW;
 	}
-	return TUI_NONE;
+	/* Everything else acts on the post itself, as in a feed. */
+	return post_act(app, p, action) ? TUI_REDRAW : TUI_NONE;
 }
 
 static void

@@ -124,29 +124,15 @@ key_hint(const struct profile_state *s)
 static void
 draw_bio(struct profile_state *s, int y, int x, int w, int rows)
 {
-	size_t	i, j;
-	int	cx;
+	size_t	i;
 
 	if (s->bio_width != w) {
 		md_doc_free(&s->bio);
 		md_render(s->p.bio, w, &s->bio);
 		s->bio_width = w;
 	}
-	for (i = 0; i < s->bio.n && (int)i < rows; i++) {
-		cx = x;
-		for (j = 0; j < s->bio.lines[i].n; j++) {
-			const struct md_span	*sp = &s->bio.lines[i].spans[j];
-			enum draw_role		 role = ROLE_NORMAL;
-
-			if (sp->style & (MD_BOLD | MD_HEADING))
-				role = ROLE_TITLE;
-			else if (sp->style & (MD_LINK | MD_HASHTAG | MD_MENTION))
-				role = ROLE_KEY;
-			else if (sp->style & (MD_CODE | MD_QUOTE | MD_MARKER))
-				role = ROLE_DIM;
-			cx += draw_text(y + (int)i, cx, x + w - cx, sp->text, role);
-		}
-	}
+	for (i = 0; i < s->bio.n && (int)i < rows; i++)
+		draw_md_line(&s->bio.lines[i], y + (int)i, x, w);
 }
 
 static void
