@@ -4,8 +4,16 @@
 CC	?= cc
 BUILD	?= build
 PKGS	:= libssh ncursesw sqlite3 libsodium libcmark caca json-c
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Image codecs for media/: linked into the app and the tests, not into sshbookd.
+IMAGE_PKGS := libturbojpeg libwebp
+# The ffmpeg libraries: only in sshbook-video and the tests (about 30 ms of
+# start-up for every process that links them; see media/video.h).
+VIDEO_PKGS := libavformat libavcodec libavutil libswscale
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(IMAGE_PKGS) $(VIDEO_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+IMAGE_LIBS = $(shell pkg-config --libs $(IMAGE_PKGS) 2>/dev/null) -lm
+VIDEO_LIBS = $(shell pkg-config --libs $(VIDEO_PKGS) 2>/dev/null)
+MEDIA_LIBS = $(IMAGE_LIBS) $(VIDEO_LIBS)
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka vterm 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs cmocka vterm 2>/dev/null)
 
@@ -19,7 +27,7 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(SAN) $(CFLAGS) -I. $(PKG_CFLAGS) -
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # One static library per folder, linked in dependency order so a wrong include fails the link.
-MODULES := common storage media cli tui sshd-app
+MODULES := common storage media worker cli tui sshd-app
 define module_vars
 $(1)_SRC := $$(filter-out $(1)/main.c,$$(wildcard $(1)/*.c))
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -32,13 +40,14 @@ $(foreach m,$(MODULES),$(eval $(call module_vars,$(m))))
 LIB_COMMON  := $(BUILD)/libcommon.a
 LIB_STORAGE := $(BUILD)/libstorage.a
 LIB_MEDIA   := $(BUILD)/libmedia.a
+LIB_WORKER  := $(BUILD)/libworker.a
 LIB_CLI     := $(BUILD)/libcli.a
 LIB_TUI     := $(BUILD)/libtui.a
 LIB_SSHD    := $(BUILD)/libsshd-app.a
-APP_LIBS    := $(LIB_TUI) $(LIB_CLI) $(LIB_MEDIA) $(LIB_STORAGE) $(LIB_COMMON)
+APP_LIBS    := $(LIB_TUI) $(LIB_CLI) $(LIB_WORKER) $(LIB_MEDIA) $(LIB_STORAGE) $(LIB_COMMON)
 ALL_LIBS    := $(LIB_SSHD) $(APP_LIBS)
 
-PROGS := $(BUILD)/sshbookd $(BUILD)/sshbook
+PROGS := $(BUILD)/sshbookd $(BUILD)/sshbook $(BUILD)/sshbook-video
 
 .PHONY: all deps run test unit e2e asan bench clean fuzz tests-build
 all: deps $(PROGS)
@@ -57,7 +66,11 @@ $(BUILD)/sshbookd: $(BUILD)/sshd-app/main.o $(LIB_SSHD) $(LIB_STORAGE) $(LIB_COM
 
 $(BUILD)/sshbook: $(BUILD)/tui/main.o $(APP_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(IMAGE_LIBS)
+
+$(BUILD)/sshbook-video: $(BUILD)/tools/sshbook-video.o $(LIB_MEDIA) $(LIB_COMMON)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(IMAGE_LIBS) $(VIDEO_LIBS)
 
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
@@ -72,13 +85,17 @@ $(BUILD)/tests/%.o: tests/%.c
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS)
+# Helpers every unit test may use (tests/unit/*.c that are not test_*.c).
+UNIT_LIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_LIB_SRC))
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_LIB_OBJ) $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(UNIT_LIB_OBJ) $(ALL_LIBS) $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o $(E2E_LIB_OBJ) $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(E2E_LIB_OBJ) $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(E2E_LIB_OBJ) $(ALL_LIBS) $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
 
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRC))
@@ -86,7 +103,7 @@ FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRC))
 # The harnesses run in `make test` through the replay driver (seeds + fixed mutations).
 $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/tests/fuzz/replay.o $(ALL_LIBS) $(PKG_LIBS) $(TEST_LIBS) -lutil
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/tests/fuzz/replay.o $(ALL_LIBS) $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
 
 tests-build: $(PROGS) $(UNIT_BIN) $(E2E_BIN) $(FUZZ_BIN)
 
@@ -97,7 +114,7 @@ fuzz:
 	@mkdir -p build-fuzz/bin
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -g -O1 -o build-fuzz/bin/$$n $$f \
-	    $(ALL_LIBS:$(BUILD)/%=build-fuzz/%) $(PKG_LIBS) -lutil && \
+	    $(ALL_LIBS:$(BUILD)/%=build-fuzz/%) $(PKG_LIBS) $(MEDIA_LIBS) -lutil && \
 	  build-fuzz/bin/$$n -max_total_time=60 -max_len=4096 || exit 1; done
 
 # `make test`: unit + end-to-end on the normal build, then the same under ASan/UBSan.
@@ -130,7 +147,7 @@ $(BUILD)/bench/%.o: bench/%.c
 
 $(BUILD)/bench/sshbook-bench: $(BUILD)/bench/bench.o $(E2E_LIB_OBJ) $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lutil
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
 
 # Storage benchmarks: the storage API alone on a generated database (storage/gen.c).
 $(BUILD)/bench/sshbook-bench-storage: $(BUILD)/bench/storage_bench.o $(LIB_STORAGE) $(LIB_COMMON)

@@ -21,6 +21,7 @@ struct cli_ctx {
 	FILE		*out;		/* results, for people or (--json) for scripts */
 	FILE		*err;		/* one-line errors */
 	int		 hub_fd;	/* event hub, -1 without the daemon */
+	const char	*data_dir;	/* media files and the upload spool; NULL: uploads refused */
 	/*
 	 * For tests of streaming commands (`notifications --follow`), which
 	 * otherwise run until SIGHUP/SIGTERM or a failed write: when not NULL,

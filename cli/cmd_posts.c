@@ -15,11 +15,37 @@
 #include "cli/postfmt.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "storage/media.h"
 #include "storage/posts.h"
 
 #define COMMENTS_PAGE	100
 
 /* ---- post [--visibility V] [TEXT...] ------------------------------------- */
+
+/* --media 41,42: up to POST_MEDIA_MAX media ids; 0 with *np, or the printed usage error's status. */
+static int
+parse_media_ids(struct cli_ctx *ctx, const char *list, int64_t *ids, size_t *np)
+{
+	const char	*p = list;
+	char		*end;
+	long long	 v;
+
+	*np = 0;
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9' || *np == POST_MEDIA_MAX)
+			goto bad;
+		v = strtoll(p, &end, 10);
+		if (v <= 0 || (*end != ',' && *end != '\0'))
+			goto bad;
+		ids[(*np)++] = v;
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (*np > 0)
+		return 0;
+ bad:
+	return cli_fail(ctx, 1, "post: --media takes 1 to %d media ids separated by commas "
+	    "(see: media)", POST_MEDIA_MAX);
+}
 
 static int
 cmd_post_exec(struct cli_ctx *ctx, int argc, char **argv)
@@ -27,11 +53,34 @@ cmd_post_exec(struct cli_ctx *ctx, int argc, char **argv)
 	struct postcmd_args	 a;
 	struct buf		 text = BUF_INIT;
 	enum visibility		 vis = VIS_PUBLIC;
-	int64_t			 id = 0, *mentioned = NULL;
-	size_t			 nmentioned = 0;
+	int64_t			 id = 0, *mentioned = NULL, media[POST_MEDIA_MAX];
+	size_t			 nmentioned = 0, nmedia = 0;
+	const char		*media_opt = NULL;
 	char			 why[200] = "";
 	int			 r, status;
 
+	/* --media among the options before the text only: words of the text are never options. */
+	for (r = 1; r < argc && strncmp(argv[r], "--", 2) == 0 && strcmp(argv[r], "--") != 0; ) {
+		int take = 0;
+
+		if (strcmp(argv[r], "--media") == 0) {
+			if (r + 1 >= argc)
+				return cli_fail(ctx, 1, "post: --media needs media ids (e.g. --media 41,42)");
+			media_opt = argv[r + 1];
+			take = 2;
+		} else if (strncmp(argv[r], "--media=", 8) == 0) {
+			media_opt = argv[r] + 8;
+			take = 1;
+		}
+		if (take > 0) {
+			memmove(argv + r, argv + r + take, (size_t)(argc - r - take) * sizeof *argv);
+			argc -= take;
+			continue;
+		}
+		r += strcmp(argv[r], "--visibility") == 0 ? 2 : 1;
+	}
+	if (media_opt != NULL && (status = parse_media_ids(ctx, media_opt, media, &nmedia)) != 0)
+		return status;
 	if ((status = postcmd_parse(ctx, &cmd_post_entry, POSTCMD_VISIBILITY | POSTCMD_TEXT,
 	    argc, argv, &a)) != 0)
 		return status;
@@ -40,10 +89,23 @@ cmd_post_exec(struct cli_ctx *ctx, int argc, char **argv)
 			return status;
 	} else if ((r = store_default_visibility(ctx->st, ctx->user_id, &vis)) != 0)
 		return cli_fail(ctx, err_exit_status(r), "post: %s", err_str(r));
-	if ((status = postcmd_text(ctx, "post", argc, argv, a.text_first, POST_MAX, &text)) != 0)
+	/* With pictures the text may be empty, and is not read from stdin then. */
+	if (nmedia > 0 && a.text_first >= argc)
+		buf_adds(&text, "");
+	else if ((status = postcmd_text(ctx, "post", argc, argv, a.text_first, POST_MAX,
+	    &text)) != 0)
 		goto out;
-	r = store_post_create(ctx->st, ctx->user_id, text.buf, vis, &id, &mentioned, &nmentioned,
-	    why, sizeof why);
+	if (nmedia > 0)
+		r = store_post_create_media(ctx->st, ctx->user_id, text.buf, vis, media, nmedia, &id,
+		    &mentioned, &nmentioned, why, sizeof why);
+	else
+		r = store_post_create(ctx->st, ctx->user_id, text.buf, vis, &id, &mentioned,
+		    &nmentioned, why, sizeof why);
+	if (r != 0 && nmedia > 0 && why[0] != '\0') {
+		/* Storage names the media item at fault ("no media 7", "media 7 is not yours"). */
+		status = cli_fail(ctx, err_exit_status(r), "post: %s", why);
+		goto out;
+	}
 	if (r != 0) {
 		status = postcmd_fail(ctx, "post", r, 0, why);
 		goto out;
@@ -58,8 +120,8 @@ cmd_post_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_post_entry = {
 	.name = "post",
-	.usage = "post [--visibility public|friends|private] [TEXT...]",
-	.help = "write a post (TEXT or stdin); prints its id",
+	.usage = "post [--visibility public|friends|private] [--media ID,...] [TEXT...]",
+	.help = "write a post (TEXT or stdin; with --media, pictures from your gallery); prints its id",
 	.min_args = 0, .max_args = -1,
 	.exec = cmd_post_exec,
 };

@@ -12,14 +12,52 @@
 #include "common/sanitize.h"
 #include "common/timefmt.h"
 #include "media/markdown.h"
+#include "storage/media.h"
 #include "storage/social.h"
 
 #define BIO_COLS	78		/* the bio is rendered for an 80-column terminal */
 #define STDIN_MAX	(64 * 1024)	/* bytes read for `profile set bio -`; storage checks the real limit */
 
 static const char *const profile_fields[] = {
-	"name", "bio", "location", "job", "tags", "privacy", NULL
+	"name", "bio", "location", "job", "tags", "privacy", "avatar", "background", NULL
 };
+
+/* profile set avatar|background ID|none: one of my uploads (media ID), or back to none. */
+static int
+profile_set_image(struct cli_ctx *ctx, const char *field, const char *value)
+{
+	enum profile_image	 which = strcmp(field, "avatar") == 0 ? PROFILE_AVATAR :
+				    PROFILE_BACKGROUND;
+	char			 why[200] = "", *end, *q;
+	long long		 id = 0;
+	int			 r, status;
+
+	if (strcmp(value, "none") != 0) {
+		id = strtoll(value, &end, 10);
+		if (value[0] < '0' || value[0] > '9' || *end != '\0' || id <= 0) {
+			q = cli_quote(value);
+			status = cli_fail(ctx, 1, "profile set %s: '%s' is not a media id (or none)",
+			    field, q);
+			free(q);
+			return status;
+		}
+	}
+	r = store_profile_set_image(ctx->st, ctx->user_id, which, id, why, sizeof why);
+	if (r == ERR_NOTFOUND)
+		return cli_fail(ctx, 2, "profile set %s: no media %lld (or you cannot see it)",
+		    field, id);
+	if (r == ERR_DENIED)
+		return cli_fail(ctx, 3, "profile set %s: media %lld is not yours", field, id);
+	if (r != 0) {
+		q = sanitize_dup(why[0] ? why : err_str(r), false);
+		status = cli_fail(ctx, err_exit_status(r), "profile set %s: %s", field, q);
+		free(q);
+		return status;
+	}
+	fprintf(ctx->out, "%s %s\n", field, id ? "updated" : "removed");
+	cli_hint(ctx, TOPIC_ACCOUNT, ctx->user_id, 0);
+	return 0;
+}
 
 static void
 print_field(struct cli_ctx *ctx, const char *label, const char *value)
@@ -163,7 +201,8 @@ profile_set(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc < 4)
 		return cli_fail(ctx, 1, "usage: profile set FIELD VALUE... "
-		    "(FIELD: name, bio, location, job, tags, privacy; bio - reads stdin)");
+		    "(FIELD: name, bio, location, job, tags, privacy, avatar, background; "
+		    "bio - reads stdin)");
 	field = argv[2];
 	for (i = 0; profile_fields[i] != NULL; i++)
 		if (strcmp(field, profile_fields[i]) == 0)
@@ -171,9 +210,14 @@ profile_set(struct cli_ctx *ctx, int argc, char **argv)
 	if (profile_fields[i] == NULL) {
 		q = cli_quote(field);
 		status = cli_fail(ctx, 1, "profile set: unknown field '%s' "
-		    "(name, bio, location, job, tags, privacy)", q);
+		    "(name, bio, location, job, tags, privacy, avatar, background)", q);
 		free(q);
 		return status;
+	}
+	if (strcmp(field, "avatar") == 0 || strcmp(field, "background") == 0) {
+		if (argc != 4)
+			return cli_fail(ctx, 1, "usage: profile set %s MEDIA_ID|none", field);
+		return profile_set_image(ctx, field, argv[3]);
 	}
 	if (strcmp(field, "bio") == 0 && argc == 4 && strcmp(argv[3], "-") == 0) {
 		if ((r = read_stdin_value(ctx, &value)) != 0) {

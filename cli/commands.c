@@ -26,6 +26,8 @@ const struct cmd_entry *const cli_commands[] = {
 	&cmd_dm_entry,
 	&cmd_messages_entry,
 	&cmd_search_entry,
+	&cmd_upload_entry,
+	&cmd_media_entry,
 	&cmd_settings_entry,
 	&cmd_keys_entry,
 	NULL

@@ -29,5 +29,7 @@ extern const struct cmd_entry cmd_comment_entry;
 extern const struct cmd_entry cmd_comments_entry;
 extern const struct cmd_entry cmd_share_entry;
 extern const struct cmd_entry cmd_settings_entry;
+extern const struct cmd_entry cmd_upload_entry;
+extern const struct cmd_entry cmd_media_entry;
 
 #endif

@@ -81,6 +81,25 @@ counts(struct buf *b, const struct post *p)
 		buf_addf(b, " · you reacted %s", reaction_name(p->my_reaction));
 }
 
+/* "[image #42 1024x768]" lines: what a terminal reader of exec output learns of the pictures. */
+static void
+media_lines(FILE *out, const struct post *p, const char *prefix)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nmedia; i++) {
+		const struct post_media *m = &p->media[i];
+
+		if (m->kind == 1)
+			fprintf(out, "%s[video #%lld %dx%d %lld:%02lld%s]\n", prefix, (long long)m->id,
+			    m->width, m->height, (long long)(m->duration_ms / 60000),
+			    (long long)(m->duration_ms / 1000 % 60), m->state == 0 ? ", processing" : "");
+		else
+			fprintf(out, "%s[image #%lld %dx%d%s]\n", prefix, (long long)m->id, m->width,
+			    m->height, m->state == 0 ? ", processing" : m->state == 2 ? ", failed" : "");
+	}
+}
+
 void
 postfmt_text(FILE *out, const struct post *p, int64_t now)
 {
@@ -90,12 +109,14 @@ postfmt_text(FILE *out, const struct post *p, int64_t now)
 	header(&b, p, now);
 	fprintf(out, "%s\n", b.buf);
 	body(out, p->text, POSTFMT_COLS, "");
+	media_lines(out, p, "");
 	if (p->shared_from != 0) {
 		if (o != NULL) {
 			buf_reset(&b);
 			header(&b, o, now);
 			fprintf(out, "%s%s\n", QUOTE_PREFIX, b.buf);
 			body(out, o->text, POSTFMT_COLS - (int)strlen(QUOTE_PREFIX), QUOTE_PREFIX);
+			media_lines(out, o, QUOTE_PREFIX);
 		} else
 			fprintf(out, "%s%s\n", QUOTE_PREFIX,
 			    p->original_state == ORIGINAL_DELETED ? "original post deleted" :
@@ -116,6 +137,32 @@ static struct json_object *
 string_or_null(const char *s)
 {
 	return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+/* The `media` array of a post: what each attached item is (media show ID has the rest). */
+static struct json_object *
+media_json(const struct post *p)
+{
+	static const char *const kinds[] = { "image", "video" };
+	static const char *const states[] = { "processing", "ready", "failed" };
+	struct json_object	*a = json_object_new_array(), *m;
+	size_t			 i;
+
+	for (i = 0; i < p->nmedia; i++) {
+		const struct post_media *pm = &p->media[i];
+
+		m = json_object_new_object();
+		json_object_object_add(m, "id", json_object_new_int64(pm->id));
+		json_object_object_add(m, "kind", json_object_new_string(kinds[pm->kind == 1]));
+		json_object_object_add(m, "state", json_object_new_string(
+		    states[pm->state >= 0 && pm->state <= 2 ? pm->state : 2]));
+		json_object_object_add(m, "width", json_object_new_int(pm->width));
+		json_object_object_add(m, "height", json_object_new_int(pm->height));
+		json_object_object_add(m, "duration_ms", pm->kind == 1 ?
+		    json_object_new_int64(pm->duration_ms) : NULL);
+		json_object_array_add(a, m);
+	}
+	return a;
 }
 
 struct json_object *
@@ -141,9 +188,9 @@ postfmt_json(const struct post *p)
 	    json_object_new_string(reaction_name(p->my_reaction)) : NULL);
 	json_object_object_add(o, "comments", json_object_new_int64((int64_t)p->comments));
 	json_object_object_add(o, "shares", json_object_new_int64((int64_t)p->shares));
+	json_object_object_add(o, "media", media_json(p));
 	json_object_object_add(o, "shared_from",
 	    p->shared_from != 0 ? json_object_new_int64(p->shared_from) : NULL);
-	json_object_object_add(o, "media", json_object_new_array());	/* attachments: not yet */
 	json_object_object_add(o, "original",
 	    p->shared_from != 0 && p->original != NULL ? postfmt_json(p->original) : NULL);
 	json_object_object_add(o, "original_state", p->shared_from != 0 ?

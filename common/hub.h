@@ -24,7 +24,15 @@ enum hub_topic {
 	TOPIC_MESSAGE = 3,
 	TOPIC_FRIEND = 4,
 	TOPIC_POST = 5,
+	TOPIC_MEDIA = 6,	/* a media item of user_id changed (processed, deleted, avatar) */
+	TOPIC_JOB = 7,		/* to HUB_WORKER_ID: a job was queued */
 };
+
+/*
+ * The background worker's hub connection says HELLO with this id, so
+ * "a job is waiting" is an ordinary HINT to user HUB_WORKER_ID.
+ */
+#define HUB_WORKER_ID	(-1)
 
 struct hub_msg {
 	uint32_t	kind;		/* enum hub_kind */

@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev
 libsodium-dev libcmark-dev libcaca-dev libstb-dev libcmocka-dev libvterm-dev
-libjson-c-dev openssh-client openssh-server"
+libjson-c-dev libturbojpeg0-dev libwebp-dev libavformat-dev libavcodec-dev
+libavutil-dev libswscale-dev ffmpeg openssh-client openssh-server"
 
 missing=""
 for p in $PACKAGES; do

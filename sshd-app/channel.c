@@ -156,16 +156,23 @@ cb_env(ssh_session session, ssh_channel channel, const char *name,
 	return 1;	/* the app's environment is ours alone */
 }
 
+/* Only "sftp": uploads through scp and sftp (cli/sftp.h); the app serves it on pipes. */
 static int
 cb_subsystem(ssh_session session, ssh_channel channel, const char *subsystem,
     void *userdata)
 {
-	char name[32];
-	size_t i;
+	struct chan	*ch = userdata;
+	char		 name[32];
+	size_t		 i;
 
 	(void)session;
 	(void)channel;
-	(void)userdata;
+	if (strcmp(subsystem, "sftp") == 0 && ch->state == CHAN_NEW &&
+	    !ch->conn->stopping) {
+		ch->sftp = true;
+		ch->state = CHAN_START;
+		return 0;
+	}
 	for (i = 0; subsystem[i] != '\0' && i + 1 < sizeof name; i++)
 		name[i] = (subsystem[i] > ' ' && subsystem[i] < 0x7f) ?
 		    subsystem[i] : '?';
@@ -324,6 +331,30 @@ start_exec(struct chan *ch)
 	    ch->has_pty ? " (on a pty)" : "");
 }
 
+/* The app as an upload-only SFTP server on pipes (never a pty: the protocol is binary). */
+static void
+start_sftp(struct chan *ch)
+{
+	struct app_spec	s;
+	int		fds[3];
+
+	if (ch->conn->id.signup) {
+		finish_with(ch, "sshbook: sign up first (ssh -t NAME@host), "
+		    "then upload\n", 1);
+		return;
+	}
+	spec_init(ch, &s);
+	s.term = NULL;
+	s.sftp = true;
+	if (spawn_pipes(&s, &ch->pid, fds) != 0) {
+		finish_with(ch, msg_cannot_start, 1);
+		return;
+	}
+	relay_attach(&ch->relay, false, fds[0], fds[1], fds[2]);
+	ch->state = CHAN_RUNNING;
+	log_info("sftp started: pid %ld", (long)ch->pid);
+}
+
 void
 chan_reaped(struct chan *ch, int wstatus)
 {
@@ -388,7 +419,9 @@ chan_step(struct chan *ch)
 
 	if (ch->state == CHAN_START) {
 		ch->started_at = conn_now_ms();
-		if (ch->command != NULL)
+		if (ch->sftp)
+			start_sftp(ch);
+		else if (ch->command != NULL)
 			start_exec(ch);
 		else
 			start_shell(ch);

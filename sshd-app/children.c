@@ -173,14 +173,14 @@ read_child(struct children *cs, struct child *c)
 		}
 		switch (m.kind) {
 		case HUB_HELLO:
-			if (m.user_id > 0) {
+			if (m.user_id > 0 || m.user_id == HUB_WORKER_ID) {
 				c->user_id = m.user_id;
 				log_debug("hub: pid %ld is user %lld",
 				    (long)c->pid, (long long)m.user_id);
 			}
 			break;
 		case HUB_HINT:
-			if (m.user_id > 0)
+			if (m.user_id > 0 || m.user_id == HUB_WORKER_ID)
 				fan_out(cs, &m);
 			break;
 		default:

@@ -45,6 +45,7 @@ static const struct config_key {
 	{ "log_level", K_LOG_LEVEL, 0, 0, 0 },
 	{ "log", K_LOG_TARGET, 0, 0, 0 },
 	{ "app_path", K_STRING, offsetof(struct config, app_path), 0, 0 },
+	{ "worker", K_INT, offsetof(struct config, worker), 0, 1 },
 };
 
 static const char *registration_names[] = { "open", "invite", "closed" };
@@ -69,6 +70,7 @@ config_init(struct config *c)
 	c->log_level = LOG_LVL_INFO;
 	c->log_target = LOG_TO_STDERR;
 	c->app_path = NULL;
+	c->worker = 1;
 }
 
 void

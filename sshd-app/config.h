@@ -36,6 +36,7 @@ struct config {
 	enum log_level		 log_level;
 	enum log_target		 log_target;	/* LOG_TO_STDERR or LOG_TO_SYSLOG */
 	char			*app_path;	/* NULL: `sshbook` next to sshbookd */
+	int			 worker;	/* 1: run the background worker (media jobs); 0: not */
 };
 
 /* Fill c with the defaults (port 2222 on 127.0.0.1, data in ./var ...). */

@@ -24,6 +24,7 @@
 #include "sshd-app/config.h"
 #include "sshd-app/listener.h"
 #include "sshd-app/session.h"
+#include "sshd-app/spawn.h"
 
 /*
  * One poll loop does everything: the signal self-pipe, the listening
@@ -35,6 +36,9 @@
 #define LISTEN_MAX	8	/* addresses one name may resolve to */
 #define ACCEPT_BURST	32	/* accepts per wake-up, so the hub keeps its turn */
 #define STOP_GRACE_MS	5000	/* sessions get this long after SIGTERM */
+#define WORKER_BACKOFF_MIN_MS	1000	/* a worker that died is restarted after this, */
+#define WORKER_BACKOFF_MAX_MS	30000	/* doubling up to this while it keeps dying */
+#define WORKER_STABLE_MS	60000	/* alive this long: the next restart is quick again */
 
 struct listener {
 	const struct config	*cfg;
@@ -46,6 +50,10 @@ struct listener {
 	int64_t			 stop_deadline;	/* ms */
 	int64_t			 last_refusal;	/* ms, to keep refusal logs short */
 	unsigned long		 refused_quiet;	/* refusals not logged since */
+	pid_t			 worker_pid;	/* the background worker, -1 when not running */
+	int64_t			 worker_started;	/* ms */
+	int64_t			 worker_restart_at;	/* ms; 0: no restart due */
+	int64_t			 worker_backoff;	/* ms until the next restart after a death */
 };
 
 static int	sig_pipe_w = -1;
@@ -275,6 +283,75 @@ tune_socket(const struct config *c, int fd)
 	    sizeof user_timeout);
 }
 
+/*
+ * The background worker (jobs: media processing) is one more child with a
+ * hub connection, in the same table as the sessions so the hub reaches it;
+ * it is not counted against the session caps.
+ */
+static void
+worker_start(struct listener *l)
+{
+	int	sv[2];
+	pid_t	pid;
+
+	l->worker_restart_at = 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		log_error("worker: socketpair: %s", strerror(errno));
+		l->worker_restart_at = now_ms() + l->worker_backoff;
+		return;
+	}
+	(void)set_nonblock(sv[0]);
+	if (spawn_worker(l->cfg, sv[1], &pid) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		l->worker_restart_at = now_ms() + l->worker_backoff;
+		return;
+	}
+	close(sv[1]);
+	if (children_add(l->children, pid, sv[0], "worker") != 0) {
+		log_error("worker: child table full");
+		kill(pid, SIGKILL);
+		close(sv[0]);
+		return;
+	}
+	l->worker_pid = pid;
+	l->worker_started = now_ms();
+	log_info("worker started: pid %ld", (long)pid);
+}
+
+/* The worker ended: log it and plan its restart, sooner when it had run a while. */
+static void
+worker_ended(struct listener *l, int st)
+{
+	int64_t lived = now_ms() - l->worker_started;
+
+	l->worker_pid = -1;
+	if (l->stopping)
+		return;
+	if (lived >= WORKER_STABLE_MS)
+		l->worker_backoff = WORKER_BACKOFF_MIN_MS;
+	if (WIFSIGNALED(st))
+		log_warn("worker died of signal %d after %lld ms; restarting in %lld ms",
+		    WTERMSIG(st), (long long)lived, (long long)l->worker_backoff);
+	else
+		log_warn("worker exited with status %d after %lld ms; restarting in %lld ms",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : -1, (long long)lived,
+		    (long long)l->worker_backoff);
+	l->worker_restart_at = now_ms() + l->worker_backoff;
+	l->worker_backoff *= 2;
+	if (l->worker_backoff > WORKER_BACKOFF_MAX_MS)
+		l->worker_backoff = WORKER_BACKOFF_MAX_MS;
+}
+
+/* Sessions open, the worker not counted. */
+static size_t
+session_count(const struct listener *l)
+{
+	size_t n = children_count(l->children);
+
+	return l->worker_pid > 0 && n > 0 ? n - 1 : n;
+}
+
 /* Accept what is waiting on lfd; returns false when accepting should pause (out of fds). */
 static bool
 accept_some(struct listener *l, int lfd, ssh_bind bind)
@@ -299,7 +376,7 @@ accept_some(struct listener *l, int lfd, ssh_bind bind)
 			return true;	/* EAGAIN, EINTR, ECONNABORTED ... */
 		}
 		addr_string(&ss, sl, addr, sizeof addr, &port);
-		if (children_count(l->children) >= (size_t)c->max_sessions) {
+		if (session_count(l) >= (size_t)c->max_sessions) {
 			snprintf(why, sizeof why, "%d sessions open "
 			    "(max_sessions)", c->max_sessions);
 			log_refusal(l, addr, why);
@@ -349,7 +426,7 @@ accept_some(struct listener *l, int lfd, ssh_bind bind)
 			continue;
 		}
 		log_debug("connection from %s port %u: session pid %ld (%zu open)",
-		    addr, port, (long)pid, children_count(l->children));
+		    addr, port, (long)pid, session_count(l));
 	}
 	return true;
 }
@@ -365,6 +442,10 @@ reap(struct listener *l)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (!children_remove(l->children, pid, addr, sizeof addr, &secs))
 			continue;
+		if (pid == l->worker_pid) {
+			worker_ended(l, st);
+			continue;
+		}
 		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
 			log_warn("session pid %ld from %s died of signal %d "
 			    "after %llds", (long)pid, addr, WTERMSIG(st),
@@ -452,10 +533,14 @@ listener_run(struct listener *l, ssh_bind bind)
 	int64_t		 pause_until = 0, now;
 	int		 timeout, n;
 
-	l->children = children_new((size_t)l->cfg->max_sessions);
+	l->children = children_new((size_t)l->cfg->max_sessions + 1);	/* + the worker */
 	if (install_signals(l) != 0)
 		return 1;
-	npfd = 1 + LISTEN_MAX + (size_t)l->cfg->max_sessions;
+	l->worker_pid = -1;
+	l->worker_backoff = WORKER_BACKOFF_MIN_MS;
+	if (l->cfg->worker)
+		worker_start(l);
+	npfd = 2 + LISTEN_MAX + (size_t)l->cfg->max_sessions;
 	pfd = xcalloc(npfd, sizeof *pfd);
 
 	for (;;) {
@@ -475,11 +560,16 @@ listener_run(struct listener *l, ssh_bind bind)
 		}
 		nhub = children_pollfds(l->children, pfd + base, npfd - base);
 
+		if (!l->stopping && l->worker_restart_at > 0 && now >= l->worker_restart_at)
+			worker_start(l);
 		timeout = -1;
 		if (l->stopping)
 			timeout = (int)(l->stop_deadline - now);
 		else if (!accepting)
 			timeout = (int)(pause_until - now);
+		if (!l->stopping && l->worker_restart_at > 0 &&
+		    (timeout < 0 || l->worker_restart_at - now < timeout))
+			timeout = (int)(l->worker_restart_at - now);
 		n = poll(pfd, base + nhub, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));

@@ -38,6 +38,7 @@ struct chan {
 	char		 term[64];
 	unsigned short	 cols, rows;
 	char		*command;	/* exec: the line; NULL for a shell */
+	bool		 sftp;		/* the "sftp" subsystem (uploads) */
 	pid_t		 pid;		/* the app, -1 when none */
 	bool		 exited;	/* reaped */
 	int		 exit_status;	/* for exit-status */

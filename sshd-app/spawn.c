@@ -79,14 +79,22 @@ build(const struct app_spec *s, struct exec_args *ea)
 	ea->argv[a++] = c->app_path;
 	ea->argv[a++] = "--data-dir";
 	ea->argv[a++] = c->data_dir;
-	ea->argv[a++] = s->signup ? "--signup" : "--user";
-	ea->argv[a++] = (char *)s->user;
+	if (s->user == NULL)
+		ea->argv[a++] = "--worker";
+	else {
+		ea->argv[a++] = s->signup ? "--signup" : "--user";
+		ea->argv[a++] = (char *)s->user;
+	}
 	if (s->hub_fd >= 0) {
 		ea->argv[a++] = "--hub-fd";
 		ea->argv[a++] = "3";
 	}
-	ea->argv[a++] = "--addr";
-	ea->argv[a++] = (char *)s->addr;
+	if (s->addr != NULL) {
+		ea->argv[a++] = "--addr";
+		ea->argv[a++] = (char *)s->addr;
+	}
+	if (s->sftp)
+		ea->argv[a++] = "--sftp";
 	if (s->words != NULL) {
 		ea->argv[a++] = "--";
 		for (i = 0; i < s->nwords && i < 256; i++)
@@ -277,6 +285,42 @@ spawn_pipes(const struct app_spec *s, pid_t *pidp, int fds[3])
 	if (out[0] >= 0) { close(out[0]); close(out[1]); }
 	if (err[0] >= 0) { close(err[0]); close(err[1]); }
 	return ERR_SYSTEM;
+}
+
+int
+spawn_worker(const struct config *c, int hub_fd, pid_t *pidp)
+{
+	struct app_spec		s;
+	struct exec_args	ea;
+	pid_t			pid, parent = getpid();
+	int			null;
+
+	*pidp = -1;
+	memset(&s, 0, sizeof s);
+	s.cfg = c;
+	s.hub_fd = hub_fd;	/* user NULL: build() writes --worker */
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		log_error("/dev/null: %s", strerror(errno));
+		return ERR_SYSTEM;
+	}
+	build(&s, &ea);
+	if ((pid = fork()) < 0) {
+		log_error("fork: %s", strerror(errno));
+		exec_args_free(&ea);
+		close(null);
+		return ERR_SYSTEM;
+	}
+	if (pid == 0) {
+		(void)setsid();
+		if (dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+		    dup2(null, STDERR_FILENO) < 0)
+			_exit(SPAWN_EXEC_FAILED);
+		exec_app(&s, &ea, parent);
+	}
+	exec_args_free(&ea);
+	close(null);
+	*pidp = pid;
+	return 0;
 }
 
 void

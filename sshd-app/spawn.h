@@ -25,6 +25,7 @@ struct app_spec {
 	const char		*signup_pwhash;	/* sign-up: SSHBOOK_SIGNUP_PWHASH or NULL */
 	char *const		*words;		/* exec: words after --; NULL: the TUI */
 	int			 nwords;
+	bool			 sftp;		/* the "sftp" subsystem: --sftp, on pipes */
 };
 
 /*
@@ -44,6 +45,13 @@ void	spawn_pty_resize(int master, unsigned short cols, unsigned short rows);
  * close-on-exec, the caller closes them), or ERR_SYSTEM after logging.
  */
 int	spawn_pipes(const struct app_spec *s, pid_t *pidp, int fds[3]);
+
+/*
+ * Start the background worker (`sshbook --data-dir DIR --worker`, the hub
+ * fd as fd 3, stdio on /dev/null): it processes the job table. Returns 0
+ * with *pidp, or ERR_SYSTEM after logging. It ends when the listener does.
+ */
+int	spawn_worker(const struct config *c, int hub_fd, pid_t *pidp);
 
 /*
  * TERM comes from the client: true when it is a plain terminal name

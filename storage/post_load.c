@@ -2,7 +2,8 @@
  * Posts as a viewer sees them: one statement reads a post with its author,
  * counts and the viewer's reaction, under the privacy predicate, and a share
  * gets its original by the same statement, so an original the viewer may not
- * see is never read into memory. Every list (feeds, timelines, search) finds
+ * see is never read into memory. Its media follow from one range of
+ * post_media's primary key. Every list (feeds, timelines, search) finds
  * its ids first and fills them here.
  */
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "common/err.h"
 #include "common/xmalloc.h"
+#include "storage/media-int.h"
 #include "storage/posts-int.h"
 #include "storage/posts.h"
 
@@ -22,7 +24,8 @@ static const char sql_post[] =
 	"SELECT p.id, p.author_id, u.username, u.display_name, " SQL_AVATAR ", p.text, "
 	"p.visibility, p.created_at, p.edited_at, p.n_like, p.n_love, p.n_haha, p.n_wow, "
 	"p.n_sad, p.n_angry, p.n_comments, p.n_shares, coalesce(p.shared_from, 0), "
-	"coalesce((SELECT kind FROM reactions WHERE post_id = p.id AND user_id = ?1), 0) "
+	"coalesce((SELECT kind FROM reactions WHERE post_id = p.id AND user_id = ?1), 0), "
+	"coalesce(u.avatar_media, 0) "
 	"FROM posts p JOIN users u ON u.id = p.author_id "
 	"WHERE p.id = ?2 AND " SQL_POST_VISIBLE("p", "?1");
 
@@ -85,6 +88,13 @@ post_fill(sqlite3_stmt *stmt, struct post *p)
 	p->shared_from = sqlite3_column_int64(stmt, 17);
 	v = sqlite3_column_int64(stmt, 18);
 	p->my_reaction = v > REACT_NONE && v < REACT_COUNT ? (enum reaction)v : REACT_NONE;
+	/*
+	 * The avatar needs no test of its own: a viewer who sees the post is
+	 * the author, or has no block with the author (public posts test it,
+	 * and a block ends the friendship friends-only posts need), which is
+	 * exactly who sees the avatar (SQL_AVATAR_SHOWN).
+	 */
+	p->author_avatar_media = sqlite3_column_int64(stmt, 19);
 	p->original_state = ORIGINAL_SHOWN;
 }
 
@@ -109,8 +119,12 @@ load_at(struct store *st, int64_t viewer, int64_t id, int depth, struct post *ou
 		r = ERR_NOTFOUND;
 	/* Reset before the original: it is read with this same statement. */
 	stmt_reset(stmt);
-	if (r != 0 || out->shared_from == 0)
+	if (r != 0)
 		return r;
+	if ((r = post_media_load(st, out)) != 0)
+		goto fail;
+	if (out->shared_from == 0)
+		return 0;
 	if (depth >= SHARE_DEPTH_MAX) {
 		/* A chain of shares this deep shows as unavailable rather than go on. */
 		out->original_state = ORIGINAL_HIDDEN;

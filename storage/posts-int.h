@@ -45,10 +45,7 @@
 	" OR (" P ".visibility = 1 AND EXISTS (SELECT 1 FROM friendships" \
 	" WHERE user_id = " V " AND friend_id = " P ".author_id)))"
 
-/* True when no block stands between V and the user whose id is the SQL expression U, either way. */
-#define SQL_NO_BLOCK(U, V) \
-	"(NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = " U " AND blocked_id = " V ")" \
-	" AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = " V " AND blocked_id = " U "))"
+/* SQL_NO_BLOCK(U, V), no block between V and the user U either way, is in social-int.h. */
 
 /* Notification types whose object is a post (NOTIF_SHARE: the share, itself a post). */
 #define SQL_NOTIF_ABOUT_POST(N)	"(" N ".type BETWEEN 4 AND 7)"
@@ -119,6 +116,14 @@ int	post_mentions_notify(struct store *, int64_t post, int64_t actor, int64_t sk
  */
 int	post_write_new(struct store *, int64_t author, const char *text, enum visibility,
 	    int64_t shared_from, int64_t *idp, int64_t **mentionedp, size_t *nmentionedp);
+/*
+ * store_post_create with 0..POST_MEDIA_MAX media attached (store_post_create_media
+ * in media.h has the rules; post_media_check in media-int.h applies them):
+ * one transaction, and the text may be empty when nmedia > 0.
+ */
+int	post_create(struct store *, int64_t author, const char *text, enum visibility,
+	    const int64_t *media, size_t nmedia, int64_t *idp, int64_t **mentionedp,
+	    size_t *nmentionedp, char *why, size_t whysz);
 
 /* ---- post_load.c: posts as a viewer sees them ---------------------------------- */
 

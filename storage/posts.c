@@ -1,14 +1,16 @@
 /*
- * Writing posts: create, edit, narrow or widen, delete; and the visibility
- * the composer starts from. Each is one transaction with everything that
- * follows from it: the search index row, the hashtags, the mention
- * notifications, and on delete the notifications about the post.
+ * Writing posts: create (with media or without), edit, narrow or widen,
+ * delete; and the visibility the composer starts from. Each is one
+ * transaction with everything that follows from it: the search index row,
+ * the hashtags, the mention notifications, the media attached, and on
+ * delete the notifications about the post (its media rows go by cascade).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/xmalloc.h"
+#include "storage/media-int.h"
 #include "storage/posts-int.h"
 #include "storage/posts.h"
 
@@ -80,8 +82,9 @@ mentioned_out(int64_t *ids, size_t n, int64_t **mentionedp, size_t *nmentionedp)
 }
 
 int
-store_post_create(struct store *st, int64_t author, const char *text, enum visibility vis,
-    int64_t *idp, int64_t **mentionedp, size_t *nmentionedp, char *why, size_t whysz)
+post_create(struct store *st, int64_t author, const char *text, enum visibility vis,
+    const int64_t *media, size_t nmedia, int64_t *idp, int64_t **mentionedp,
+    size_t *nmentionedp, char *why, size_t whysz)
 {
 	int64_t	*ids = NULL;
 	size_t	 n = 0;
@@ -90,19 +93,32 @@ store_post_create(struct store *st, int64_t author, const char *text, enum visib
 	*idp = 0;
 	mentioned_clear(mentionedp, nmentionedp);
 	store_why_clear(why, whysz);
-	if ((r = post_text_check(text, 1, POST_MAX, "a post", why, whysz)) != 0)
+	/* Pictures say something by themselves: with media the text may be empty. */
+	if (text == NULL && nmedia > 0)
+		text = "";
+	if ((r = post_text_check(text, nmedia > 0 ? 0 : 1, POST_MAX, "a post", why,
+	    whysz)) != 0)
 		return r;
 	if (!vis_ok(vis)) {
 		store_why(why, whysz, "visibility must be public, friends or private");
 		return ERR_INVALID;
 	}
+	if (nmedia > POST_MEDIA_MAX || (nmedia > 0 && media == NULL)) {
+		store_why(why, whysz, "a post takes up to %d images or 1 video", POST_MEDIA_MAX);
+		return ERR_INVALID;
+	}
 	if ((r = store_begin(st)) != 0)
+		goto out;
+	/* Inside the transaction: the items must still be there and usable when attached. */
+	if (nmedia > 0 && (r = post_media_check(st, author, media, nmedia, why, whysz)) != 0)
 		goto out;
 	if ((r = post_write_new(st, author, text, vis, 0, idp, &ids, &n)) != 0) {
 		if (r == ERR_NOTFOUND)
 			store_why(why, whysz, "no such user");	/* the author's foreign key */
 		goto out;
 	}
+	if (nmedia > 0 && (r = post_media_attach(st, *idp, media, nmedia)) != 0)
+		goto out;
 	r = store_commit(st);
  out:
 	if (r != 0) {
@@ -116,6 +132,14 @@ store_post_create(struct store *st, int64_t author, const char *text, enum visib
 	}
 	mentioned_out(ids, n, mentionedp, nmentionedp);
 	return r;
+}
+
+int
+store_post_create(struct store *st, int64_t author, const char *text, enum visibility vis,
+    int64_t *idp, int64_t **mentionedp, size_t *nmentionedp, char *why, size_t whysz)
+{
+	return post_create(st, author, text, vis, NULL, 0, idp, mentionedp, nmentionedp, why,
+	    whysz);
 }
 
 /*
@@ -166,12 +190,12 @@ store_post_edit(struct store *st, int64_t me, int64_t post, const char *text,
 	sqlite3_stmt	*stmt = NULL;
 	char		*old = NULL;
 	int64_t		*ids = NULL, shared;
-	size_t		 n = 0;
+	size_t		 n = 0, nmedia = 0;
 	int		 r;
 
 	mentioned_clear(mentionedp, nmentionedp);
 	store_why_clear(why, whysz);
-	/* Checked again below for a share, whose note may be empty. */
+	/* Checked again below, where the post says whether the text may be empty. */
 	if (text == NULL || (r = post_text_check(text, 0, POST_MAX, "a post", why,
 	    whysz)) != 0)
 		return text == NULL ? ERR_INVALID : r;
@@ -179,8 +203,11 @@ store_post_edit(struct store *st, int64_t me, int64_t post, const char *text,
 		goto out;
 	if ((r = own_post(st, me, post, &old, &shared, why, whysz)) != 0)
 		goto out;
-	if (shared == 0 && (r = post_text_check(text, 1, POST_MAX, "a post", why,
-	    whysz)) != 0)
+	/* A share's note and the text of a post with media may be empty, as when made. */
+	if (shared == 0 && (r = post_media_count(st, post, &nmedia)) != 0)
+		goto out;
+	if (shared == 0 && nmedia == 0 && (r = post_text_check(text, 1, POST_MAX, "a post",
+	    why, whysz)) != 0)
 		goto out;
 	if ((r = post_unindex(st, post, old)) != 0)
 		goto out;
@@ -260,7 +287,8 @@ store_post_delete(struct store *st, int64_t me, int64_t post)
 	if ((r = post_unindex(st, post, old)) != 0)
 		goto out;
 	/*
-	 * Reactions, comments, hashtags and mention records go by cascade; the
+	 * Reactions, comments, hashtags, mention records and the media
+	 * attachments go by cascade (the media items stay in the gallery); the
 	 * notifications only name the post, so they go by hand. Shares of it
 	 * keep their row and find the original gone (ORIGINAL_DELETED).
 	 */

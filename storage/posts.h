@@ -50,6 +50,16 @@ const char	*reaction_ascii(enum reaction);
 /* Accept a name ("love"), the emoji or the ASCII form; ERR_INVALID otherwise. */
 int		 reaction_parse(const char *, enum reaction *);
 
+/* One media item attached to a post: what a feed needs to draw it (storage/media.h has the rest). */
+#define POST_MEDIA_MAX	4	/* images per post, or exactly one video */
+struct post_media {
+	int64_t	id;
+	int	kind;		/* enum media_kind: 0 image, 1 video */
+	int	state;		/* enum media_state: 0 processing, 1 ready, 2 failed */
+	int	width, height;	/* pixels (of the stored copy once ready) */
+	int64_t	duration_ms;	/* videos */
+};
+
 /* Why a share shows no original. */
 enum original_state {
 	ORIGINAL_SHOWN = 0,	/* original is filled (or the post is no share) */
@@ -76,6 +86,9 @@ struct post {
 	struct post		*original;	/* the shared post as the viewer may see it, or NULL */
 	enum original_state	 original_state;
 	char			*reason;	/* For You only: one line saying why it is shown; else NULL */
+	struct post_media	 media[POST_MEDIA_MAX];	/* attached, in the order given */
+	size_t			 nmedia;
+	int64_t			 author_avatar_media;	/* the author's avatar image, 0: none (the identicon) */
 };
 void	post_free(struct post *);	/* frees the members (and original), not p itself */
 

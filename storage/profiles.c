@@ -1,8 +1,9 @@
 /*
  * Profiles: reading one as a viewer sees it, resolving names for a viewer,
  * and the owner setting one field at a time. The privacy rules of social.h
- * are decided inside the SQL (SQL_FULL, SQL_VISIBLE), so no caller can see
- * a field it should not.
+ * are decided inside the SQL (SQL_FULL, SQL_VISIBLE, and SQL_AVATAR_SHOWN
+ * and SQL_BACKGROUND_SHOWN for the images), so no caller can see a field it
+ * should not. Setting the images is media.c's (store_profile_set_image).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,11 @@ profile_tags(struct profile *p, const char *list)
 	"WHERE user_id = u.id) ELSE 0 END, " \
 	SQL_MUTUAL ", " SQL_RELATION ", " \
 	"CASE WHEN " SQL_FULL " THEN (SELECT group_concat(tag, ' ') FROM " \
-	"(SELECT tag FROM user_tags WHERE user_id = u.id ORDER BY tag)) END " \
+	"(SELECT tag FROM user_tags WHERE user_id = u.id ORDER BY tag)) END, " \
+	"CASE WHEN " SQL_AVATAR_SHOWN("u", "?1") " THEN coalesce(u.avatar_media, 0) " \
+	"ELSE 0 END, " \
+	"CASE WHEN " SQL_BACKGROUND_SHOWN("u", "?1") " THEN coalesce(u.background_media, 0) " \
+	"ELSE 0 END " \
 	"FROM users u WHERE u.username = ?2 AND " SQL_VISIBLE
 
 int
@@ -194,6 +199,8 @@ store_profile_get(struct store *st, int64_t viewer, const char *username,
 	out->relation = v >= REL_SELF && v <= REL_BLOCKED ? (enum relation)v : REL_NONE;
 	if ((tags = (const char *)sqlite3_column_text(stmt, 13)) != NULL)
 		profile_tags(out, tags);
+	out->avatar_media = sqlite3_column_int64(stmt, 14);
+	out->background_media = sqlite3_column_int64(stmt, 15);
 	r = 0;
  out:
 	stmt_reset(stmt);

@@ -22,10 +22,31 @@
  * statements; nothing from input ever goes into them.
  */
 
-/* True when the viewer sees u's whole profile (the privacy rules in social.h). */
-#define SQL_FULL \
-	"(u.privacy = 0 OR u.id = ?1 OR (u.privacy = 1 AND EXISTS " \
-	"(SELECT 1 FROM friendships WHERE user_id = ?1 AND friend_id = u.id)))"
+/*
+ * True when the viewer V sees the whole profile of the user row aliased U
+ * (the privacy rules in social.h); SQL_FULL is the usual u and ?1.
+ */
+#define SQL_FULL_OF(U, V) \
+	"(" U ".privacy = 0 OR " U ".id = " V " OR (" U ".privacy = 1 AND EXISTS " \
+	"(SELECT 1 FROM friendships WHERE user_id = " V " AND friend_id = " U ".id)))"
+#define SQL_FULL	SQL_FULL_OF("u", "?1")
+
+/* True when no block stands between V and the user whose id is the SQL expression U, either way. */
+#define SQL_NO_BLOCK(U, V) \
+	"(NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = " U " AND blocked_id = " V ")" \
+	" AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = " V " AND blocked_id = " U "))"
+
+/*
+ * The profile images (media.h): V sees the avatar of the user row aliased U
+ * when no block stands between them (a private profile still shows its
+ * name and avatar), and the background only with the full profile as well.
+ * The media visibility rule (media-int.h) and the profile read both use
+ * these, so a profile never names an image its viewer could not open.
+ */
+#define SQL_AVATAR_SHOWN(U, V) \
+	"(" U ".id = " V " OR " SQL_NO_BLOCK(U ".id", V) ")"
+#define SQL_BACKGROUND_SHOWN(U, V) \
+	"(" SQL_AVATAR_SHOWN(U, V) " AND " SQL_FULL_OF(U, V) ")"
 
 /* True unless u blocked the viewer (then u does not exist for the viewer). */
 #define SQL_VISIBLE \

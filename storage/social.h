@@ -69,6 +69,8 @@ struct profile {
 	size_t		 friend_count;
 	size_t		 mutual_count;	/* friends the viewer and the user share */
 	enum relation	 relation;
+	int64_t		 avatar_media;		/* the avatar image (storage/media.h), 0: none (or a block either way), use the identicon */
+	int64_t		 background_media;	/* shown only with the full profile; 0: none or hidden */
 };
 void	profile_free(struct profile *);
 

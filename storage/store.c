@@ -377,6 +377,90 @@ static const struct migration {
 	") STRICT, WITHOUT ROWID;"
 	"CREATE INDEX message_requests_hi ON message_requests(hi);"
 	},
+	{ "media: media items, post attachments, profile images, previews, jobs",
+	/*
+	 * One row per upload (media.h). The files are named by id (media/pipeline.h),
+	 * so AUTOINCREMENT: an id is never handed out twice, and a file or cached
+	 * preview left behind by a deleted item can never stand for a new one.
+	 * width, height: the upload's until ready, then the stored copy's.
+	 */
+	"CREATE TABLE media ("
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	owner_id	INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"	kind		INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+	"	state		INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
+	"	format		TEXT NOT NULL,"
+	"	stored_format	TEXT NOT NULL DEFAULT '',"
+	"	width		INTEGER NOT NULL,"
+	"	height		INTEGER NOT NULL,"
+	"	duration_ms	INTEGER NOT NULL DEFAULT 0,"
+	"	orig_bytes	INTEGER NOT NULL,"
+	"	stored_bytes	INTEGER NOT NULL DEFAULT 0,"
+	"	created_at	INTEGER NOT NULL,"
+	"	error		TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	/* The gallery (newest first), the per-user cap's count and the cascade. */
+	"CREATE INDEX media_owner ON media(owner_id, id);"
+	/*
+	 * A post's media in the order given: one range of the primary key per
+	 * post load. The second index is "which posts show this item" (the
+	 * privacy rule, the counts, the cascade) and refuses an item twice in
+	 * one post.
+	 */
+	"CREATE TABLE post_media ("
+	"	post_id		INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"	media_id	INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"	position	INTEGER NOT NULL CHECK (position BETWEEN 0 AND 3),"
+	"	PRIMARY KEY (post_id, position)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX post_media_media ON post_media(media_id, post_id);"
+	/*
+	 * Profile images live on users like the other profile fields (read with
+	 * the row). Deleting the item clears them; the partial indexes serve that
+	 * SET NULL and store_media_failed without scanning every user.
+	 */
+	"ALTER TABLE users ADD COLUMN avatar_media INTEGER "
+	"	REFERENCES media(id) ON DELETE SET NULL;"
+	"ALTER TABLE users ADD COLUMN background_media INTEGER "
+	"	REFERENCES media(id) ON DELETE SET NULL;"
+	"CREATE INDEX users_avatar_media ON users(avatar_media) WHERE avatar_media IS NOT NULL;"
+	"CREATE INDEX users_background_media ON users(background_media) "
+	"	WHERE background_media IS NOT NULL;"
+	/*
+	 * Rendered previews (media/preview.h grids), a cache. A rowid table
+	 * rather than WITHOUT ROWID: a grid is kilobytes, and WITHOUT ROWID keeps
+	 * whole rows in the b-tree's interior pages, which suits small rows only.
+	 */
+	"CREATE TABLE media_previews ("
+	"	media_id	INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"	cols		INTEGER NOT NULL,"
+	"	rows		INTEGER NOT NULL,"
+	"	color		INTEGER NOT NULL CHECK (color IN (0, 1)),"
+	"	data		BLOB NOT NULL,"
+	"	PRIMARY KEY (media_id, cols, rows, color)"
+	") STRICT;"
+	/*
+	 * The background worker's queue (jobs.c). state 0 queued, 1 running, 2
+	 * failed for good. While a job runs, run_after is its lease's end too,
+	 * so "due" is one range of jobs_due for both a queued job and a running
+	 * one whose worker died. AUTOINCREMENT: a late worker's "done" must not
+	 * hit a newer job that got its id.
+	 */
+	"CREATE TABLE jobs ("
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	kind		TEXT NOT NULL,"
+	"	arg		INTEGER NOT NULL,"
+	"	state		INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
+	"	attempts	INTEGER NOT NULL DEFAULT 0,"
+	"	run_after	INTEGER NOT NULL,"
+	"	lease_until	INTEGER NOT NULL DEFAULT 0,"
+	"	error		TEXT NOT NULL DEFAULT '',"
+	"	created_at	INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX jobs_due ON jobs(state, run_after, id);"
+	/* The jobs of one item, dropped with it (store_media_delete). */
+	"CREATE INDEX jobs_arg ON jobs(kind, arg);"
+	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -6,6 +6,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "storage/media-int.h"
 #include "storage/posts-int.h"
 #include "storage/social-int.h"
 #include "storage/store-int.h"
@@ -269,6 +270,19 @@ store_user_delete(struct store *st, int64_t id)
 		goto out;
 	/* Their posts' rows of the post search index, likewise. */
 	if ((r = posts_user_unindex(st, id)) != 0)
+		goto out;
+	/*
+	 * Jobs name their media item by a plain number, so the waiting and
+	 * failed ones of the media about to go are dropped by hand (a running
+	 * one's worker finds its item gone, as after store_media_delete).
+	 */
+	if ((r = stmt_get(st, "DELETE FROM jobs WHERE kind = '" JOB_KIND_MEDIA "' AND state != 1 AND arg IN "
+	    "(SELECT id FROM media WHERE owner_id = ?1)", &stmt)) != 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	r = stmt_done(st, stmt, "delete media jobs");
+	stmt_reset(stmt);
+	if (r != 0)
 		goto out;
 	if ((r = stmt_get(st, "DELETE FROM users WHERE id = ?", &stmt)) != 0)
 		goto out;

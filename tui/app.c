@@ -32,6 +32,7 @@
 #include "tui/draw.h"
 #include "tui/lineedit.h"
 #include "tui/listview.h"
+#include "tui/pictures.h"
 #include "tui/screen.h"
 
 #define MIN_COLS	80
@@ -78,6 +79,7 @@ static const char *const tab_short[NTABS] = {
 
 struct app {
 	struct store		*st;
+	const char		*data_dir;	/* media files (not owned) */
 	struct user		 user;
 	int64_t			 user_id;
 	int			 hub_fd;
@@ -171,6 +173,12 @@ struct store *
 app_store(struct app *app)
 {
 	return app->st;
+}
+
+const char *
+app_data_dir(struct app *app)
+{
+	return app->data_dir;
 }
 
 const struct user *
@@ -605,6 +613,7 @@ command_done(struct app *app, void *ctx, const char *text)
 	}
 	memset(&cc, 0, sizeof cc);
 	cc.st = app->st;
+	cc.data_dir = app->data_dir;
 	cc.user_id = app->user_id;
 	cc.username = app->user.username;
 	cc.in = NULL;
@@ -980,6 +989,8 @@ handle_hub(struct app *app)
 			continue;
 		if (m.topic == TOPIC_ACCOUNT && !app->signing_up)
 			app_reload_user(app);
+		if (m.topic == TOPIC_MEDIA)
+			pictures_forget(m.object_id);
 		counts_reload(app);
 		if (app->ops->refresh != NULL)
 			(*app->ops->refresh)(app, app->state, &m);
@@ -1067,14 +1078,44 @@ loop(struct app *app)
 	}
 }
 
+struct app *
+app_new_headless(struct store *st, const char *data_dir, int64_t user_id)
+{
+	struct app *app = xcalloc(1, sizeof *app);
+
+	app->st = st;
+	app->data_dir = data_dir;
+	app->user_id = user_id;
+	app->hub_fd = -1;
+	lineedit_init(&app->prompt.le, 1, false);
+	if (store_user_by_id(st, user_id, &app->user) != 0) {
+		lineedit_free(&app->prompt.le);
+		free(app);
+		return NULL;
+	}
+	app->ascii = term_lacks_emoji();
+	return app;
+}
+
+void
+app_free_headless(struct app *app)
+{
+	if (app == NULL)
+		return;
+	lineedit_free(&app->prompt.le);
+	user_free(&app->user);
+	free(app);
+}
+
 int
-app_run(struct store *st, int64_t user_id, const char *username,
+app_run(struct store *st, const char *data_dir, int64_t user_id, const char *username,
     const struct signup_env *signup, int hub_fd)
 {
 	struct app	*app = xcalloc(1, sizeof *app);
 	int		 status;
 
 	app->st = st;
+	app->data_dir = data_dir;
 	app->user_id = user_id;
 	app->hub_fd = hub_fd;
 	app->signup = signup;

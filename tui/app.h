@@ -25,13 +25,26 @@ struct signup_env {
 /*
  * Run the TUI on the terminal for user_id (or, with signup != NULL, the
  * sign-up form for the free name `username` first). The store stays owned by
- * the caller. Returns the process exit status.
+ * the caller; data_dir (media files) must outlive the call. Returns the
+ * process exit status.
  */
-int	app_run(struct store *, int64_t user_id, const char *username,
+int	app_run(struct store *, const char *data_dir, int64_t user_id, const char *username,
 	    const struct signup_env *signup, int hub_fd);
+
+/*
+ * A struct app without a terminal loop, for benchmarks that time the real
+ * drawing code (bench/media_bench.c): the store, the data dir and user_id as
+ * app_run would hold them, no hub, no screen entered. The caller sets up
+ * curses itself (newterm + draw_init) before drawing with it. NULL when the
+ * user is unknown. Free with app_free_headless (the store stays the caller's).
+ */
+struct app	*app_new_headless(struct store *, const char *data_dir, int64_t user_id);
+void		 app_free_headless(struct app *);
 
 /* ---- for screens ---- */
 struct store		*app_store(struct app *);
+/* The data directory (media files); owned by the caller of app_run. */
+const char		*app_data_dir(struct app *);
 /* The logged-in user (after sign-up, the new one); owned by the app. */
 const struct user	*app_user(struct app *);
 void			 app_reload_user(struct app *);

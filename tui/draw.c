@@ -297,6 +297,31 @@ draw_avatar(int y, int x, const char *seed)
 }
 
 void
+draw_avatar_small_row(int r, int y, int x, const char *seed, bool ascii)
+{
+	struct identicon	id;
+	int			c;
+	bool			top, bottom;
+	const char		*s;
+
+	if (r < 0 || 2 * r >= IDENTICON_SIZE || y < 0 || y >= LINES)
+		return;
+	identicon_make(seed, &id);
+	attrset(colors ? COLOR_PAIR(AVATAR_PAIR + id.color) : A_BOLD);
+	for (c = 0; c < IDENTICON_SIZE && x + c < COLS; c++) {
+		/* Two pattern rows per screen row: the top half and the bottom half of a cell. */
+		top = id.cell[2 * r][c];
+		bottom = 2 * r + 1 < IDENTICON_SIZE && id.cell[2 * r + 1][c];
+		if (ascii)
+			s = top || bottom ? "#" : " ";
+		else
+			s = top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
+		mvaddstr(y, x + c, s);
+	}
+	attrset(A_NORMAL);
+}
+
+void
 draw_md_line(const struct md_line *l, int y, int x, int w)
 {
 	size_t	j;

@@ -59,6 +59,11 @@ int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
 #define AVATAR_ROWS	5
 /* Draw the identicon of seed with its top-left corner at (y, x): "██" cells in its colour ("##" in monochrome). */
 void	draw_avatar(int y, int x, const char *seed);
+/*
+ * Row r (0..2) of the small identicon drawn beside posts: the 5x5 pattern in
+ * 5 columns and 3 rows of half blocks ('#' when ascii).
+ */
+void	draw_avatar_small_row(int r, int y, int x, const char *seed, bool ascii);
 struct md_line;
 /* One rendered markdown line (media/markdown.h) at (y, x), w columns, its styles as roles. */
 void	draw_md_line(const struct md_line *, int y, int x, int w);

@@ -215,7 +215,6 @@ feed_draw(struct feed *f, struct app *app, const struct rect *r)
 	struct rect	area = *r;
 	size_t		i;
 	int		y, used;
-	bool		ascii = app_ascii(app);
 
 	if (f->fresh > 0) {
 		draw_textf(area.y, area.x + 2, area.w - 4, ROLE_OK, "%zu new: press R to show %s",
@@ -228,8 +227,8 @@ feed_draw(struct feed *f, struct app *app, const struct rect *r)
 	feed_follow(f);
 	y = area.y;
 	for (i = f->top; i < f->n && y < area.y + area.h; i++) {
-		used = post_item_draw(&f->items[i], y, area.x, area.w, i == f->top ? f->top_skip : 0,
-		    area.y + area.h - y, POST_LIST_BODY_ROWS, i == f->sel, ascii);
+		used = post_item_draw(&f->items[i], app, y, area.x, area.w, i == f->top ? f->top_skip : 0,
+		    area.y + area.h - y, POST_LIST_BODY_ROWS, i == f->sel);
 		y += used;
 	}
 }

@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/upload.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "storage/store.h"
 #include "tui/app.h"
+#include "worker/worker.h"
 
 #ifndef SSHBOOK_VERSION
 #define SSHBOOK_VERSION "0.1.0"
@@ -28,6 +30,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: sshbook --data-dir DIR --user NAME [COMMAND [ARGS...]]\n"
 	    "       sshbook --data-dir DIR --signup NAME\n"
+	    "       sshbook --data-dir DIR --user NAME --sftp\n"
+	    "       sshbook --data-dir DIR --worker\n"
 	    "Runs the sshbook app as NAME: the terminal interface, or one command\n"
 	    "(sshbook --data-dir DIR --user NAME help lists them).\n");
 }
@@ -41,6 +45,8 @@ main(int argc, char **argv)
 		{ "signup",	required_argument, NULL, 's' },
 		{ "hub-fd",	required_argument, NULL, 'H' },
 		{ "addr",	required_argument, NULL, 'a' },
+		{ "sftp",	no_argument,	   NULL, 'S' },
+		{ "worker",	no_argument,	   NULL, 'W' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -53,6 +59,7 @@ main(int argc, char **argv)
 	struct cli_ctx		 cc;
 	char			*dbpath, *deflog = NULL;
 	int			 c, hub_fd = -1, status = 1;
+	bool			 sftp = false, worker = false;
 
 	/* getopt must stop at the first word of the command: its flags are its own. */
 	while ((c = getopt_long(argc, argv, "+d:u:s:H:a:Vh", opts, NULL)) != -1) {
@@ -62,12 +69,15 @@ main(int argc, char **argv)
 		case 's': signup_name = optarg; break;
 		case 'H': hub_fd = atoi(optarg); break;
 		case 'a': addr = optarg; break;
+		case 'S': sftp = true; break;
+		case 'W': worker = true; break;
 		case 'V': printf("sshbook %s\n", SSHBOOK_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if ((user == NULL) == (signup_name == NULL)) {
+	if (worker ? user != NULL || signup_name != NULL || optind < argc :
+	    (user == NULL) == (signup_name == NULL) || (sftp && (user == NULL || optind < argc))) {
 		usage(stderr);
 		return 1;
 	}
@@ -76,7 +86,7 @@ main(int argc, char **argv)
 	if ((logpath = getenv("SSHBOOK_LOG")) == NULL)
 		logpath = deflog = xasprintf("%s/sshbook-app.log", data_dir);
 	log_open("sshbook", LOG_TO_FILE, logpath, LOG_LVL_INFO);
-	log_set_context(addr, user ? user : signup_name);
+	log_set_context(addr, worker ? "worker" : user ? user : signup_name);
 
 	dbpath = xasprintf("%s/sshbook.db", data_dir);
 	if (store_open(dbpath, &st) != 0) {
@@ -84,6 +94,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	if (worker) {
+		status = worker_run(st, data_dir, hub_fd);
+		goto out;
+	}
 	if (signup_name != NULL) {
 		if (!isatty(STDIN_FILENO) || optind < argc) {
 			fprintf(stderr, "unknown user '%s': sign up first with ssh -t %s@host\n",
@@ -98,7 +112,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "sshbook: sign-up needs a key or a password\n");
 			goto out;
 		}
-		status = app_run(st, 0, signup_name, &env, hub_fd);
+		status = app_run(st, data_dir, 0, signup_name, &env, hub_fd);
 		goto out;
 	}
 
@@ -106,7 +120,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "unknown user '%s': sign up first with ssh -t %s@host\n", user, user);
 		goto out;
 	}
-	if (optind < argc) {
+	if (optind < argc || sftp) {
 		memset(&cc, 0, sizeof cc);
 		cc.st = st;
 		cc.user_id = u.id;
@@ -115,7 +129,8 @@ main(int argc, char **argv)
 		cc.out = stdout;
 		cc.err = stderr;
 		cc.hub_fd = hub_fd;
-		status = cli_run(&cc, argc - optind, argv + optind);
+		cc.data_dir = data_dir;
+		status = sftp ? upload_sftp_main(&cc) : cli_run(&cc, argc - optind, argv + optind);
 		fflush(stdout);
 		goto out;
 	}
@@ -124,7 +139,7 @@ main(int argc, char **argv)
 		    "or run a command (help lists them)\n");
 		goto out;
 	}
-	status = app_run(st, u.id, u.username, NULL, hub_fd);
+	status = app_run(st, data_dir, u.id, u.username, NULL, hub_fd);
  out:
 	user_free(&u);
 	if (st != NULL)

@@ -242,6 +242,19 @@ post_act_open(struct app *app, const struct post *p)
 	app_open(app, &screen_post_ops, arg);
 }
 
+void
+post_act_view(struct app *app, const struct post *p)
+{
+	char arg[40];
+
+	if (p->nmedia == 0 && (p->original == NULL || p->original->nmedia == 0)) {
+		app_status(app, true, "this post has no pictures");
+		return;
+	}
+	snprintf(arg, sizeof arg, "post:%lld", (long long)p->id);
+	app_open(app, &screen_viewer_ops, arg);
+}
+
 bool
 post_act(struct app *app, const struct post *p, int action)
 {
@@ -256,6 +269,7 @@ post_act(struct app *app, const struct post *p, int action)
 	case ACT_DELETE:	post_act_delete(app, p); break;
 	case ACT_VISIBILITY:	post_act_visibility(app, p); break;
 	case ACT_AUTHOR:	post_act_author(app, p); break;
+	case ACT_VIEW:		post_act_view(app, p); break;
 	default:
 		return false;
 	}

@@ -28,6 +28,8 @@ void	post_act_visibility(struct app *, const struct post *);
 void	post_act_reactors(struct app *, const struct post *);
 /* p: the author's profile. */
 void	post_act_author(struct app *, const struct post *);
+/* v: the post's pictures (or its shared original's) in the full-screen viewer. */
+void	post_act_view(struct app *, const struct post *);
 /* Enter / c: the post screen with its comments. */
 void	post_act_open(struct app *, const struct post *);
 /*

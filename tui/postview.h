@@ -15,6 +15,8 @@
 #include "media/markdown.h"
 #include "storage/posts.h"
 
+struct app;
+
 struct post_item {
 	struct post	post;		/* owned */
 	struct md_doc	body;		/* post.text rendered at width */
@@ -36,11 +38,12 @@ void	post_item_free(struct post_item *);
 int	post_item_height(struct post_item *, int w, int max_body);
 /*
  * Draw the item at (y, x), w columns, skipping its first `skip` rows and
- * drawing at most max_rows; selected items get a marker bar. ascii: no emoji.
- * Returns the rows drawn.
+ * drawing at most max_rows; selected items get a marker bar. The author's
+ * avatar sits beside the first rows, pictures come in a strip under the
+ * text (tui/pictures.h). Returns the rows drawn.
  */
-int	post_item_draw(struct post_item *, int y, int x, int w, int skip, int max_rows,
-	    int max_body, bool selected, bool ascii);
+int	post_item_draw(struct post_item *, struct app *, int y, int x, int w, int skip,
+	    int max_rows, int max_body, bool selected);
 
 /* "👍 3" or "+1 3" for a reaction kind. */
 const char	*reaction_label(enum reaction, bool ascii);

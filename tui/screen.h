@@ -65,6 +65,8 @@ enum action {
 	ACT_AUTHOR,
 	ACT_COMPOSE,
 	ACT_INFO,
+	ACT_VIEW,		/* a post's pictures, full screen */
+	ACT_MEDIA,		/* a user's media gallery */
 };
 
 /* The keys of a post, wherever one is selected (feeds, timelines, the post screen). */
@@ -78,6 +80,7 @@ enum action {
 	{ 'e',	ACT_EDIT,	"edit (your own)" },			\
 	{ 'd',	ACT_DELETE,	"delete (own; asks)" },	\
 	{ 'V',	ACT_VISIBILITY,	"who can see it (own)" },		\
+	{ 'v',	ACT_VIEW,	"its pictures, full screen" },		\
 	{ 'p',	ACT_AUTHOR,	"the author's profile" }
 
 /* The movement keys every list shares; put NAV_BINDINGS first in a screen's table. */
@@ -127,7 +130,9 @@ extern const struct screen_ops screen_search_ops;	/* search: an initial query or
 extern const struct screen_ops screen_profile_edit_ops;	/* edit my profile */
 extern const struct screen_ops screen_chat_ops;		/* a chat: the other's username */
 extern const struct screen_ops screen_post_ops;		/* a post and its comments: its id */
-extern const struct screen_ops screen_compose_ops;	/* new post (NULL) or "edit:ID" */
+extern const struct screen_ops screen_compose_ops;	/* new post (NULL), "edit:ID" or "media:ID" */
+extern const struct screen_ops screen_gallery_ops;	/* a media gallery: a username, NULL (mine) or "pick" */
+extern const struct screen_ops screen_viewer_ops;	/* pictures full screen: "post:ID" or "media:ID" */
 
 /* The tabs, in the order of keys 1..9. */
 extern const struct screen_ops screen_home_ops;

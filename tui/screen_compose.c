@@ -1,8 +1,10 @@
 /*
  * The composer (`n` anywhere, `e` on an own post): a multi-line editor on top,
  * the markdown as it will look underneath, updated as you type, the audience
- * and a character count against the limit. Ctrl-S posts; Esc leaves (asking
- * first when there is text to lose).
+ * and a character count against the limit. Ctrl-G attaches pictures from
+ * the gallery (up to 4 images or 1 video; a post with pictures may have no
+ * text). Ctrl-S posts; Esc leaves (asking first when there is text to lose).
+ * Argument: NULL (new), "edit:ID", or "media:ID" (new, with that attached).
  */
 #include <curses.h>
 #include <stdio.h>
@@ -13,9 +15,11 @@
 #include "common/hub.h"
 #include "common/xmalloc.h"
 #include "media/markdown.h"
+#include "storage/media.h"
 #include "storage/posts.h"
 #include "storage/store.h"
 #include "tui/app.h"
+#include "tui/gallery.h"
 #include "tui/post_actions.h"
 #include "tui/screen.h"
 #include "tui/textedit.h"
@@ -30,6 +34,8 @@ struct compose_state {
 	struct md_doc	 preview;
 	bool		 preview_stale;
 	char		 error[200];
+	int64_t		 media[POST_MEDIA_MAX];	/* attached (new posts only) */
+	size_t		 nmedia;
 };
 
 static void *
@@ -52,8 +58,27 @@ compose_enter(struct app *app, const char *arg)
 		} else
 			snprintf(s->error, sizeof s->error, "that post cannot be edited");
 		post_free(&p);
+	} else if (arg != NULL && strncmp(arg, "media:", 6) == 0) {
+		s->media[0] = strtoll(arg + 6, NULL, 10);
+		s->nmedia = s->media[0] > 0;
 	}
 	return s;
+}
+
+/* Back from the gallery in pick mode: its choice replaces the attachments. */
+static void
+compose_refresh(struct app *app, void *state, const struct hub_msg *m)
+{
+	struct compose_state	*s = state;
+	int64_t			 ids[POST_MEDIA_MAX];
+	size_t			 n;
+
+	(void)app;
+	(void)m;
+	if (gallery_pick_take(ids, &n)) {
+		memcpy(s->media, ids, sizeof s->media);
+		s->nmedia = n;
+	}
 }
 
 static void
@@ -120,17 +145,35 @@ compose_draw(struct app *app, void *state, const struct rect *r)
 	    visibility_name(s->vis));
 	draw_textf(r->y, x + w - 12, 12, s->te.chars >= POST_MAX ? ROLE_ERROR : ROLE_DIM,
 	    "%zu/%d", s->te.chars, POST_MAX);
-	edit_h = (r->h - 4) / 2;
+	edit_h = (r->h - 5) / 2;
 	prev_y = r->y + 2 + edit_h;
+	if (s->editing)
+		draw_text(r->y + r->h - 3, x, w, "Pictures stay as they are when a post is edited.",
+		    ROLE_DIM);
+	else if (s->nmedia == 0)
+		draw_text(r->y + r->h - 3, x, w, "No pictures: Ctrl-G attaches some from your gallery.",
+		    ROLE_DIM);
+	else {
+		char	line[160];
+		size_t	i, len;
+
+		len = (size_t)snprintf(line, sizeof line, "Pictures:");
+		for (i = 0; i < s->nmedia && len < sizeof line; i++)
+			len += (size_t)snprintf(line + len, sizeof line - len, " #%lld",
+			    (long long)s->media[i]);
+		if (len < sizeof line)
+			snprintf(line + len, sizeof line - len, "  (Ctrl-G changes)");
+		draw_text(r->y + r->h - 3, x, w, line, ROLE_OK);
+	}
 	draw_hline(r->y + 1, x, w);
 	draw_editor(s, r->y + 2, x, w, edit_h, &cy, &cx);
 	draw_hline(prev_y, x, w);
 	draw_text(prev_y, x + 2, 10, " Preview ", ROLE_DIM);
-	draw_preview(s, prev_y + 1, x, w, r->y + r->h - 2 - (prev_y + 1));
+	draw_preview(s, prev_y + 1, x, w, r->y + r->h - 3 - (prev_y + 1));
 	if (s->error[0])
 		draw_text(r->y + r->h - 2, x, w, s->error, ROLE_ERROR);
-	draw_text(r->y + r->h - 1, x, w, "Ctrl-S post  Ctrl-T who can see it  Enter new line  "
-	    "Esc leave", ROLE_DIM);
+	draw_text(r->y + r->h - 1, x, w, "Ctrl-S post  Ctrl-T who can see it  Ctrl-G pictures  "
+	    "Enter new line  Esc leave", ROLE_DIM);
 	move(cy, cx);
 	curs_set(1);
 }
@@ -161,7 +204,11 @@ compose_submit(struct app *app, struct compose_state *s)
 			snprintf(s->error, sizeof s->error, "cannot change who can see it: %s",
 			    err_str(r));
 		id = s->editing;
-	} else
+	} else if (s->nmedia > 0)
+		r = store_post_create_media(app_store(app), app_user(app)->id, s->te.text.buf,
+		    s->vis, s->media, s->nmedia, &id, &mentioned, &nmentioned, s->error,
+		    sizeof s->error);
+	else
 		r = store_post_create(app_store(app), app_user(app)->id, s->te.text.buf, s->vis, &id,
 		    &mentioned, &nmentioned, s->error, sizeof s->error);
 	if (r != 0) {
@@ -210,6 +257,12 @@ compose_input(struct app *app, void *state, int key)
 	case CTRL_KEY('t'):
 		s->vis = (enum visibility)((s->vis + 1) % 3);
 		return TUI_REDRAW;
+	case CTRL_KEY('g'):
+		if (s->editing)
+			snprintf(s->error, sizeof s->error, "pictures cannot be changed when editing");
+		else
+			app_open(app, &screen_gallery_ops, "pick");
+		return TUI_REDRAW;
 	case '\n':
 		textedit_insert(&s->te, '\n');
 		break;
@@ -238,6 +291,7 @@ compose_input(struct app *app, void *state, int key)
 static const struct key_binding compose_keys[] = {
 	{ CTRL_KEY('s'),	ACT_COMPOSE,	"post (Ctrl-D too)" },
 	{ CTRL_KEY('t'),	ACT_VISIBILITY,	"who can see it: public, friends, only me" },
+	{ CTRL_KEY('g'),	ACT_NONE,	"attach pictures from your gallery" },
 	{ 27,			ACT_NONE,	"leave (asks when text would be lost)" },
 	{ 0, 0, NULL }
 };
@@ -249,4 +303,5 @@ const struct screen_ops screen_compose_ops = {
 	.leave = compose_leave,
 	.draw = compose_draw,
 	.input = compose_input,
+	.refresh = compose_refresh,
 };

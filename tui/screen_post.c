@@ -121,7 +121,7 @@ post_draw(struct app *app, void *state, const struct rect *r)
 	}
 	/* The post takes at most the top half while a comment is selected. */
 	h = s->sel == 0 ? r->h - 4 : r->h / 2;
-	y += post_item_draw(&s->item, y, r->x, r->w, 0, h, 0, s->sel == 0, app_ascii(app));
+	y += post_item_draw(&s->item, app, y, r->x, r->w, 0, h, 0, s->sel == 0);
 	draw_hline(y, r->x + 2, r->w - 4);
 	draw_textf(y++, r->x + 4, r->w - 8, ROLE_DIM, " %zu comment%s ", s->comments.n,
 	    s->comments.n == 1 ? "" : "s");

@@ -18,6 +18,7 @@
 #include "storage/store.h"
 #include "tui/app.h"
 #include "tui/feed.h"
+#include "tui/pictures.h"
 #include "tui/post_actions.h"
 #include "tui/screen.h"
 #include "tui/social_actions.h"
@@ -32,6 +33,7 @@ struct profile_state {
 };
 
 #define BIO_ROWS	4	/* bio lines above the posts; i shows it all */
+#define BANNER_ROWS	5	/* the background picture's strip above the header */
 
 static int
 load_timeline(struct app *app, void *arg, const struct post_cursor *after, size_t limit,
@@ -112,12 +114,12 @@ static const char *
 key_hint(const struct profile_state *s)
 {
 	switch (s->p.relation) {
-	case REL_SELF:			return "e edit profile  i bio  F friends  n new post  ? help";
-	case REL_FRIEND:		return "f unfriend  m message  b block  F friends  q back";
-	case REL_REQUEST_SENT:		return "f cancel request  b block  F friends  q back";
-	case REL_REQUEST_RECEIVED:	return "f accept  x decline  b block  F friends  q back";
+	case REL_SELF:			return "e edit profile  i bio  F friends  M media  n new post  ? help";
+	case REL_FRIEND:		return "f unfriend  m message  b block  F friends  M media  q back";
+	case REL_REQUEST_SENT:		return "f cancel request  b block  F friends  M media  q back";
+	case REL_REQUEST_RECEIVED:	return "f accept  x decline  b block  F friends  M media  q back";
 	case REL_BLOCKED:		return "b unblock  q back";
-	default:			return "f add friend  m message  b block  F friends  q back";
+	default:			return "f add friend  m message  b block  F friends  M media  q back";
 	}
 }
 
@@ -135,6 +137,43 @@ draw_bio(struct profile_state *s, int y, int x, int w, int rows)
 		draw_md_line(&s->bio.lines[i], y + (int)i, x, w);
 }
 
+/*
+ * The background as a strip across the top: rendered at the full width and
+ * cut to its middle rows, like a banner. Returns the rows used (0: none).
+ */
+static int
+draw_banner(struct app *app, int64_t media, int y, int x, int w)
+{
+	const struct cellgrid	*g;
+	int			 pw, ph, cols, rows, first, i;
+
+	if (media <= 0 || picture_source_size(app, media, &pw, &ph) != 0)
+		return 0;
+	preview_fit(pw, ph, w, 1000, &cols, &rows);
+	if (rows < BANNER_ROWS)
+		return 0;
+	if ((g = picture_get(app, media, cols, rows)) == NULL)
+		return 0;
+	first = (g->rows - BANNER_ROWS) / 2;
+	for (i = 0; i < BANNER_ROWS; i++)
+		picture_draw_row(g, first + i, y + i, x + (w - g->cols) / 2);
+	return BANNER_ROWS;
+}
+
+/* The avatar picture in the identicon's box, or the identicon. */
+static void
+draw_profile_avatar(struct app *app, const struct profile *p, int y, int x)
+{
+	const struct cellgrid *g = NULL;
+
+	if (p->avatar_media > 0)
+		g = picture_get(app, p->avatar_media, AVATAR_COLS, AVATAR_ROWS);
+	if (g != NULL)
+		picture_draw(g, y, x, AVATAR_ROWS);
+	else
+		draw_avatar(y, x, p->avatar_seed);
+}
+
 static void
 profile_draw(struct app *app, void *state, const struct rect *r)
 {
@@ -143,7 +182,7 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 	struct buf		 line = BUF_INIT;
 	char			 joined[32];
 	int			 x = r->x + 2 + AVATAR_COLS + 2, w = r->w - (x - r->x) - 2;
-	int			 y = r->y + 1;
+	int			 y = r->y + 1, top;
 	size_t			 i;
 
 	if (s->missing) {
@@ -152,7 +191,11 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, "q back", ROLE_DIM);
 		return;
 	}
-	draw_avatar(y, r->x + 2, p->avatar_seed);
+	/* A banner only where it leaves room for the header and some posts. */
+	if (r->h >= 30)
+		y += draw_banner(app, p->background_media, r->y, r->x + 2, r->w - 4);
+	top = y;
+	draw_profile_avatar(app, p, y, r->x + 2);
 	draw_text(y++, x, w, p->display_name, ROLE_TITLE);
 	draw_textf(y++, x, w, ROLE_DIM, "@%s  ·  %s", p->username, relation_text(p->relation));
 	time_date(p->created_at, joined, sizeof joined);
@@ -178,7 +221,7 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 			buf_addf(&line, "%s#%s", i ? " " : "Tags: ", p->tags[i]);
 		draw_text(y++, x, w, line.buf, ROLE_KEY);
 	}
-	y = r->y + 1 + AVATAR_ROWS + 1;
+	y = top + AVATAR_ROWS + 1;
 	draw_hline(y++, r->x + 2, r->w - 4);
 	if (p->full) {
 		if (p->bio[0]) {
@@ -238,6 +281,9 @@ profile_action(struct app *app, void *state, int action)
 	case ACT_MESSAGE:
 		app_open(app, &screen_chat_ops, s->p.username);
 		return TUI_REDRAW;
+	case ACT_MEDIA:
+		app_open(app, &screen_gallery_ops, s->p.relation == REL_SELF ? NULL : s->p.username);
+		return TUI_REDRAW;
 	case ACT_FRIEND:
 		social_act(app, s->p.username, SOP_FRIEND);
 		return TUI_REDRAW;
@@ -274,6 +320,8 @@ static const struct key_binding profile_keys[] = {
 	{ 's',		ACT_SHARE,	"share it" },
 	{ 'd',		ACT_DELETE,	"delete it (your own)" },
 	{ 'V',		ACT_VISIBILITY,	"who can see it (your own)" },
+	{ 'v',		ACT_VIEW,	"its pictures, full screen" },
+	{ 'M',		ACT_MEDIA,	"the media gallery (avatar and background: on your own)" },
 	{ 'f',		ACT_FRIEND,	"friend: request, accept, cancel or remove" },
 	{ 'x',		ACT_DECLINE,	"decline their friend request" },
 	{ 'm',		ACT_MESSAGE,	"message" },

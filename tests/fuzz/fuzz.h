@@ -14,5 +14,10 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Seeds for replay.c: a NULL-terminated list of strings each harness provides. */
 extern const char *const fuzz_seeds[];
+/*
+ * Optional, for binary seeds that hold NUL bytes: one length per seed (the
+ * entry for the NULL is unused). A harness without it gets strlen.
+ */
+extern const size_t fuzz_seed_lens[] __attribute__((weak));
 
 #endif

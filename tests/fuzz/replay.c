@@ -80,6 +80,12 @@ mutate(uint8_t *buf, size_t len, size_t cap)
 	return len;
 }
 
+static size_t
+seed_len(size_t i)
+{
+	return fuzz_seed_lens != NULL ? fuzz_seed_lens[i] : strlen(fuzz_seeds[i]);
+}
+
 static void
 test_seeds(void **state)
 {
@@ -87,7 +93,7 @@ test_seeds(void **state)
 
 	(void)state;
 	for (i = 0; fuzz_seeds[i] != NULL; i++)
-		LLVMFuzzerTestOneInput((const uint8_t *)fuzz_seeds[i], strlen(fuzz_seeds[i]));
+		LLVMFuzzerTestOneInput((const uint8_t *)fuzz_seeds[i], seed_len(i));
 }
 
 static void
@@ -101,9 +107,10 @@ test_mutations(void **state)
 		nseeds++;
 	assert_true(nseeds > 0);
 	for (i = 0; i < MUTATIONS; i++) {
-		const char *seed = fuzz_seeds[rng() % nseeds];
+		size_t		 k = rng() % nseeds;
+		const char	*seed = fuzz_seeds[k];
 
-		len = strlen(seed);
+		len = seed_len(k);
 		if (len > MAX_INPUT)
 			len = MAX_INPUT;
 		memcpy(buf, seed, len);

@@ -1,0 +1,415 @@
+/*
+ * Uploads (cli/upload.h): the spool, the import, the `upload` command and
+ * the SFTP hooks. The spool lives in the data directory, so a rename moves
+ * a file into the worker's view without copying it.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/postcmd.h"
+#include "cli/sftp.h"
+#include "cli/upload.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/hub.h"
+#include "common/log.h"
+#include "common/sanitize.h"
+#include "common/xmalloc.h"
+#include "storage/media.h"
+#include "storage/posts.h"
+#include "storage/social.h"
+
+#define COPY_CHUNK	(64 * 1024)
+
+static int
+mkdir_if_missing(const char *path)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	log_error("upload: mkdir %s: %s", path, strerror(errno));
+	return ERR_SYSTEM;
+}
+
+int
+upload_spool_open(struct cli_ctx *ctx, int *fdp, char **pathp)
+{
+	char	*spool, *dir, *path;
+	int	 fd, r;
+
+	*fdp = -1;
+	*pathp = NULL;
+	if (ctx->data_dir == NULL)
+		return ERR_INVALID;
+	spool = xasprintf("%s/spool", ctx->data_dir);
+	dir = xasprintf("%s/%lld", spool, (long long)ctx->user_id);
+	r = mkdir_if_missing(spool);
+	if (r == 0)
+		r = mkdir_if_missing(dir);
+	free(spool);
+	if (r != 0) {
+		free(dir);
+		return r;
+	}
+	path = xasprintf("%s/incoming-XXXXXX", dir);
+	free(dir);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		log_error("upload: mkostemp in the spool: %s", strerror(errno));
+		free(path);
+		return ERR_SYSTEM;
+	}
+	*fdp = fd;
+	*pathp = path;
+	return 0;
+}
+
+int
+upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_info *info,
+    char *why, size_t whysz)
+{
+	enum media_kind	 kind;
+	char		*dest;
+	int64_t		 id = 0;
+	int		 r;
+
+	*idp = 0;
+	memset(info, 0, sizeof *info);
+	if ((r = media_validate_file(path, info, why, whysz)) != 0)
+		goto fail;
+	kind = media_format_is_video(info->format) ? MEDIA_VIDEO : MEDIA_IMAGE;
+	r = store_media_add(ctx->st, ctx->user_id, kind, media_format_name(info->format),
+	    info->width, info->height, info->duration_ms, info->bytes, &id);
+	if (r == ERR_BUSY)
+		snprintf(why, whysz, "your gallery is full (%d items): delete some first",
+		    MEDIA_PER_USER_MAX);
+	if (r != 0)
+		goto fail;
+	dest = media_path(ctx->data_dir, ctx->user_id, id, MEDIA_FILE_UPLOAD, info->format);
+	if (rename(path, dest) != 0) {
+		log_error("upload: rename %s to %s: %s", path, dest, strerror(errno));
+		free(dest);
+		/* The row without its file would only fail in the worker: take it back. */
+		(void)store_media_delete(ctx->st, ctx->user_id, id, NULL);
+		r = ERR_SYSTEM;
+		goto fail;
+	}
+	free(dest);
+	*idp = id;
+	upload_hint(ctx, id);
+	log_info("upload: media %lld, %s %dx%d, %lld bytes", (long long)id,
+	    media_format_name(info->format), info->width, info->height,
+	    (long long)info->bytes);
+	return 0;
+ fail:
+	(void)unlink(path);
+	if (why[0] == '\0')
+		snprintf(why, whysz, "%s", r == ERR_SYSTEM ? "the server could not store the file; "
+		    "please try again later" : err_str(r));
+	return r;
+}
+
+void
+upload_hint(struct cli_ctx *ctx, int64_t media_id)
+{
+	cli_hint(ctx, TOPIC_JOB, HUB_WORKER_ID, media_id);
+	cli_hint(ctx, TOPIC_MEDIA, ctx->user_id, media_id);
+}
+
+/* ---- upload [gallery|avatar|background|post] [--visibility V] [TEXT...] < FILE ---- */
+
+/* Copy ctx->in into the spool file fd, at most UPLOAD_MAX_BYTES: 0, 1 (too large) or ERR_SYSTEM. */
+static int
+spool_stdin(struct cli_ctx *ctx, int fd)
+{
+	char	*chunk = xmalloc(COPY_CHUNK);
+	size_t	 n, total = 0, off;
+	ssize_t	 w;
+	int	 r = 0;
+
+	while ((n = fread(chunk, 1, COPY_CHUNK, ctx->in)) > 0) {
+		total += n;
+		if (total > UPLOAD_MAX_BYTES) {
+			r = 1;
+			break;
+		}
+		for (off = 0; off < n; off += (size_t)w) {
+			w = write(fd, chunk + off, n - off);
+			if (w < 0 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			if (w < 0) {
+				log_error("upload: write to the spool: %s", strerror(errno));
+				r = ERR_SYSTEM;
+				goto out;
+			}
+		}
+	}
+	if (r == 0 && ferror(ctx->in))
+		r = ERR_SYSTEM;
+ out:
+	free(chunk);
+	return r;
+}
+
+enum upload_use { USE_GALLERY, USE_AVATAR, USE_BACKGROUND, USE_POST, USE_COUNT };
+static const char *const use_names[USE_COUNT] = { "gallery", "avatar", "background", "post" };
+
+static int
+parse_use(const char *w, enum upload_use *u)
+{
+	size_t i;
+
+	for (i = 0; i < USE_COUNT; i++)
+		if (strcmp(w, use_names[i]) == 0) {
+			*u = (enum upload_use)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The upload is in the gallery as id: do what the chosen use adds. Returns the exit status. */
+static int
+apply_use(struct cli_ctx *ctx, enum upload_use use, int64_t id, enum visibility vis,
+    const char *text)
+{
+	int64_t	 post = 0, *mentioned = NULL;
+	size_t	 nmentioned = 0;
+	char	 why[200] = "";
+	int	 r = 0;
+
+	switch (use) {
+	case USE_GALLERY:
+	case USE_COUNT:
+		return 0;
+	case USE_AVATAR:
+	case USE_BACKGROUND:
+		r = store_profile_set_image(ctx->st, ctx->user_id, use == USE_AVATAR ?
+		    PROFILE_AVATAR : PROFILE_BACKGROUND, id, why, sizeof why);
+		if (r == 0) {
+			cli_hint(ctx, TOPIC_ACCOUNT, ctx->user_id, 0);
+			return 0;
+		}
+		break;
+	case USE_POST:
+		r = store_post_create_media(ctx->st, ctx->user_id, text, vis, &id, 1, &post,
+		    &mentioned, &nmentioned, why, sizeof why);
+		if (r == 0) {
+			fprintf(ctx->out, "post %lld\n", (long long)post);
+			postcmd_hint(ctx, post, mentioned, nmentioned);
+			free(mentioned);
+			return 0;
+		}
+		break;
+	}
+	free(mentioned);
+	return postcmd_fail(ctx, "upload", r, 0, why);
+}
+
+static int
+cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct postcmd_args	 a;
+	struct media_info	 info;
+	struct buf		 text = BUF_INIT;
+	enum upload_use		 use = USE_GALLERY;
+	enum visibility		 vis = VIS_PUBLIC;
+	char			 why[240] = "", *path = NULL, *q;
+	int64_t			 id;
+	int			 fd = -1, r, status, first = 1, i;
+
+	if (argc >= 2 && argv[1][0] != '-') {
+		if (parse_use(argv[1], &use) != 0)
+			return cli_fail(ctx, 1, "upload: '%s' is not one of gallery, avatar, "
+			    "background, post (usage: %s)", argv[1], cmd_upload_entry.usage);
+		first = 2;
+	}
+	/* The words after the use, for `upload post`: options, then the post's text. */
+	if ((status = postcmd_parse(ctx, &cmd_upload_entry, POSTCMD_VISIBILITY |
+	    POSTCMD_TEXT, argc - first + 1, argv + first - 1, &a)) != 0)
+		return status;
+	if (use != USE_POST && (a.visibility != NULL || a.text_first < argc - first + 1))
+		return cli_fail(ctx, 1, "upload: text and --visibility go with "
+		    "'upload post' only");
+	if (use == USE_POST) {
+		if (a.visibility != NULL) {
+			if ((status = postcmd_visibility(ctx, "upload", a.visibility, &vis)) != 0)
+				return status;
+		} else if ((r = store_default_visibility(ctx->st, ctx->user_id, &vis)) != 0)
+			return cli_fail(ctx, err_exit_status(r), "upload: %s", err_str(r));
+		for (i = a.text_first + first - 1; i < argc; i++)
+			buf_addf(&text, "%s%s", text.len ? " " : "", argv[i]);
+		if (text.buf == NULL)
+			buf_adds(&text, "");
+	}
+	if (ctx->in == NULL || isatty(fileno(ctx->in)))
+		return cli_fail(ctx, 1, "upload: send the file on stdin, e.g. "
+		    "ssh HOST upload %s < picture.jpg (or: scp picture.jpg HOST:)",
+		    use_names[use]);
+	if ((r = upload_spool_open(ctx, &fd, &path)) != 0) {
+		status = cli_fail(ctx, 1, "upload: uploads are not available here");
+		goto out;
+	}
+	r = spool_stdin(ctx, fd);
+	close(fd);
+	if (r != 0) {
+		(void)unlink(path);
+		if (r == 1)
+			status = cli_fail(ctx, 1, "upload: file too large: more than %u MiB "
+			    "(the limit is 10 MiB for images, 50 MiB for videos)",
+			    UPLOAD_MAX_BYTES / (1024 * 1024));
+		else
+			status = cli_fail(ctx, 1, "upload: could not receive the file");
+		goto out;
+	}
+	if ((r = upload_import(ctx, path, &id, &info, why, sizeof why)) != 0) {
+		q = sanitize_dup(why, false);
+		status = cli_fail(ctx, r == ERR_SYSTEM || r == ERR_DB ? 1 : err_exit_status(r),
+		    "upload: %s", q);
+		free(q);
+		goto out;
+	}
+	fprintf(ctx->out, "%lld\n", (long long)id);
+	status = apply_use(ctx, use, id, vis, text.buf != NULL ? text.buf : "");
+ out:
+	free(path);
+	buf_release(&text);
+	return status;
+}
+
+const struct cmd_entry cmd_upload_entry = {
+	.name = "upload",
+	.usage = "upload [gallery|avatar|background|post] [--visibility V] [TEXT...] < FILE",
+	.help = "upload an image or video from stdin; prints its media id",
+	.min_args = 0, .max_args = -1,
+	.exec = cmd_upload_exec,
+};
+
+/* ---- the sftp subsystem ---------------------------------------------------------- */
+
+struct sftp_spool {
+	struct cli_ctx	*ctx;
+	struct {
+		int	 fd;
+		char	*path;
+	} files[SFTP_OPEN_FILES_MAX];
+};
+
+static char **
+path_of(struct sftp_spool *s, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < SFTP_OPEN_FILES_MAX; i++)
+		if (s->files[i].path != NULL && s->files[i].fd == fd)
+			return &s->files[i].path;
+	return NULL;
+}
+
+static int
+hook_open(void *arg, const char *name, char *why, size_t whysz)
+{
+	struct sftp_spool	*s = arg;
+	char			*path;
+	size_t			 i;
+	int			 fd;
+
+	(void)name;
+	for (i = 0; i < SFTP_OPEN_FILES_MAX && s->files[i].path != NULL; i++)
+		;
+	if (i == SFTP_OPEN_FILES_MAX) {
+		snprintf(why, whysz, "too many files at once");
+		return -1;
+	}
+	if (upload_spool_open(s->ctx, &fd, &path) != 0) {
+		snprintf(why, whysz, "the server cannot take uploads right now");
+		return -1;
+	}
+	s->files[i].fd = fd;
+	s->files[i].path = path;
+	return fd;
+}
+
+static void
+hook_abort(void *arg, const char *name, int fd)
+{
+	struct sftp_spool	*s = arg;
+	char			**pp = path_of(s, fd);
+
+	(void)name;
+	close(fd);
+	if (pp != NULL) {
+		(void)unlink(*pp);
+		free(*pp);
+		*pp = NULL;
+	}
+}
+
+static int
+hook_close(void *arg, const char *name, int fd, int64_t bytes, char *why, size_t whysz)
+{
+	struct sftp_spool	*s = arg;
+	struct media_info	 info;
+	char			**pp = path_of(s, fd), reason[200] = "", *clean;
+	int64_t			 id;
+	int			 r;
+
+	(void)bytes;
+	close(fd);
+	if (pp == NULL) {
+		snprintf(why, whysz, "%s: lost track of the file", name);
+		return ERR_INTERNAL;
+	}
+	clean = sanitize_dup(name, false);
+	r = upload_import(s->ctx, *pp, &id, &info, reason, sizeof reason);
+	free(*pp);
+	*pp = NULL;
+	if (r == 0)
+		snprintf(why, whysz, "%s: media %lld (%s %dx%d; processing, then in your "
+		    "gallery)", clean, (long long)id, media_format_name(info.format),
+		    info.width, info.height);
+	else
+		snprintf(why, whysz, "%s: refused: %s", clean, reason);
+	free(clean);
+	return r;
+}
+
+static void
+hook_say(void *arg, const char *line)
+{
+	struct sftp_spool *s = arg;
+
+	fprintf(s->ctx->err, "%s\n", line);
+	fflush(s->ctx->err);
+}
+
+int
+upload_sftp_main(struct cli_ctx *ctx)
+{
+	struct sftp_spool	s;
+	struct sftp_hooks	h;
+	size_t			i;
+	int			r;
+
+	memset(&s, 0, sizeof s);
+	s.ctx = ctx;
+	memset(&h, 0, sizeof h);
+	h.open = hook_open;
+	h.close = hook_close;
+	h.abort = hook_abort;
+	h.say = hook_say;
+	h.arg = &s;
+	h.max_bytes = UPLOAD_MAX_BYTES;
+	r = sftp_serve(fileno(ctx->in), fileno(ctx->out), &h);
+	for (i = 0; i < SFTP_OPEN_FILES_MAX; i++)
+		if (s.files[i].path != NULL)
+			hook_abort(&s, "", s.files[i].fd);
+	return r == 0 ? 0 : 1;
+}

@@ -1,0 +1,218 @@
+/*
+ * storage: media items (uploaded images and videos), their attachment to
+ * posts, avatars and backgrounds, the rendered-preview cache, and the job
+ * table the background worker processes. Conventions as in store.h: 0 or a
+ * negative ERR_*, outputs cleared on entry and deep-owned by the caller.
+ *
+ * Files are not touched here (media/pipeline.h names them); a row is the
+ * truth about what exists. Privacy, enforced in every read here: the owner
+ * sees all of their media; anyone else sees a media item only when no block
+ * stands between them and the owner, and it is the owner's current avatar,
+ * or the owner's current background and the viewer may see the full
+ * profile, or it is attached to a post the viewer may see (posts.h rule).
+ * Anything else is ERR_NOTFOUND, as if absent.
+ */
+#ifndef SSHBOOK_MEDIA_STORE_H
+#define SSHBOOK_MEDIA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/posts.h"
+
+struct store;
+
+#define MEDIA_PER_USER_MAX	1000	/* items in one gallery; more: ERR_BUSY "gallery full" */
+
+enum media_kind {
+	MEDIA_IMAGE = 0,
+	MEDIA_VIDEO = 1,
+};
+enum media_state {
+	MEDIA_PENDING = 0,	/* validated and stored as uploaded; the worker has a job for it */
+	MEDIA_READY = 1,	/* stored copy and preview source made */
+	MEDIA_FAILED = 2,	/* processing failed for good (error says why) */
+};
+const char	*media_kind_name(enum media_kind);	/* "image", "video" */
+const char	*media_state_name(enum media_state);	/* "processing", "ready", "failed" */
+
+struct media {
+	int64_t			 id;
+	int64_t			 owner_id;
+	char			*owner_username;
+	enum media_kind		 kind;
+	enum media_state	 state;
+	char			*format;	/* of the upload: "jpeg", "png", "gif", "webp", "mp4", "webm" */
+	char			*stored_format;	/* of the stored copy ("jpeg", "png", the video's); "" until ready */
+	int			 width, height;	/* the upload's until ready, then the stored copy's */
+	int64_t			 duration_ms;	/* videos; 0 otherwise */
+	int64_t			 orig_bytes;	/* as uploaded */
+	int64_t			 stored_bytes;	/* of the stored copy; 0 until ready */
+	int64_t			 created_at;
+	char			*error;		/* failed: why, for people; else "" */
+	bool			 is_avatar;	/* the owner's current avatar */
+	bool			 is_background;
+	size_t			 post_count;	/* posts it is attached to that the viewer may see */
+};
+void	media_free(struct media *);
+
+struct media_list {
+	struct media	*v;
+	size_t		 n;
+	int64_t		 next_before;	/* keyset cursor (an id) for the next page; 0 at the end */
+};
+void	media_list_free(struct media_list *);
+
+/*
+ * Record a validated upload for owner: a PENDING row and, in the same
+ * transaction, a job ("media", id) for the worker. format is a name as
+ * above, of the kind given. ERR_INVALID (format/kind; width and height
+ * below 1 for an image, or over 40 megapixels; orig_bytes below 1 or over
+ * 10 MiB for an image, 50 MiB for a video; a negative duration),
+ * ERR_BUSY (gallery full: MEDIA_PER_USER_MAX), ERR_NOTFOUND (no such
+ * owner). *idp gets the id; ids are never reused.
+ */
+int	store_media_add(struct store *, int64_t owner, enum media_kind, const char *format,
+	    int width, int height, int64_t duration_ms, int64_t orig_bytes, int64_t *idp);
+
+/* One item as viewer may see it (rule above). ERR_NOTFOUND otherwise. */
+int	store_media_get(struct store *, int64_t viewer, int64_t id, struct media *out);
+
+/*
+ * For the worker and the importer, which act for the owner: one item with
+ * no privacy check, as its owner sees it. Never use it to show an item to
+ * a person. ERR_NOTFOUND.
+ */
+int	store_media_worker_get(struct store *, int64_t id, struct media *out);
+
+/*
+ * owner's gallery as viewer sees it, newest first, ids below before (0: from
+ * the newest), at most limit (0 is ERR_INVALID; over 100 reads as 100).
+ * ERR_NOTFOUND: unknown owner, or one who blocked viewer (an owner the
+ * viewer blocked has an empty gallery).
+ */
+int	store_media_gallery(struct store *, int64_t viewer, int64_t owner, int64_t before,
+	    size_t limit, struct media_list *out);
+
+/*
+ * The worker: processing finished. Sets READY with the stored copy's facts
+ * (stored_format of the item's kind, pixels as for store_media_add,
+ * 1..64 MiB).
+ * ERR_NOTFOUND (deleted meanwhile: drop the files and end the job),
+ * ERR_INVALID.
+ */
+int	store_media_ready(struct store *, int64_t id, const char *stored_format, int width,
+	    int height, int64_t stored_bytes, int64_t duration_ms);
+/*
+ * The worker: processing failed for good; why (for people; NULL: a default;
+ * cut to 200 bytes) is kept. The item also stops being its owner's avatar
+ * or background, as a failed item cannot be one. ERR_NOTFOUND.
+ */
+int	store_media_failed(struct store *, int64_t id, const char *why);
+
+/*
+ * Delete own media: detached from posts (a post keeps its other media and
+ * text), no longer avatar or background, its cached previews and its queued
+ * or failed jobs gone (a running job's worker finds the item gone).
+ * Files: *stored_formatp (may be NULL; caller frees) names the stored copy
+ * ("" while it was never made). ERR_NOTFOUND (not visible), ERR_DENIED
+ * (someone else's).
+ */
+int	store_media_delete(struct store *, int64_t me, int64_t id, char **stored_formatp);
+
+/* ---- avatars and backgrounds ---------------------------------------------- */
+
+enum profile_image {
+	PROFILE_AVATAR = 0,
+	PROFILE_BACKGROUND = 1,
+};
+/*
+ * Set (media_id > 0) or clear (0) my avatar or background. The media must be
+ * mine, an image, and not FAILED (a PENDING one shows once ready).
+ * ERR_NOTFOUND (no such user, or media I may not see), ERR_DENIED (someone
+ * else's), ERR_INVALID (a video, a failed item; why says so).
+ */
+int	store_profile_set_image(struct store *, int64_t me, enum profile_image, int64_t media_id,
+	    char *why, size_t whysz);
+/*
+ * The avatar / background media id of user as viewer may see it (0: none or
+ * not visible: a block either way, or a background behind a profile the
+ * viewer may not see in full). ERR_NOTFOUND for an unknown user or one who
+ * blocked viewer. Cheap: one indexed read. store_profile_get (social.h) and
+ * every post (author_avatar_media) carry the same answer.
+ */
+int	store_profile_image(struct store *, int64_t viewer, int64_t user, enum profile_image,
+	    int64_t *media_idp);
+
+/* ---- posts with media ------------------------------------------------------- */
+
+/*
+ * Create a post with media attached, in one transaction with the post itself
+ * (same rules and outputs as store_post_create in posts.h), except that text
+ * may be empty (or NULL) when nmedia > 0; so may an edit of it
+ * (store_post_edit). nmedia 0 is store_post_create. media: 0..POST_MEDIA_MAX ids of my own
+ * media, not FAILED, no repeats, either all images or exactly one video.
+ * ERR_INVALID with why ("a post takes up to 4 images or 1 video", "media 7
+ * could not be processed"), ERR_NOTFOUND / ERR_DENIED for an unknown or
+ * someone else's media id (why names it).
+ */
+int	store_post_create_media(struct store *, int64_t author, const char *text,
+	    enum visibility, const int64_t *media, size_t nmedia, int64_t *idp,
+	    int64_t **mentionedp, size_t *nmentionedp, char *why, size_t whysz);
+
+/* ---- the preview cache ------------------------------------------------------ */
+
+/*
+ * Rendered previews (media/preview.h cell grids, serialized) per (media,
+ * cols, rows, color). No privacy check here: callers got the media id from a
+ * read that did one. get: ERR_NOTFOUND when not cached; *blobp malloc'd.
+ * put replaces; ERR_INVALID (cols or rows outside 1..2000, an empty or
+ * over 16 MiB blob), ERR_NOTFOUND (the media is gone). A bounded number of
+ * shapes is kept per media (the one just put always); rows go with their
+ * media.
+ */
+int	store_preview_get(struct store *, int64_t media_id, int cols, int rows, bool color,
+	    uint8_t **blobp, size_t *blobn);
+int	store_preview_put(struct store *, int64_t media_id, int cols, int rows, bool color,
+	    const uint8_t *blob, size_t blobn);
+
+/* ---- jobs for the background worker ------------------------------------------ */
+
+#define JOB_MAX_ATTEMPTS	3
+#define JOB_KIND_MAX		32
+
+struct job {
+	int64_t	 id;
+	char	 kind[JOB_KIND_MAX + 1];	/* "media", ... */
+	int64_t	 arg;				/* what it works on (a media id) */
+	int	 attempts;			/* including this one */
+};
+
+/* Queue a job to run now. kind: 1..JOB_KIND_MAX of a-z _. */
+int	store_job_add(struct store *, const char *kind, int64_t arg, int64_t *idp);
+/*
+ * Take the job that has been due the longest (then the oldest): queued
+ * with run_after <= now, or running with its lease expired (its worker
+ * died). It becomes running with a lease until now + lease_secs (>= 1) and
+ * attempts + 1. A running job whose lease ran out on its last attempt
+ * (attempts >= JOB_MAX_ATTEMPTS: its worker died every time) is not taken
+ * again but failed for good, and so is its media item if still PENDING.
+ * ERR_NOTFOUND when none is due.
+ */
+int	store_job_claim(struct store *, int64_t now, int lease_secs, struct job *out);
+/* The job is done: its row goes. ERR_NOTFOUND when it is gone already. */
+int	store_job_done(struct store *, int64_t id);
+/*
+ * The running job failed this attempt: back to queued, due at now +
+ * retry_secs, or (attempts >= JOB_MAX_ATTEMPTS) failed for good, with why
+ * kept (cut to 200 bytes). *finalp (may be NULL) says which; on a final
+ * failure of a "media" job the worker also calls store_media_failed.
+ * ERR_NOTFOUND when the job is gone or not running.
+ */
+int	store_job_fail(struct store *, int64_t id, int64_t now, int retry_secs, const char *why,
+	    bool *finalp);
+/* Counts by state, for the log and the tests. */
+int	store_job_counts(struct store *, size_t *queued, size_t *running, size_t *failed);
+
+#endif
