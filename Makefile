@@ -154,8 +154,14 @@ $(BUILD)/bench/sshbook-bench-storage: $(BUILD)/bench/storage_bench.o $(LIB_STORA
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
+# Media benchmarks: the pipeline and the TUI's drawing code called directly (no server).
+$(BUILD)/bench/sshbook-bench-media: $(BUILD)/bench/media_bench.o $(BUILD)/tests/e2e/fixtures.o \
+    $(BUILD)/tests/e2e/program.o $(ALL_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
+
 bench: deps
-	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/bench/sshbook-bench $(BUILD)/bench/sshbook-bench-storage
+	@$(MAKE) --no-print-directory $(PROGS) $(BUILD)/bench/sshbook-bench $(BUILD)/bench/sshbook-bench-storage $(BUILD)/bench/sshbook-bench-media
 	@./bench/run.sh $(BUILD)
 
 clean:

@@ -28,4 +28,11 @@ for b in "feeds 100000"; do
 	echo "## $1 (users=$2)"
 	"$build/bench/sshbook-bench-storage" "$1" "$2" || { echo "!! $1 failed"; status=1; }
 done
+# Media: processing a 12-megapixel JPEG, drawing cached previews (bench/media_bench.c).
+for b in "process 15" "draw 1000"; do
+	# shellcheck disable=SC2086
+	set -- $b
+	echo "## media $1 (N=$2)"
+	"$build/bench/sshbook-bench-media" "$1" "$2" || { echo "!! media $1 failed"; status=1; }
+done
 exit $status

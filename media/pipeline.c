@@ -197,6 +197,9 @@ validate_child(void *arg, void *out, size_t outsz, size_t *outn)
 	memset(&im, 0, sizeof im);
 	if (media_format_is_video(j->fmt)) {
 		r = video_probe(j->path, &vi, &im, res.why, sizeof res.why);
+		/* ERR_SYSTEM from videos: the helper could not run, the server's fault, not the file's. */
+		if (r == ERR_SYSTEM)
+			r = CHILD_IO_FAILED;
 		if (r == 0) {
 			res.format = vi.format;
 			res.width = vi.width;
@@ -332,7 +335,7 @@ process_video(const struct job *j, struct job_result *res)
 	int			r;
 
 	if ((r = video_probe(j->path, &vi, &thumb, res->why, sizeof res->why)) != 0)
-		return r;
+		return r == ERR_SYSTEM ? CHILD_IO_FAILED : r;
 	if (vi.format != j->fmt) {
 		image_free(&thumb);
 		set_why(res->why, sizeof res->why, "the file changed type since it was checked");
@@ -351,7 +354,7 @@ process_video(const struct job *j, struct job_result *res)
 	}
 	/* Not a copy: the upload's metadata (where, when, which phone) must not be kept. */
 	if ((r = video_remux(j->path, j->out_tmp, res->why, sizeof res->why)) != 0)
-		return r;
+		return r == ERR_SYSTEM ? CHILD_IO_FAILED : r;
 	if (file_size(j->out_tmp, &res->stored_bytes) != 0) {
 		set_why(res->why, sizeof res->why, "cannot write the stored copy");
 		return CHILD_IO_FAILED;

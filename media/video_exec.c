@@ -110,9 +110,14 @@ parse_answer(int fd, struct video_info *info, struct image *thumb, char *why, si
 		set_why(why, whysz, "the video could not be read within the limits");
 		return ERR_INVALID;
 	}
-	if (strncmp(line, "invalid ", 8) == 0 || strncmp(line, "error ", 6) == 0) {
-		set_why(why, whysz, strchr(line, ' ') + 1);
-		return line[0] == 'i' ? ERR_INVALID : ERR_SYSTEM;
+	if (strncmp(line, "invalid ", 8) == 0) {
+		set_why(why, whysz, line + 8);
+		return ERR_INVALID;
+	}
+	/* The helper ran and failed inside (memory, most likely): the file's doing, within limits. */
+	if (strncmp(line, "error ", 6) == 0) {
+		set_why(why, whysz, "the video could not be decoded within the limits");
+		return ERR_INVALID;
 	}
 	if (sscanf(line, "ok %15s %d %d %lld %d %d", fmt, &w, &h, &dur, &tw, &th) != 6 ||
 	    w <= 0 || h <= 0 || dur < 0 || tw < 0 || th < 0 ||
@@ -195,15 +200,22 @@ video_remux(const char *src, const char *dst, char *why, size_t whysz)
 	if (read_line(fd, line, sizeof line) != 0) {
 		set_why(why, whysz, "the video could not be stored within the limits");
 		r = ERR_INVALID;
+	} else if (strncmp(line, "invalid ", 8) == 0) {
+		set_why(why, whysz, line + 8);
+		r = ERR_INVALID;
 	} else if (strcmp(line, "ok") != 0) {
-		set_why(why, whysz, strchr(line, ' ') != NULL ? strchr(line, ' ') + 1 : line);
-		r = line[0] == 'i' ? ERR_INVALID : ERR_SYSTEM;
+		set_why(why, whysz, "the video could not be stored within the limits");
+		r = ERR_INVALID;
 	}
 	close(fd);
 	st = reap(pid);
 	if (r == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
 		set_why(why, whysz, "the video could not be stored within the limits");
 		r = ERR_INVALID;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+		set_why(why, whysz, "the video helper (sshbook-video) is missing");
+		r = ERR_SYSTEM;
 	}
 	return r;
 }

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -27,6 +28,8 @@
 #include "storage/media.h"
 
 #define POLL_MS		2000	/* without a hint, look at the table this often */
+#define SWEEP_SECS	600	/* look for abandoned uploads this often ... */
+#define ABANDONED_SECS	3600	/* ... and remove those untouched this long */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -162,6 +165,45 @@ process_media(struct store *st, const char *data_dir, int hub_fd, int64_t id, ch
 }
 
 size_t
+worker_sweep_spool(const char *data_dir, int64_t now, int max_age)
+{
+	char		*spool = xasprintf("%s/spool", data_dir), *dir, *path;
+	DIR		*top, *d;
+	struct dirent	*u, *e;
+	struct stat	 sb;
+	size_t		 removed = 0;
+
+	if ((top = opendir(spool)) == NULL) {
+		free(spool);
+		return 0;
+	}
+	while ((u = readdir(top)) != NULL) {
+		if (u->d_name[0] == '.')
+			continue;
+		dir = xasprintf("%s/%s", spool, u->d_name);
+		if ((d = opendir(dir)) != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				/* Only half-received files: "<id>.upload" ones belong to jobs. */
+				if (strncmp(e->d_name, "incoming-", 9) != 0)
+					continue;
+				path = xasprintf("%s/%s", dir, e->d_name);
+				if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+				    now - (int64_t)sb.st_mtime >= max_age && unlink(path) == 0)
+					removed++;
+				free(path);
+			}
+			closedir(d);
+		}
+		free(dir);
+	}
+	closedir(top);
+	free(spool);
+	if (removed > 0)
+		log_info("worker: removed %zu abandoned uploads from the spool", removed);
+	return removed;
+}
+
+size_t
 worker_drain(struct store *st, const char *data_dir, int hub_fd)
 {
 	struct job	j;
@@ -207,6 +249,7 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 	struct hub_msg		 hello = { HUB_HELLO, 0, HUB_WORKER_ID, 0 }, m;
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
+	int64_t			 next_sweep = 0;
 	int			 r;
 
 	memset(&sa, 0, sizeof sa);
@@ -221,6 +264,10 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 		log_warn("worker: cannot say hello to the hub; polling only");
 	log_info("worker: started");
 	while (!stop_requested) {
+		if ((int64_t)time(NULL) >= next_sweep) {
+			(void)worker_sweep_spool(data_dir, (int64_t)time(NULL), ABANDONED_SECS);
+			next_sweep = (int64_t)time(NULL) + SWEEP_SECS;
+		}
 		(void)worker_drain(st, data_dir, hub_fd);
 		pfd.fd = hub_fd;
 		pfd.events = POLLIN;

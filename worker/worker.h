@@ -12,6 +12,7 @@
 #define SSHBOOK_WORKER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
@@ -32,5 +33,13 @@ int	worker_run(struct store *, const char *data_dir, int hub_fd);
  * each wake-up of worker_run). hub_fd may be -1.
  */
 size_t	worker_drain(struct store *, const char *data_dir, int hub_fd);
+
+/*
+ * Remove uploads that never finished arriving (a client that went away in
+ * the middle: DATA_DIR/spool/<user>/incoming-*) untouched for max_age
+ * seconds at time now. worker_run does this at start and every 10 minutes.
+ * Returns how many went.
+ */
+size_t	worker_sweep_spool(const char *data_dir, int64_t now, int max_age);
 
 #endif

@@ -106,34 +106,6 @@ append(char **p, size_t *len, const char *data, size_t n)
 	*p = q;
 }
 
-long long
-harness_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-long long
-harness_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int
-harness_timeout_ms(void)
-{
-	const char *e = getenv("SSHBOOK_TEST_TIMEOUT_MS");
-
-	if (e != NULL && atoi(e) > 0)
-		return atoi(e);
-	return HARNESS_ASAN ? 30000 : 10000;
-}
-
 static int
 effective_ms(int ms)
 {
@@ -239,9 +211,42 @@ descendants(pid_t root, pid_t *pids, int max)
 	return found;
 }
 
+/* Every server started and not yet freed: their daemons are not orphans. */
+#define MAX_SERVERS	8
+static struct server *live_servers[MAX_SERVERS];
+
+static bool
+is_server_pid(pid_t pid)
+{
+	for (int i = 0; i < MAX_SERVERS; i++)
+		if (live_servers[i] != NULL && live_servers[i]->pid == pid)
+			return true;
+	return false;
+}
+
+static void
+servers_track(struct server *srv, bool live)
+{
+	for (int i = 0; i < MAX_SERVERS; i++) {
+		if (live && live_servers[i] == NULL) {
+			live_servers[i] = srv;
+			return;
+		}
+		if (!live && live_servers[i] == srv) {
+			live_servers[i] = NULL;
+			return;
+		}
+	}
+	if (live) {
+		fprintf(stderr, "harness: more than %d servers at once\n", MAX_SERVERS);
+		abort();
+	}
+}
+
 /*
- * Our own children other than `except`: session processes that outlived a
- * killed sshbookd and were reparented to us. Reap those that exited.
+ * Our own children other than `except` and the daemons of other servers
+ * still running: session processes that outlived a killed sshbookd and were
+ * reparented to us. Reap those that exited.
  */
 static int
 reap_orphans(pid_t except, bool report)
@@ -253,7 +258,7 @@ reap_orphans(pid_t except, bool report)
 	for (int i = 0; i < n; i++) {
 		int status;
 
-		if (v[i].ppid != self || v[i].pid == except)
+		if (v[i].ppid != self || v[i].pid == except || is_server_pid(v[i].pid))
 			continue;
 		if (waitpid(v[i].pid, &status, WNOHANG) == v[i].pid)
 			continue;
@@ -274,7 +279,7 @@ kill_orphans(pid_t except)
 	pid_t		 self = getpid();
 
 	for (int i = 0; i < n; i++) {
-		if (v[i].ppid == self && v[i].pid != except) {
+		if (v[i].ppid == self && v[i].pid != except && !is_server_pid(v[i].pid)) {
 			/* their own children come back to us as they die */
 			pid_t	kids[256];
 			int	k = descendants(v[i].pid, kids, 256);
@@ -470,6 +475,7 @@ rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 static void
 server_free(struct server *srv)
 {
+	servers_track(srv, false);
 	if (srv->tmp != NULL) {
 		if (getenv("SSHBOOK_KEEP_TMP") != NULL)
 			fprintf(stderr, "harness: kept %s\n", srv->tmp);
@@ -520,6 +526,7 @@ server_start(struct server **out, const char *extra_config_lines)
 		server_free(srv);
 		return -1;
 	}
+	servers_track(srv, true);
 	srv->data_dir = xprintf("%s/data", srv->tmp);
 	srv->conf = xprintf("%s/sshbookd.conf", srv->tmp);
 	srv->log = xprintf("%s/sshbookd.log", srv->tmp);
@@ -570,15 +577,14 @@ log_has_sanitizer_report(const struct server *srv)
 	return false;
 }
 
-int
-server_stop(struct server *srv)
+/* SIGTERM, wait, reap the sessions; checks as server_stop's contract says. 0 or -1. */
+static int
+terminate(struct server *srv)
 {
 	long long	deadline;
 	int		status = 0, rc = 0;
 	bool		exited = false;
 
-	if (srv == NULL)
-		return 0;
 	if (srv->pid > 0) {
 		kill(srv->pid, SIGTERM);
 		deadline = harness_now_ms() + harness_timeout_ms();
@@ -614,12 +620,43 @@ server_stop(struct server *srv)
 		fprintf(stderr, "harness: a sanitizer report is in the server log\n");
 		rc = -1;
 	}
+	return rc;
+}
+
+int
+server_stop(struct server *srv)
+{
+	int rc;
+
+	if (srv == NULL)
+		return 0;
+	rc = terminate(srv);
 	if (rc != 0 || getenv("SSHBOOK_E2E_VERBOSE") != NULL) {
 		fprintf(stderr, "harness: server log %s:\n", srv->log);
 		server_print_log(srv, stderr, 0);
 	}
 	server_free(srv);
 	return rc;
+}
+
+int
+server_term(struct server *srv)
+{
+	int rc = terminate(srv);
+
+	log_note(srv, "stopped with SIGTERM");
+	if (rc != 0) {
+		fprintf(stderr, "harness: server log %s:\n", srv->log);
+		server_print_log(srv, stderr, 0);
+	}
+	return rc;
+}
+
+void
+server_set_extra(struct server *srv, const char *extra)
+{
+	free(srv->extra);
+	srv->extra = extra != NULL ? xstrdup1(extra) : NULL;
 }
 
 int
@@ -1344,6 +1381,42 @@ term_wait_closed(struct term *t, int ms, int *status)
 	return true;
 }
 
+struct bg_arg {
+	int	row, col, rows, cols, min;
+};
+
+static bool
+cond_bg(struct term *t, const void *arg)
+{
+	const struct bg_arg	*a = arg;
+	int			 n = vt_count_bg(t->vt, a->row, a->col, a->rows, a->cols);
+
+	return a->min > 0 ? n >= a->min : n == 0;
+}
+
+int
+term_count_bg(struct term *t, int row, int col, int rows, int cols)
+{
+	term_pump(t, 0);
+	return vt_count_bg(t->vt, row, col, rows, cols);
+}
+
+bool
+term_wait_bg(struct term *t, int row, int col, int rows, int cols, int min, int ms)
+{
+	struct bg_arg	a = { row, col, rows, cols, min };
+	char		what[256];
+
+	if (term_wait_cond(t, cond_bg, &a, ms))
+		return true;
+	snprintf(what, sizeof what, "%s %d cell(s) with a background colour in the %dx%d box "
+	    "at row %d, column %d within %d ms (%d now)", min > 0 ? "not at least" : "not",
+	    min, cols, rows, row, col, effective_ms(ms),
+	    vt_count_bg(t->vt, row, col, rows, cols));
+	wait_failed(t, what);
+	return false;
+}
+
 bool
 term_has_text(struct term *t, const char *text)
 {
@@ -1406,14 +1479,6 @@ term_resize(struct term *t, int cols, int rows)
 }
 
 /* ---- exec ------------------------------------------------------------------------ */
-
-void
-exec_result_free(struct exec_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof *r);
-}
 
 static void
 drain(ssh_channel ch, int is_stderr, char **p, size_t *len)
@@ -1520,6 +1585,77 @@ run_shell_nopty(struct server *srv, const char *user, const struct cred *a,
 {
 	/* like `ssh -T host` at a terminal: stdin stays open */
 	return run_channel(srv, user, a, NULL, NULL, 0, false, res);
+}
+
+/* ---- other programs ---------------------------------------------------------------- */
+
+static void
+check_sanitizer_text(const char *what, const char *text)
+{
+	for (size_t i = 0; i < N_SANITIZER_MARKS; i++) {
+		if (strstr(text, sanitizer_marks[i]) != NULL) {
+			fprintf(stderr, "harness: a sanitizer report in the stderr of '%s':\n%s\n",
+			    what, text);
+			sanitizer_seen = true;
+			return;
+		}
+	}
+}
+
+const char *
+key_file(struct server *srv, ssh_key key)
+{
+	static int	 counter;
+	char		*path = xprintf("%s/id_ed25519.%d", srv->tmp, ++counter);
+
+	unlink(path);
+	if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, path) != SSH_OK) {
+		fprintf(stderr, "harness: cannot write the key file %s\n", path);
+		abort();
+	}
+	/* ssh refuses a private key others may read */
+	if (chmod(path, 0600) != 0)
+		abort();
+	return pool_add(path, false);
+}
+
+int
+run_openssh(struct server *srv, const char *tool, ssh_key key, const char *const *args,
+    const void *in, size_t inlen, int ms, struct exec_result *res)
+{
+	const char	*argv[64];
+	char		 port[16];
+	int		 n = 0, r;
+
+	snprintf(port, sizeof port, "%d", srv->port);
+	argv[n++] = tool;
+	argv[n++] = "-F";
+	argv[n++] = "/dev/null";
+	argv[n++] = "-P";
+	argv[n++] = port;
+	argv[n++] = "-i";
+	argv[n++] = key_file(srv, key);
+	argv[n++] = "-o";
+	argv[n++] = "IdentitiesOnly=yes";
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = "-o";
+	argv[n++] = "StrictHostKeyChecking=no";
+	argv[n++] = "-o";
+	argv[n++] = "UserKnownHostsFile=/dev/null";
+	argv[n++] = "-o";
+	argv[n++] = "LogLevel=ERROR";
+	for (int i = 0; args[i] != NULL; i++) {
+		if (n == (int)(sizeof argv / sizeof argv[0]) - 1) {
+			fprintf(stderr, "harness: too many arguments for %s\n", tool);
+			abort();
+		}
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	r = run_program((char *const *)argv, in, inlen, ms, res);
+	check_sanitizer_text(tool, res->err);
+	return r;
 }
 
 /* ---- an exec channel that stays open ------------------------------------------------ */

@@ -69,6 +69,17 @@ int	server_stop(struct server *);
 int	server_kill9(struct server *);
 /* Start sshbookd again on the same data dir (a new port if the old one is taken). 0 or -1. */
 int	server_restart(struct server *);
+/*
+ * Stop sshbookd with SIGTERM as server_stop does (the same checks: exit
+ * status 0, no process left behind), but keep the data dir and srv, for a
+ * server_restart. 0 or -1 (after printing the log).
+ */
+int	server_term(struct server *);
+/*
+ * Replace the extra config lines (NULL: none) for the next server_restart:
+ * a restart with other settings on the same data ("worker = 0" then on).
+ */
+void	server_set_extra(struct server *, const char *extra_config_lines);
 bool	server_alive(struct server *);
 /* Print the log (the last `lines` lines; 0 for all) to fp. */
 void	server_print_log(const struct server *, FILE *, int lines);
@@ -207,6 +218,20 @@ void		 term_row(struct term *, int row, char *buf, size_t bufsz);
 int		 term_find(struct term *, const char *text);
 void		 term_screen_dump(struct term *, FILE *);
 
+/*
+ * Colours (pictures are drawn with foreground and background colours on
+ * every cell; text and identicons leave the background alone): how many
+ * cells of the box of rows x cols at (row, col) (row negative: from the
+ * bottom) have a non-default background, after taking what arrived.
+ */
+int		 term_count_bg(struct term *, int row, int col, int rows, int cols);
+/*
+ * Wait until at least min cells of that box have a non-default background
+ * (min 0 waits until none has: a picture went away).
+ */
+bool		 term_wait_bg(struct term *, int row, int col, int rows, int cols, int min,
+		    int ms);
+
 /* Send UTF-8 text (or any bytes) as typed/pasted. */
 void		 term_send(struct term *, const char *text);
 void		 term_send_bytes(struct term *, const void *bytes, size_t len);
@@ -239,6 +264,44 @@ int	run_exec(struct server *, const char *user, const struct cred *, const char 
 /* A shell request without pty-req (what `ssh -T host` does). Same contract as run_exec. */
 int	run_shell_nopty(struct server *, const char *user, const struct cred *,
 	    struct exec_result *res);
+
+/* ---- other programs: OpenSSH's scp and sftp, ffmpeg ------------------------------ */
+
+/*
+ * Run argv[0] (looked up in PATH) with argv (NULL-terminated), feed in
+ * (inlen bytes; may be NULL) to its stdin then close it, and collect stdout
+ * and stderr into res until it exits, or until ms pass (<= 0: the harness
+ * deadline), when it and its process group are killed. The program runs in
+ * its own process group with no other fd of ours open and without
+ * SSH_AUTH_SOCK. res->status is its exit status, 128 + the signal that
+ * killed it, or -1 when it did not finish; res->conn_rc is unused (0).
+ * Returns 0 when it ran to its end (whatever the status), -1 when it could
+ * not start or ran out of time (both printed).
+ */
+int	run_program(char *const argv[], const void *in, size_t inlen, int ms,
+	    struct exec_result *res);
+
+/*
+ * The private half of key as an OpenSSH key file (mode 0600, written with
+ * ssh_pki_export_privkey_file) in the server's temporary dir, for `-i`. The
+ * path belongs to the harness (freed by harness_cleanup; the file goes with
+ * the dir). Never NULL (aborts when the export fails).
+ */
+const char *key_file(struct server *, ssh_key);
+
+/*
+ * Run one of OpenSSH's clients ("scp", "sftp") against the server with key:
+ *
+ *   TOOL -F /dev/null -P PORT -i KEYFILE -o IdentitiesOnly=yes -o BatchMode=yes
+ *        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+ *        -o LogLevel=ERROR ARGS...
+ *
+ * args is NULL-terminated and names the remote side itself ("alice@127.0.0.1:").
+ * Same contract as run_program; a sanitizer report in its stderr (the
+ * server's stderr reaches it) fails the test's teardown.
+ */
+int	run_openssh(struct server *, const char *tool, ssh_key key, const char *const *args,
+	    const void *in, size_t inlen, int ms, struct exec_result *res);
 
 /* ---- an exec channel that stays open ------------------------------------------- */
 

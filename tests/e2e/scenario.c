@@ -1,8 +1,13 @@
 /* Shared end-to-end steps (see scenario.h). */
 #include "tests/e2e/scenario.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -452,4 +457,285 @@ term_wait_selected(struct term *t, const char *text)
 		}
 		term_pump(t, 50);
 	}
+}
+
+bool
+term_open_profile(struct term *t, const char *username, const char *display)
+{
+	char at[48], two[3] = { username[0], username[1], '\0' };
+
+	snprintf(at, sizeof at, "@%s ", username);
+	term_send(t, "/");
+	if (!term_wait_text(t, "Search:", 0))
+		return false;
+	term_send(t, two);
+	if (!term_wait_text(t, at, 0))
+		return false;
+	term_send(t, username + 2);
+	if (!term_wait_row(t, 4, at, 0))	/* tab bar, query, count line, blank, first hit */
+		return false;
+	term_key(t, VTERM_KEY_ENTER);
+	return term_wait_text(t, "Joined", 0) && term_wait_text(t, display, 0);
+}
+
+/* ---- media ------------------------------------------------------------------------ */
+
+int
+scp_put(struct server *srv, const char *user, ssh_key key, const char *local, const char *remote,
+    struct exec_result *res)
+{
+	char		 dest[256];
+	const char	*args[] = { "-q", local, dest, NULL };
+
+	snprintf(dest, sizeof dest, "%s@127.0.0.1:%s", user, remote != NULL ? remote : "");
+	/* a 60 MiB file takes a while under ASan: three deadlines */
+	return run_openssh(srv, "scp", key, args, NULL, 0, 3 * harness_timeout_ms(), res);
+}
+
+int
+sftp_batch(struct server *srv, const char *user, ssh_key key, const char *batch,
+    struct exec_result *res)
+{
+	char		 dest[256];
+	const char	*args[] = { "-b", "-", dest, NULL };
+
+	snprintf(dest, sizeof dest, "%s@127.0.0.1", user);
+	return run_openssh(srv, "sftp", key, args, batch, strlen(batch),
+	    3 * harness_timeout_ms(), res);
+}
+
+long long
+scp_media_id(const char *err, const char *name)
+{
+	char		 want[300];
+	const char	*p = err;
+	size_t		 wl;
+
+	snprintf(want, sizeof want, "%s: media ", name);
+	wl = strlen(want);
+	while ((p = strstr(p, want)) != NULL) {
+		/* at the start of a line */
+		if (p == err || p[-1] == '\n') {
+			char		*end;
+			long long	 id = strtoll(p + wl, &end, 10);
+
+			if (end != p + wl && id > 0)
+				return id;
+		}
+		p += wl;
+	}
+	return -1;
+}
+
+long long
+exec_upload(struct server *srv, const char *user, const struct cred *c, const char *args,
+    const void *data, size_t n, long long *postp)
+{
+	struct exec_result	 r;
+	char			 cmd[4096], *end;
+	long long		 id = -1, post = 0;
+
+	if (postp != NULL)
+		*postp = 0;
+	snprintf(cmd, sizeof cmd, "upload%s%s", *args ? " " : "", args);
+	if (run_exec(srv, user, c, cmd, data, n, &r) != 0)
+		r.status = -1;
+	if (r.status == 0) {
+		id = strtoll(r.out, &end, 10);
+		if (end == r.out || *end != '\n' || id <= 0)
+			id = -1;
+		else if (strncmp(end + 1, "post ", 5) == 0)
+			post = strtoll(end + 6, NULL, 10);
+	}
+	if (id < 0)
+		fprintf(stderr, "scenario: '%s' as '%s' (%zu bytes in) exited %d: stdout '%s', "
+		    "stderr '%s'\n", cmd, user, n, r.status, r.out ? r.out : "",
+		    r.err ? r.err : "");
+	if (postp != NULL)
+		*postp = post;
+	exec_result_free(&r);
+	return id;
+}
+
+const char *
+json_str(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_string))
+		return "";
+	return json_object_get_string(f);
+}
+
+long long
+json_int(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_int))
+		return -1;
+	return (long long)json_object_get_int64(f);
+}
+
+/* `media show ID --json` once; *status its exit status. */
+static struct json_object *
+media_show_once(struct server *srv, const char *user, const struct cred *c, long long id,
+    int *status, char *last, size_t lastsz)
+{
+	struct exec_result	 r;
+	struct json_object	*o = NULL;
+	char			 cmd[64];
+
+	snprintf(cmd, sizeof cmd, "media show %lld --json", id);
+	if (run_exec(srv, user, c, cmd, NULL, 0, &r) != 0)
+		r.status = -1;
+	*status = r.status;
+	snprintf(last, lastsz, "exit %d, stdout '%s', stderr '%s'", r.status,
+	    r.out ? r.out : "", r.err ? r.err : "");
+	if (r.status == 0 && count_lines(r.out) == 1)
+		o = json_tokener_parse(r.out);
+	if (o != NULL && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	exec_result_free(&r);
+	return o;
+}
+
+struct json_object *
+media_show(struct server *srv, const char *user, const struct cred *c, long long id)
+{
+	struct json_object	*o;
+	char			 last[2048];
+	int			 status;
+
+	if ((o = media_show_once(srv, user, c, id, &status, last, sizeof last)) == NULL)
+		fprintf(stderr, "scenario: 'media show %lld --json' as '%s': %s\n", id, user, last);
+	return o;
+}
+
+struct json_object *
+media_wait_state(struct server *srv, const char *user, const struct cred *c, long long id,
+    const char *want, int ms)
+{
+	long long	deadline = harness_now_ms() + (ms > 0 ? ms : harness_timeout_ms());
+	char		last[2048] = "";
+	int		status;
+
+	for (;;) {
+		struct json_object *o = media_show_once(srv, user, c, id, &status, last,
+		    sizeof last);
+
+		if (o != NULL && strcmp(json_str(o, "state"), want) == 0)
+			return o;
+		if (o != NULL)
+			json_object_put(o);
+		if (harness_now_ms() >= deadline)
+			break;
+		/* each question is a connection and a process: leave the worker some CPU */
+		poll(NULL, 0, 50);
+	}
+	fprintf(stderr, "scenario: media %lld did not become '%s' for '%s' within %d ms; last "
+	    "answer: %s\n", id, want, user, ms > 0 ? ms : harness_timeout_ms(), last);
+	server_print_log(srv, stderr, 40);
+	return NULL;
+}
+
+int
+media_ids(struct server *srv, const char *user, const struct cred *c, const char *owner,
+    long long *ids, int max)
+{
+	struct exec_result	 r;
+	char			 cmd[256], *line, *save = NULL;
+	int			 n = 0;
+
+	snprintf(cmd, sizeof cmd, "media%s%s --json", owner ? " " : "", owner ? owner : "");
+	if (!exec_expect(srv, user, c, cmd, 0, &r)) {
+		exec_result_free(&r);
+		return -1;
+	}
+	for (line = strtok_r(r.out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+
+		if (o == NULL || json_int(o, "id") <= 0) {
+			fprintf(stderr, "scenario: '%s' as '%s': not a media item: '%s'\n", cmd,
+			    user, line);
+			if (o != NULL)
+				json_object_put(o);
+			n = -1;
+			break;
+		}
+		if (n < max)
+			ids[n] = json_int(o, "id");
+		n++;
+		json_object_put(o);
+	}
+	exec_result_free(&r);
+	return n;
+}
+
+/* Regular files below dir, recursively. */
+static int
+count_files(const char *dir)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*de;
+	int		 n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char		path[4096];
+		struct stat	st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			n += count_files(path);
+		else if (S_ISREG(st.st_mode))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int
+spool_files(const struct server *srv)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/spool", srv->data_dir);
+	return count_files(path);
+}
+
+int
+media_files(const struct server *srv)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/media", srv->data_dir);
+	return count_files(path);
+}
+
+char *
+media_stored_path(const struct server *srv, long long id)
+{
+	static const char *const exts[] = { "jpg", "png", "mp4", "webm" };
+
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		char *path;
+
+		if (asprintf(&path, "%s/media/%lld.%s", srv->data_dir, id, exts[i]) < 0)
+			abort();
+		if (access(path, F_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
 }

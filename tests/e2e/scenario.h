@@ -135,5 +135,67 @@ int		 exec_feed_ids(struct server *, const char *user, const struct cred *,
 bool		 compose_post(struct term *, const char *text);
 /* Wait until the row holding text is drawn as part of the selected post (TXT_SEL_BAR first). */
 bool		 term_wait_selected(struct term *, const char *text);
+/*
+ * From anywhere search opens from: `/`, the username typed until its row is
+ * the first hit, Enter: wait for the profile ("Joined" and display).
+ */
+bool		 term_open_profile(struct term *, const char *username, const char *display);
+
+/* ---- media (issue 6) -------------------------------------------------------------- */
+
+struct json_object;
+
+/*
+ * OpenSSH's `scp LOCAL user@127.0.0.1:[REMOTE]` as user with key (remote
+ * NULL: the local file's name). 0 when scp ran to its end (res has its exit
+ * status and stderr), -1 when it did not (printed). The caller frees res.
+ */
+int		 scp_put(struct server *, const char *user, ssh_key, const char *local,
+		    const char *remote, struct exec_result *res);
+/* OpenSSH's `sftp -b -` as user with key, batch (commands, one a line) on stdin. Same contract. */
+int		 sftp_batch(struct server *, const char *user, ssh_key, const char *batch,
+		    struct exec_result *res);
+/*
+ * The media id in an upload's line on scp's stderr, "NAME: media ID (...)";
+ * -1 when there is no such line for name.
+ */
+long long	 scp_media_id(const char *err, const char *name);
+/*
+ * `upload ARGS` ("avatar", "post --visibility friends TEXT", "" for the
+ * gallery) as user with data on stdin: the media id on the first line of
+ * stdout, and into *postp (when not NULL) the N of a second line "post N"
+ * (0 when there is none). -1 after printing the status, stdout and stderr.
+ */
+long long	 exec_upload(struct server *, const char *user, const struct cred *,
+		    const char *args, const void *data, size_t n, long long *postp);
+/* `media show ID --json` as user: the object (caller puts it), or NULL after printing why. */
+struct json_object *media_show(struct server *, const char *user, const struct cred *,
+		    long long id);
+/*
+ * Ask `media show ID --json` as user again and again until its "state" is
+ * want ("ready", "failed"), at most ms (<= 0: the harness deadline): the
+ * object (caller puts it), or NULL after printing the last answer.
+ */
+struct json_object *media_wait_state(struct server *, const char *user, const struct cred *,
+		    long long id, const char *want, int ms);
+/*
+ * `media [OWNER] --json` as user (owner NULL: one's own gallery): the ids
+ * listed, in order, into ids (at most max); how many, or -1 after printing why.
+ */
+int		 media_ids(struct server *, const char *user, const struct cred *,
+		    const char *owner, long long *ids, int max);
+/* Regular files under DATA_DIR/spool (uploads waiting for the worker, or left behind). */
+int		 spool_files(const struct server *);
+/* Regular files under DATA_DIR/media. */
+int		 media_files(const struct server *);
+/*
+ * DATA_DIR/media/<id>.<ext> for whichever stored copy exists (jpg, png, mp4,
+ * webm), NULL when none does; caller frees.
+ */
+char		*media_stored_path(const struct server *, long long id);
+/* The string field key of o ("" when absent or not a string). */
+const char	*json_str(struct json_object *o, const char *key);
+/* The integer field key of o (-1 when absent or not an integer). */
+long long	 json_int(struct json_object *o, const char *key);
 
 #endif

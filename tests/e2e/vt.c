@@ -359,3 +359,86 @@ vt_cursor(const struct vt *v, int *row, int *col)
 	if (col != NULL)
 		*col = v->cursor.col;
 }
+
+/* A VTermColor as vt.h encodes it: -1 default, 0..255 indexed, 0x1000000 | rgb. */
+static int
+color_code(const VTermColor *c, bool bg)
+{
+	if (bg ? VTERM_COLOR_IS_DEFAULT_BG(c) : VTERM_COLOR_IS_DEFAULT_FG(c))
+		return -1;
+	if (VTERM_COLOR_IS_INDEXED(c))
+		return c->indexed.idx;
+	return 0x1000000 | (c->rgb.red << 16) | (c->rgb.green << 8) | c->rgb.blue;
+}
+
+bool
+vt_cell_colors(const struct vt *v, int row, int col, int *fg, int *bg)
+{
+	VTermScreenCell	cell;
+	VTermPos	pos;
+
+	*fg = *bg = -1;
+	if (row < 0)
+		row += v->rows;
+	if (row < 0 || row >= v->rows || col < 0 || col >= v->cols)
+		return false;
+	pos.row = row;
+	pos.col = col;
+	if (!vterm_screen_get_cell(v->screen, pos, &cell))
+		return false;
+	*fg = color_code(&cell.fg, false);
+	*bg = color_code(&cell.bg, true);
+	return true;
+}
+
+/*
+ * Count the cells of the box (clipped to the screen) with a non-default
+ * background; *distinct (may be NULL) gets how many different ones.
+ */
+static int
+box_scan(const struct vt *v, int row, int col, int rows, int cols, int *distinct)
+{
+	int	 n = 0, nd = 0, cap = 0;
+	int	*seen = NULL;
+
+	if (row < 0)
+		row += v->rows;
+	for (int r = row < 0 ? 0 : row; r < row + rows && r < v->rows; r++) {
+		for (int c = col < 0 ? 0 : col; c < col + cols && c < v->cols; c++) {
+			int	fg, bg, i;
+
+			if (!vt_cell_colors(v, r, c, &fg, &bg) || bg < 0)
+				continue;
+			n++;
+			for (i = 0; i < nd && seen[i] != bg; i++)
+				;
+			if (i < nd)
+				continue;
+			if (nd == cap) {
+				cap = cap ? cap * 2 : 32;
+				if ((seen = realloc(seen, (size_t)cap * sizeof *seen)) == NULL)
+					abort();
+			}
+			seen[nd++] = bg;
+		}
+	}
+	free(seen);
+	if (distinct != NULL)
+		*distinct = nd;
+	return n;
+}
+
+int
+vt_count_bg(const struct vt *v, int row, int col, int rows, int cols)
+{
+	return box_scan(v, row, col, rows, cols, NULL);
+}
+
+int
+vt_count_bg_colors(const struct vt *v, int row, int col, int rows, int cols)
+{
+	int nd;
+
+	box_scan(v, row, col, rows, cols, &nd);
+	return nd;
+}

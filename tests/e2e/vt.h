@@ -50,6 +50,24 @@ bool		 vt_contains(const struct vt *, const char *text);
 /* Print the screen with a ruler and row numbers. */
 void		 vt_dump(const struct vt *, FILE *);
 
+/*
+ * Cell colours, for pictures drawn with libcaca (foreground and background
+ * colours on every cell). A colour reads as -1 for the terminal's default,
+ * 0..255 for an indexed colour, or 0x1000000 | 0xRRGGBB for a direct one.
+ * Reverse video is reported as set, not applied: a reversed cell on default
+ * colours still reads bg -1. Outside the screen both read -1 and the
+ * function returns false.
+ */
+bool		 vt_cell_colors(const struct vt *, int row, int col, int *fg, int *bg);
+/*
+ * In the box of rows x cols cells whose top-left is (row, col) (row negative:
+ * from the bottom; the box is clipped to the screen): how many cells have a
+ * background colour other than the default.
+ */
+int		 vt_count_bg(const struct vt *, int row, int col, int rows, int cols);
+/* In the same box: how many different non-default background colours there are. */
+int		 vt_count_bg_colors(const struct vt *, int row, int col, int rows, int cols);
+
 /* The window title as last set by OSC 0/2 (NULL if never), and how many times it was set. */
 const char	*vt_title(const struct vt *);
 int		 vt_title_sets(const struct vt *);

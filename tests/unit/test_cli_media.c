@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -461,6 +463,47 @@ test_worker_marks_bad_files_failed(void **state)
 	expect(f, ALICE, "media", 0, "failed", NULL);
 }
 
+/* An empty file at path, last changed age seconds ago. */
+static void
+touch_aged(const char *path, int age)
+{
+	struct timespec	times[2];
+	FILE		*fp;
+
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+	clock_gettime(CLOCK_REALTIME, &times[0]);
+	times[0].tv_sec -= age;
+	times[1] = times[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static void
+test_sweep_removes_abandoned_uploads(void **state)
+{
+	struct fx	*f = *state;
+	char		*spool = xasprintf("%s/spool", f->dir), *dir = xasprintf("%s/7", spool);
+	char		*old = xasprintf("%s/incoming-aaaaaa", dir);
+	char		*fresh = xasprintf("%s/incoming-bbbbbb", dir);
+	char		*job = xasprintf("%s/12.upload", dir);
+
+	assert_int_equal(mkdir(spool, 0700), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	/* A client went away two hours ago; another is still sending; a job waits. */
+	touch_aged(old, 7200);
+	touch_aged(fresh, 0);
+	touch_aged(job, 7200);
+	assert_int_equal(worker_sweep_spool(f->dir, (int64_t)time(NULL), 3600), 1);
+	assert_int_equal(access(old, F_OK), -1);
+	assert_int_equal(access(fresh, F_OK), 0);
+	assert_int_equal(access(job, F_OK), 0);	/* a job's upload is the worker's, not the sweep's */
+	free(old);
+	free(fresh);
+	free(job);
+	free(dir);
+	free(spool);
+}
+
 int
 main(void)
 {
@@ -471,6 +514,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_post_media_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
