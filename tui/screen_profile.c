@@ -33,7 +33,9 @@ struct profile_state {
 };
 
 #define BIO_ROWS	4	/* bio lines above the posts; i shows it all */
-#define BANNER_ROWS	5	/* the background picture's strip above the header */
+#define BANNER_ROWS	5	/* the background picture's strip above the header, */
+#define BANNER_ROWS_SMALL 3	/* on a window under BANNER_TALL rows */
+#define BANNER_TALL	30
 
 static int
 load_timeline(struct app *app, void *arg, const struct post_cursor *after, size_t limit,
@@ -142,7 +144,7 @@ draw_bio(struct profile_state *s, int y, int x, int w, int rows)
  * cut to its middle rows, like a banner. Returns the rows used (0: none).
  */
 static int
-draw_banner(struct app *app, int64_t media, int y, int x, int w)
+draw_banner(struct app *app, int64_t media, int y, int x, int w, int want)
 {
 	const struct cellgrid	*g;
 	int			 pw, ph, cols, rows, first, i;
@@ -150,14 +152,14 @@ draw_banner(struct app *app, int64_t media, int y, int x, int w)
 	if (media <= 0 || picture_source_size(app, media, &pw, &ph) != 0)
 		return 0;
 	preview_fit(pw, ph, w, 1000, &cols, &rows);
-	if (rows < BANNER_ROWS)
+	if (rows < want)
 		return 0;
 	if ((g = picture_get(app, media, cols, rows)) == NULL)
 		return 0;
-	first = (g->rows - BANNER_ROWS) / 2;
-	for (i = 0; i < BANNER_ROWS; i++)
+	first = (g->rows - want) / 2;
+	for (i = 0; i < want; i++)
 		picture_draw_row(g, first + i, y + i, x + (w - g->cols) / 2);
-	return BANNER_ROWS;
+	return want;
 }
 
 /* The avatar picture in the identicon's box, or the identicon. */
@@ -191,9 +193,9 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, "q back", ROLE_DIM);
 		return;
 	}
-	/* A banner only where it leaves room for the header and some posts. */
-	if (r->h >= 30)
-		y += draw_banner(app, p->background_media, r->y, r->x + 2, r->w - 4);
+	/* A banner as tall as leaves room for the header and some posts. */
+	y += draw_banner(app, p->background_media, r->y, r->x + 2, r->w - 4,
+	    r->h >= BANNER_TALL ? BANNER_ROWS : BANNER_ROWS_SMALL);
 	top = y;
 	draw_profile_avatar(app, p, y, r->x + 2);
 	draw_text(y++, x, w, p->display_name, ROLE_TITLE);
