@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -81,6 +82,10 @@ upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_
 
 	*idp = 0;
 	memset(info, 0, sizeof *info);
+	/* Before the decode: a flood of uploads must not cost the server a decode each. */
+	if ((r = store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), why,
+	    whysz)) != 0)
+		goto fail;
 	if ((r = media_validate_file(path, info, why, whysz)) != 0)
 		goto fail;
 	kind = media_format_is_video(info->format) ? MEDIA_VIDEO : MEDIA_IMAGE;

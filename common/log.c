@@ -71,7 +71,7 @@ log_close(void)
 	lg.target = LOG_TO_NONE;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_emit(enum log_level level, const char *fmt, va_list ap)
 {
 	static const char	*names[] = { "error", "warn", "info", "debug" };

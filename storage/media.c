@@ -186,6 +186,42 @@ media_fill(sqlite3_stmt *stmt, struct media *m)
 /* ---- adding and reading ---------------------------------------------------- */
 
 int
+store_media_upload_allowed(struct store *st, int64_t owner, int64_t now, char *why,
+    size_t whysz)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int64_t		 all = 0, recent = 0;
+	int		 r;
+
+	store_why_clear(why, whysz);
+	if ((r = stmt_get(st, "SELECT count(*), count(*) FILTER (WHERE created_at > ?2) "
+	    "FROM media WHERE owner_id = ?1", &stmt)) != 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, owner);
+	sqlite3_bind_int64(stmt, 2, now - MEDIA_UPLOAD_WINDOW);
+	if ((r = stmt_row(st, stmt, "count uploads")) == 1) {
+		all = sqlite3_column_int64(stmt, 0);
+		recent = sqlite3_column_int64(stmt, 1);
+		r = 0;
+	} else if (r == 0)
+		r = ERR_INTERNAL;
+	stmt_reset(stmt);
+	if (r != 0)
+		return r;
+	if (all >= MEDIA_PER_USER_MAX) {
+		store_why(why, whysz, "your gallery is full (%d items): delete some first",
+		    MEDIA_PER_USER_MAX);
+		return ERR_BUSY;
+	}
+	if (recent >= MEDIA_UPLOADS_PER_WINDOW) {
+		store_why(why, whysz, "too many uploads: at most %d in %d minutes; try again "
+		    "in a few minutes", MEDIA_UPLOADS_PER_WINDOW, MEDIA_UPLOAD_WINDOW / 60);
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
+int
 store_media_add(struct store *st, int64_t owner, enum media_kind kind, const char *format,
     int width, int height, int64_t duration_ms, int64_t orig_bytes, int64_t *idp)
 {

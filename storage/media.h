@@ -65,6 +65,24 @@ struct media_list {
 void	media_list_free(struct media_list *);
 
 /*
+ * Uploads cost the server a decode in the sandbox, a re-encode and disk: at
+ * most MEDIA_UPLOADS_PER_WINDOW new items per user in MEDIA_UPLOAD_WINDOW
+ * seconds (deleted ones no longer count).
+ */
+#define MEDIA_UPLOADS_PER_WINDOW	30
+#define MEDIA_UPLOAD_WINDOW		600
+
+/*
+ * May owner upload one more item at time now? 0, or ERR_BUSY with a sentence
+ * in why ("your gallery is full (1000 items): delete some first", "too many
+ * uploads: at most 30 in 10 minutes; try again in a few minutes"). Callers
+ * ask before spending a decode on the file; store_media_add checks the
+ * gallery again.
+ */
+int	store_media_upload_allowed(struct store *, int64_t owner, int64_t now, char *why,
+	    size_t whysz);
+
+/*
  * Record a validated upload for owner: a PENDING row and, in the same
  * transaction, a job ("media", id) for the worker. format is a name as
  * above, of the kind given. ERR_INVALID (format/kind; width and height

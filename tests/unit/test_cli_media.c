@@ -463,6 +463,24 @@ test_worker_marks_bad_files_failed(void **state)
 	expect(f, ALICE, "media", 0, "failed", NULL);
 }
 
+static void
+test_upload_flood_refused_before_decoding(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+	int		 i;
+
+	for (i = 0; i < MEDIA_UPLOADS_PER_WINDOW; i++)
+		(void)upload(f, BOB, "upload", f->jpeg, f->jpegn);
+	r = expect_in(f, BOB, "upload", f->jpeg, f->jpegn, 1);
+	assert_non_null(strstr(r.err, "upload: too many uploads: at most 30 in 10 minutes"));
+	assert_string_equal(r.out, "");
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/2"), MEDIA_UPLOADS_PER_WINDOW);	/* no 31st */
+	/* Others are not held back. */
+	(void)upload(f, ALICE, "upload", f->jpeg, f->jpegn);
+}
+
 /* An empty file at path, last changed age seconds ago. */
 static void
 touch_aged(const char *path, int age)
@@ -515,6 +533,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upload_flood_refused_before_decoding, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -511,6 +512,32 @@ test_gallery_full(void **state)
 	(void)image(st, a);
 	assert_int_equal(store_media_add(st, a, MEDIA_IMAGE, "jpeg", 10, 10, 0, 10, &id),
 	    ERR_BUSY);
+}
+
+static void
+test_upload_rate(void **state)
+{
+	struct store	*st = *state;
+	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), now = (int64_t)time(NULL);
+	int64_t		 first = 0, id;
+	char		 why[160];
+	int		 i;
+
+	for (i = 0; i < MEDIA_UPLOADS_PER_WINDOW; i++) {
+		assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), 0);
+		id = image(st, a);
+		if (first == 0)
+			first = id;
+	}
+	assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), ERR_BUSY);
+	assert_non_null(strstr(why, "too many uploads"));
+	/* Per user, and over once the window has passed. */
+	assert_int_equal(store_media_upload_allowed(st, b, now, why, sizeof why), 0);
+	assert_int_equal(store_media_upload_allowed(st, a, now + MEDIA_UPLOAD_WINDOW + 1, why,
+	    sizeof why), 0);
+	/* A deleted upload no longer counts. */
+	assert_int_equal(store_media_delete(st, a, first, NULL), 0);
+	assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), 0);
 }
 
 /* ---- privacy ----------------------------------------------------------------------- */
@@ -1388,6 +1415,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_user_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previews, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upload_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_stuck, setup, teardown),
 		cmocka_unit_test(test_jobs_survive_reopen),
