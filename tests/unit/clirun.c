@@ -28,16 +28,21 @@ clirun(const struct clirun_as *who, const char *line, const void *input, size_t 
 	cc.username = who->username;
 	cc.data_dir = who->data_dir;
 	cc.hub_fd = who->hub_fd;
+	cc.follow_tick = who->follow_tick;
+	cc.follow_arg = who->follow_arg;
 	if (input == NULL)
 		cc.in = NULL;
 	else if (inlen == 0)
 		cc.in = fopen("/dev/null", "r");
 	else
 		cc.in = fmemopen((void *)input, inlen, "r");
-	cc.out = open_memstream(&r.out, &outlen);
+	cc.out = who->out != NULL ? who->out : open_memstream(&r.out, &outlen);
 	cc.err = open_memstream(&r.err, &errlen);
 	r.status = cli_run(&cc, cl.argc, cl.argv);
-	fclose(cc.out);
+	if (who->out == NULL)
+		fclose(cc.out);
+	else
+		r.out = strdup("");
 	fclose(cc.err);
 	if (cc.in != NULL)
 		fclose(cc.in);

@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 struct store;
+struct cli_ctx;
 
 struct clirun_as {
 	struct store	*st;
@@ -17,6 +20,10 @@ struct clirun_as {
 	const char	*username;
 	const char	*data_dir;	/* NULL: uploads refused, as in the `:` line without one */
 	int		 hub_fd;	/* -1: none */
+	/* Streams (--follow): cli_ctx.follow_tick and follow_arg; NULL for others. */
+	int		(*follow_tick)(struct cli_ctx *, void *);
+	void		*follow_arg;
+	FILE		*out;		/* stdout goes here instead of being captured (out is "") */
 };
 
 struct clirun {

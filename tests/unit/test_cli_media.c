@@ -52,7 +52,8 @@ struct fx {
 static struct clirun_as
 as(struct fx *f, int who)
 {
-	struct clirun_as a = { f->st, f->id[who], names[who], f->dir, -1 };
+	struct clirun_as a = { .st = f->st, .user_id = f->id[who], .username = names[who],
+	    .data_dir = f->dir, .hub_fd = -1 };
 
 	return a;
 }

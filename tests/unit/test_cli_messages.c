@@ -26,6 +26,7 @@
 #include "storage/messages.h"
 #include "storage/social.h"
 #include "storage/store.h"
+#include "tests/unit/clirun.h"
 
 enum { ALICE, BOB, CAROL, NUSERS };
 
@@ -55,36 +56,13 @@ static struct run
 run_opts(struct fixture *f, int who, const char *line, const char *input,
     const struct opts *o)
 {
-	struct cli_ctx	 cc;
-	struct run	 r = { 0 };
-	size_t		 outlen, errlen;
-	struct cmdline	 cl;
-	char		 why[128];
-
-	assert_int_equal(cmdline_split(line, strlen(line), &cl, why, sizeof why), 0);
-	memset(&cc, 0, sizeof cc);
-	cc.st = f->st;
-	cc.user_id = f->id[who];
-	cc.username = names[who];
+	struct clirun_as	a = { f->st, f->id[who], names[who], NULL,
+				    o && o->hub_fd ? o->hub_fd : -1, o ? o->tick : NULL,
+				    o ? o->arg : NULL, NULL };
 	/* NULL: no stdin (the `:` line); "": at EOF from the start, as with `ssh -n`. */
-	if (input == NULL)
-		cc.in = NULL;
-	else if (input[0] == '\0')
-		cc.in = fopen("/dev/null", "r");
-	else
-		cc.in = fmemopen((void *)input, strlen(input), "r");
-	cc.out = open_memstream(&r.out, &outlen);
-	cc.err = open_memstream(&r.err, &errlen);
-	cc.hub_fd = o && o->hub_fd ? o->hub_fd : -1;
-	cc.follow_tick = o ? o->tick : NULL;
-	cc.follow_arg = o ? o->arg : NULL;
-	r.status = cli_run(&cc, cl.argc, cl.argv);
-	fclose(cc.out);
-	fclose(cc.err);
-	if (cc.in)
-		fclose(cc.in);
-	cmdline_free(&cl);
-	return r;
+	struct clirun		c = clirun(&a, line, input, input != NULL ? strlen(input) : 0);
+
+	return (struct run){ c.status, c.out, c.err };
 }
 
 static struct run

@@ -26,6 +26,7 @@
 #include "storage/posts.h"
 #include "storage/social.h"
 #include "storage/store.h"
+#include "tests/unit/clirun.h"
 
 #define KEY_ALICE "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBOrKnNnGvjNezjoRxVw531xTrFjG6Zzda/xd7C0IE one@test"
 #define KEY_BOB   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILpStb2YC0gUsOS+HyDNUuykN2NFI9r3HtzC4X4kKwJB two@test"
@@ -53,33 +54,11 @@ struct run {
 static struct run
 run_in(struct fixture *f, int who, const char *line, const char *input, size_t inlen, int hub_fd)
 {
-	struct cli_ctx	 cc;
-	struct run	 r = { 0 };
-	size_t		 outlen, errlen;
-	struct cmdline	 cl;
-	char		 why[128];
+	struct clirun_as	a = { f->st, f->id[who], names[who], NULL, hub_fd, NULL, NULL,
+				    NULL };
+	struct clirun		c = clirun(&a, line, input, inlen);
 
-	assert_int_equal(cmdline_split(line, strlen(line), &cl, why, sizeof why), 0);
-	memset(&cc, 0, sizeof cc);
-	cc.st = f->st;
-	cc.user_id = f->id[who];
-	cc.username = names[who];
-	if (input == NULL)
-		cc.in = NULL;
-	else if (inlen == 0)
-		cc.in = fopen("/dev/null", "r");
-	else
-		cc.in = fmemopen((void *)input, inlen, "r");
-	cc.out = open_memstream(&r.out, &outlen);
-	cc.err = open_memstream(&r.err, &errlen);
-	cc.hub_fd = hub_fd;
-	r.status = cli_run(&cc, cl.argc, cl.argv);
-	fclose(cc.out);
-	fclose(cc.err);
-	if (cc.in)
-		fclose(cc.in);
-	cmdline_free(&cl);
-	return r;
+	return (struct run){ c.status, c.out, c.err };
 }
 
 static struct run

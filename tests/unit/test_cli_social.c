@@ -23,6 +23,7 @@
 #include "common/utf8.h"
 #include "storage/social.h"
 #include "storage/store.h"
+#include "tests/unit/clirun.h"
 
 #define KEY_ALICE "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBOrKnNnGvjNezjoRxVw531xTrFjG6Zzda/xd7C0IE one@test"
 #define KEY_BOB   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILpStb2YC0gUsOS+HyDNUuykN2NFI9r3HtzC4X4kKwJB two@test"
@@ -59,39 +60,13 @@ static struct run
 run_opts(struct fixture *f, int who, const char *line, const char *input,
     const struct opts *o)
 {
-	struct cli_ctx	 cc;
-	struct run	 r = { 0 };
-	size_t		 outlen, errlen;
-	struct cmdline	 cl;
-	char		 why[128];
-
-	assert_int_equal(cmdline_split(line, strlen(line), &cl, why, sizeof why), 0);
-	memset(&cc, 0, sizeof cc);
-	cc.st = o && o->st ? o->st : f->st;
-	cc.user_id = f->id[who];
-	cc.username = names[who];
+	struct clirun_as	a = { o && o->st ? o->st : f->st, f->id[who], names[who], NULL,
+				    o && o->hub_fd ? o->hub_fd : -1, o ? o->tick : NULL,
+				    o ? o->arg : NULL, o ? o->out : NULL };
 	/* "" is a stdin at EOF from the start, as with `ssh -n`. */
-	if (input == NULL)
-		cc.in = NULL;
-	else if (input[0] == '\0')
-		cc.in = fopen("/dev/null", "r");
-	else
-		cc.in = fmemopen((void *)input, strlen(input), "r");
-	cc.out = o && o->out ? o->out : open_memstream(&r.out, &outlen);
-	cc.err = open_memstream(&r.err, &errlen);
-	cc.hub_fd = o && o->hub_fd ? o->hub_fd : -1;
-	cc.follow_tick = o ? o->tick : NULL;
-	cc.follow_arg = o ? o->arg : NULL;
-	r.status = cli_run(&cc, cl.argc, cl.argv);
-	if (!(o && o->out))
-		fclose(cc.out);
-	fclose(cc.err);
-	if (cc.in)
-		fclose(cc.in);
-	cmdline_free(&cl);
-	if (r.out == NULL)
-		r.out = strdup("");
-	return r;
+	struct clirun		c = clirun(&a, line, input, input != NULL ? strlen(input) : 0);
+
+	return (struct run){ c.status, c.out, c.err };
 }
 
 static struct run

@@ -30,88 +30,9 @@
 #include "storage/social.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
+#include "tests/unit/storefix.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int
-setup(void **state)
-{
-	struct store *st = NULL;
-
-	assert_int_equal(store_open(":memory:", &st), 0);
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
-static int64_t
-sql_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-static int64_t sql_intf(struct store *, const char *, ...) __attribute__((format(printf, 2, 3)));
-
-static int64_t
-sql_intf(struct store *st, const char *fmt, ...)
-{
-	char	sql[512];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return sql_int(st, sql);
-}
-
-/* A user with a random ed25519 key (no password: hashing one takes a tenth of a second). */
-static int64_t
-mkuser(struct store *st, const char *name)
-{
-	unsigned char	 blob[4 + 11 + 4 + 32] = { 0, 0, 0, 11, 's', 's', 'h', '-', 'e', 'd',
-	    '2', '5', '5', '1', '9', 0, 0, 0, 32 };
-	char		 b64[128], line[256], why[256];
-	struct signup	 su = { .username = name, .display_name = name };
-	int64_t		 id;
-
-	randombytes_buf(blob + 19, 32);
-	sodium_bin2base64(b64, sizeof b64, blob, sizeof blob, sodium_base64_VARIANT_ORIGINAL);
-	snprintf(line, sizeof line, "ssh-ed25519 %s test", b64);
-	su.key_line = line;
-	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), 0);
-	return id;
-}
-
-static void
-befriend(struct store *st, int64_t a, int64_t b)
-{
-	bool	n;
-	char	why[256];
-
-	assert_int_equal(store_friend_request(st, a, b, &n, why, sizeof why), 0);
-	assert_int_equal(store_friend_accept(st, b, a, &n, why, sizeof why), 0);
-}
-
-static void
-block(struct store *st, int64_t a, int64_t b)
-{
-	char why[256];
-
-	assert_int_equal(store_block(st, a, b, why, sizeof why), 0);
-}
 
 static void
 set_privacy(struct store *st, int64_t user, const char *p)
@@ -165,9 +86,9 @@ static int
 mpost_refused(struct store *st, int64_t author, const char *text, const int64_t *media,
     size_t n, char *whyout, size_t whysz)
 {
-	int64_t	posts = sql_int(st, "SELECT count(*) FROM posts");
-	int64_t	pm = sql_int(st, "SELECT count(*) FROM post_media");
-	int64_t	fts = sql_int(st, "SELECT count(*) FROM posts_fts_docsize");
+	int64_t	posts = storefix_sql_int(st, "SELECT count(*) FROM posts");
+	int64_t	pm = storefix_sql_int(st, "SELECT count(*) FROM post_media");
+	int64_t	fts = storefix_sql_int(st, "SELECT count(*) FROM posts_fts_docsize");
 	int64_t	id = 99;
 	int	r;
 
@@ -176,9 +97,9 @@ mpost_refused(struct store *st, int64_t author, const char *text, const int64_t 
 	assert_true(r < 0);
 	assert_int_equal(id, 0);
 	assert_true(whyout[0] != '\0');
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts"), posts);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM post_media"), pm);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts_fts_docsize"), fts);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts"), posts);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM post_media"), pm);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts_fts_docsize"), fts);
 	return r;
 }
 
@@ -260,9 +181,9 @@ static void
 test_schema(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), m1, m2, m3;
+	int64_t		 a = storefix_user(st, "alice", NULL), m1, m2, m3;
 
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
 	assert_true(store_schema_version() >= 5);
 	m1 = image(st, a);
 	/* STRICT tables with checks. */
@@ -333,7 +254,7 @@ static void
 test_add_get(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), id, v, x;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), id, v, x;
 	struct media	 m;
 	size_t		 q, r, f;
 
@@ -366,7 +287,7 @@ test_add_get(void **state)
 	assert_int_equal(store_job_counts(st, &q, &r, &f), 0);
 	assert_int_equal(q, 1);
 	assert_int_equal(r + f, 0);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE kind = 'media' AND "
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE kind = 'media' AND "
 	    "arg = %lld AND state = 0", (long long)id), 1);
 
 	/* Bad input stores nothing, neither item nor job. */
@@ -390,8 +311,8 @@ test_add_get(void **state)
 	    51LL * 1024 * 1024, &x), ERR_INVALID);
 	assert_int_equal(store_media_add(st, 999, MEDIA_IMAGE, "png", 10, 10, 0, 10, &x),
 	    ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM media"), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM jobs"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs"), 1);
 
 	/* The worker's results. */
 	v = video(st, a);
@@ -399,7 +320,7 @@ test_add_get(void **state)
 	assert_int_equal(store_media_ready(st, id, "jpeg", 0, 10, 10, 0), ERR_INVALID);
 	assert_int_equal(store_media_ready(st, id, "jpeg", 10, 10, 0, 0), ERR_INVALID);
 	assert_int_equal(store_media_ready(st, 999, "jpeg", 10, 10, 10, 0), ERR_NOTFOUND);
-	assert_int_equal(sql_intf(st, "SELECT state FROM media WHERE id = %lld", (long long)id),
+	assert_int_equal(storefix_sql_intf(st, "SELECT state FROM media WHERE id = %lld", (long long)id),
 	    MEDIA_PENDING);
 	/* A stored PNG may outgrow its upload. */
 	assert_int_equal(store_media_ready(st, id, "png", 2048, 2048, 16LL * 1024 * 1024, 0), 0);
@@ -440,7 +361,7 @@ static void
 test_gallery_pages(void **state)
 {
 	struct store		*st = *state;
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob"), ids[25], before;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), ids[25], before;
 	struct media_list	 l;
 	size_t			 i, n = 0;
 	int			 pages = 0;
@@ -491,7 +412,7 @@ static void
 test_gallery_full(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), id = 0, first = 0;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), id = 0, first = 0;
 	size_t		 i;
 
 	for (i = 0; i < MEDIA_PER_USER_MAX; i++) {
@@ -503,8 +424,8 @@ test_gallery_full(void **state)
 	assert_int_equal(store_media_add(st, a, MEDIA_IMAGE, "jpeg", 10, 10, 0, 10, &id),
 	    ERR_BUSY);
 	assert_int_equal(id, 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM media"), MEDIA_PER_USER_MAX);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM jobs"), MEDIA_PER_USER_MAX);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media"), MEDIA_PER_USER_MAX);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs"), MEDIA_PER_USER_MAX);
 	/* The cap is per user ... */
 	(void)image(st, b);
 	/* ... and deleting one makes room. */
@@ -518,7 +439,7 @@ static void
 test_upload_rate(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), now = (int64_t)time(NULL);
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), now = (int64_t)time(NULL);
 	int64_t		 first = 0, id;
 	char		 why[160];
 	int		 i;
@@ -562,17 +483,17 @@ cast_make(struct store *st, struct cast *c)
 	char	why[256];
 	int	v;
 
-	c->id[OWNER] = mkuser(st, "owner");
-	c->id[FRIEND] = mkuser(st, "friend");
-	c->id[STRANGER] = mkuser(st, "stranger");
-	c->id[BLOCKED] = mkuser(st, "blocked");
-	c->id[BLOCKER] = mkuser(st, "blocker");
-	befriend(st, c->id[OWNER], c->id[FRIEND]);
+	c->id[OWNER] = storefix_user(st, "owner", NULL);
+	c->id[FRIEND] = storefix_user(st, "friend", NULL);
+	c->id[STRANGER] = storefix_user(st, "stranger", NULL);
+	c->id[BLOCKED] = storefix_user(st, "blocked", NULL);
+	c->id[BLOCKER] = storefix_user(st, "blocker", NULL);
+	storefix_befriend(st, c->id[OWNER], c->id[FRIEND]);
 	/* Friends once, so only the blocks keep them out. */
-	befriend(st, c->id[OWNER], c->id[BLOCKED]);
-	befriend(st, c->id[OWNER], c->id[BLOCKER]);
-	block(st, c->id[OWNER], c->id[BLOCKED]);
-	block(st, c->id[BLOCKER], c->id[OWNER]);
+	storefix_befriend(st, c->id[OWNER], c->id[BLOCKED]);
+	storefix_befriend(st, c->id[OWNER], c->id[BLOCKER]);
+	storefix_block(st, c->id[OWNER], c->id[BLOCKED]);
+	storefix_block(st, c->id[BLOCKER], c->id[OWNER]);
 	for (v = 0; v < NITEM; v++)
 		c->item[v] = image(st, c->id[OWNER]);
 	for (v = VIS_PUBLIC; v <= VIS_PRIVATE; v++)
@@ -785,13 +706,13 @@ static void
 test_feeds_fill_media(void **state)
 {
 	struct store		*st = *state;
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob");
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL);
 	int64_t			 m[3], v, p1, p2, p3;
 	struct post_page	 pg;
 	size_t			 i, seen;
 	char			 why[256];
 
-	befriend(st, a, b);
+	storefix_befriend(st, a, b);
 	m[0] = image(st, a);
 	m[1] = image(st, a);
 	m[2] = image(st, a);
@@ -852,7 +773,7 @@ static void
 test_post_create_rules(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob");
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL);
 	int64_t		 img[5], v, v2, bimg, bhidden, bad, id, got[POST_MEDIA_MAX], *mentioned;
 	int64_t		 mix[2];
 	size_t		 i, nmentioned;
@@ -930,7 +851,7 @@ test_post_create_rules(void **state)
 	assert_int_equal(nmentioned, 1);
 	assert_int_equal(mentioned[0], b);
 	free(mentioned);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM post_tags WHERE post_id = %lld "
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM post_tags WHERE post_id = %lld "
 	    "AND tag = 'cats'", (long long)id), 1);
 	/* An unknown author. */
 	assert_int_equal(store_post_create_media(st, 999, "who", VIS_PUBLIC, NULL, 0, &id, NULL,
@@ -943,7 +864,7 @@ static void
 test_delete(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob");
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL);
 	int64_t		 m[2], loose, p, got[POST_MEDIA_MAX];
 	struct profile	 pr;
 	struct post	 po;
@@ -985,8 +906,8 @@ test_delete(void **state)
 	assert_int_equal(pr.avatar_media, 0);
 	assert_int_equal(pr.background_media, 0);
 	profile_free(&pr);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM media_previews"), 0);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media_previews"), 0);
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
 	    (long long)m[0]), 0);
 	/* A pending item has no stored copy yet. */
 	assert_int_equal(store_media_delete(st, a, loose, &fmt), 0);
@@ -995,7 +916,7 @@ test_delete(void **state)
 
 	/* Deleting the post detaches; the item stays in the gallery. */
 	assert_int_equal(store_post_delete(st, a, p), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM post_media"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM post_media"), 0);
 	assert_true(sees_media(st, a, m[1]));
 	assert_false(sees_media(st, b, m[1]));
 }
@@ -1005,7 +926,7 @@ static void
 test_user_delete(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), m, bm, p, share;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), m, bm, p, share;
 	uint8_t		 blob[] = { 9 };
 	char		 why[256];
 	struct post	 po;
@@ -1018,19 +939,19 @@ test_user_delete(void **state)
 	assert_int_equal(store_share(st, b, p, NULL, VIS_PUBLIC, &share, &(int64_t){ 0 }, why,
 	    sizeof why), 0);
 	assert_int_equal(store_preview_put(st, m, 10, 5, false, blob, sizeof blob), 0);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
 	    (long long)m), 1);
 	assert_int_equal(store_user_delete(st, a), 0);
 	/* Its waiting job went too; bob's stays. */
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
 	    (long long)m), 0);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
 	    (long long)bm), 1);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM media WHERE owner_id = %lld",
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM media WHERE owner_id = %lld",
 	    (long long)a), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM post_media"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM media_previews"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM post_media"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media_previews"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	/* Bob and his avatar are untouched; his share shows the original gone. */
 	assert_int_equal(store_post_get(st, b, share, &po), 0);
 	assert_int_equal(po.original_state, ORIGINAL_DELETED);
@@ -1044,7 +965,7 @@ static void
 test_set_image(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), img, v, bad, bimg, mid;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), img, v, bad, bimg, mid;
 	char		 why[256];
 
 	img = image(st, a);
@@ -1072,7 +993,7 @@ test_set_image(void **state)
 	    ERR_NOTFOUND);
 	assert_int_equal(store_profile_set_image(st, a, (enum profile_image)5, img, why,
 	    sizeof why), ERR_INVALID);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM users WHERE id = %lld AND "
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM users WHERE id = %lld AND "
 	    "avatar_media IS NULL AND background_media IS NULL", (long long)a), 1);
 
 	/* A pending image may be set (it shows once ready); 0 clears. */
@@ -1104,7 +1025,7 @@ static void
 test_previews(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), m = image(st, a), m2 = image(st, a);
+	int64_t		 a = storefix_user(st, "alice", NULL), m = image(st, a), m2 = image(st, a);
 	uint8_t		 one[] = { 1, 2, 3, 4 }, two[] = { 5, 6 }, *blob = NULL;
 	size_t		 n = 0;
 	int		 i;
@@ -1126,7 +1047,7 @@ test_previews(void **state)
 	assert_int_equal(n, sizeof two);
 	assert_memory_equal(blob, two, n);
 	free(blob);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM media_previews"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media_previews"), 1);
 	/* Bad input; an item that does not exist. */
 	assert_int_equal(store_preview_put(st, m, 0, 12, true, one, sizeof one), ERR_INVALID);
 	assert_int_equal(store_preview_put(st, m, 40, 12, true, NULL, 0), ERR_INVALID);
@@ -1135,13 +1056,13 @@ test_previews(void **state)
 	/* Many shapes of one item: a bounded number is kept, the newest always. */
 	for (i = 1; i <= 40; i++)
 		assert_int_equal(store_preview_put(st, m, 10 + i, 5, false, one, sizeof one), 0);
-	assert_true(sql_int(st, "SELECT count(*) FROM media_previews") <= 17);
+	assert_true(storefix_sql_int(st, "SELECT count(*) FROM media_previews") <= 17);
 	assert_int_equal(store_preview_get(st, m, 50, 5, false, &blob, &n), 0);
 	free(blob);
 	/* Rows go with their item. */
 	assert_int_equal(store_preview_put(st, m2, 40, 12, true, one, sizeof one), 0);
 	assert_int_equal(store_media_delete(st, a, m, NULL), 0);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM media_previews WHERE media_id = "
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM media_previews WHERE media_id = "
 	    "%lld", (long long)m), 0);
 	assert_int_equal(store_preview_get(st, m2, 40, 12, true, &blob, &n), 0);
 	free(blob);
@@ -1164,7 +1085,7 @@ static void
 test_jobs(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), m, now = store_now(), id, id2;
+	int64_t		 a = storefix_user(st, "alice", NULL), m, now = store_now(), id, id2;
 	struct job	 j, j2;
 	bool		 final;
 
@@ -1237,7 +1158,7 @@ test_jobs(void **state)
 	assert_true(final);
 	counts(st, 0, 0, 1);
 	assert_int_equal(store_job_claim(st, now + 100000, 60, &j), ERR_NOTFOUND);
-	assert_int_equal(sql_intf(st, "SELECT count(*) FROM jobs WHERE id = %lld AND "
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE id = %lld AND "
 	    "error = 'broken for good'", (long long)id), 1);
 	assert_int_equal(store_job_fail(st, 999, now, 10, "x", &final), ERR_NOTFOUND);
 	assert_int_equal(store_job_claim(st, now, 0, &j), ERR_INVALID);
@@ -1248,7 +1169,7 @@ static void
 test_job_stuck(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), m = image(st, a), now = store_now();
+	int64_t		 a = storefix_user(st, "alice", NULL), m = image(st, a), now = store_now();
 	struct job	 j;
 	struct media	 md;
 	char		 why[256];
@@ -1284,7 +1205,7 @@ test_jobs_survive_reopen(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/sshbook.db", dir);
 	assert_int_equal(store_open(path, &st), 0);
-	a = mkuser(st, "alice");
+	a = storefix_user(st, "alice", NULL);
 	m1 = image(st, a);
 	m2 = image(st, a);
 	assert_int_equal(store_job_claim(st, now, 60, &j), 0);	/* the worker takes m1 ... */
@@ -1337,7 +1258,7 @@ test_migration_from_v4(void **state)
 	r = store_open(path, &st);
 	store_migrate_limit = 0;
 	assert_int_equal(r, 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), 4);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), 4);
 	/* Rows the way version 4 made them. */
 	assert_int_equal(sqlite3_exec(st->db,
 	    "INSERT INTO users (username, display_name, created_at) VALUES "
@@ -1353,8 +1274,8 @@ test_migration_from_v4(void **state)
 	st = NULL;
 
 	assert_int_equal(store_open(path, &st), 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(store_post_get(st, b, 2, &p), 0);
 	assert_int_equal(p.nmedia, 0);
 	assert_int_equal(p.author_avatar_media, 0);
@@ -1401,23 +1322,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_query_plans, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gallery_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gallery_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_privacy_matrix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gallery_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_profile_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_feeds_fill_media, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_post_create_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_image, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_previews, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upload_rate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_job_stuck, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_query_plans, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_add_get, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_pages, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_full, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_privacy_matrix, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_blocks, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_fields, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_feeds_fill_media, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_post_create_rules, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_delete, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_user_delete, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_set_image, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_previews, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_upload_rate, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_jobs, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_job_stuck, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_jobs_survive_reopen),
 		cmocka_unit_test(test_migration_from_v4),
 		cmocka_unit_test(test_free_tolerates_empty),

@@ -27,6 +27,7 @@
 #include "storage/social.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
+#include "tests/unit/storefix.h"
 
 #define SOME_HASH	"$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA"
 
@@ -72,37 +73,14 @@ teardown(void **state)
 	return 0;
 }
 
-static int64_t
-sql_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 /* Every row the message tables and notifications hold: a refusal must not change it. */
 static int64_t
 rows(struct store *st)
 {
-	return sql_int(st, "SELECT (SELECT count(*) FROM messages) * 1000000 + "
+	return storefix_sql_int(st, "SELECT (SELECT count(*) FROM messages) * 1000000 + "
 	    "(SELECT count(*) FROM conversations) * 10000 + "
 	    "(SELECT count(*) FROM message_requests) * 100 + "
 	    "(SELECT count(*) FROM notifications)");
-}
-
-static void
-befriend(struct store *st, int64_t a, int64_t b)
-{
-	bool	n;
-	char	why[256];
-
-	assert_int_equal(store_friend_request(st, a, b, &n, why, sizeof why), 0);
-	assert_int_equal(store_friend_accept(st, b, a, &n, why, sizeof why), 0);
 }
 
 /* Send, expecting success; returns the id. */
@@ -223,7 +201,7 @@ test_schema(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(sql_int(f->st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(f->st, "PRAGMA user_version"), store_schema_version());
 	/* STRICT, and the checks: a wrong type, a message to oneself, a bad state. */
 	assert_int_not_equal(sqlite3_exec(f->st->db, "INSERT INTO messages (from_id, to_id, "
 	    "text, created_at, rev) VALUES ('x', 2, 'hi', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
@@ -236,7 +214,7 @@ test_schema(void **state)
 	/* The pair key is the same both ways. */
 	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO messages (from_id, to_id, text, "
 	    "created_at, rev) VALUES (2, 1, 'hi', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sql_int(f->st, "SELECT lo * 10 + hi FROM messages"), 12);
+	assert_int_equal(storefix_sql_int(f->st, "SELECT lo * 10 + hi FROM messages"), 12);
 	assert_string_equal(notif_type_name(NOTIF_MESSAGE), "message");
 	assert_string_equal(notif_type_text(NOTIF_MESSAGE), "sent you a message");
 }
@@ -252,7 +230,7 @@ test_friends_chat(void **state)
 	struct message_page		 p;
 	int64_t				 m1, m2, m3;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	m1 = send_ok(f->st, f->alice, f->bob, "hi bob", false);
 	m2 = send_ok(f->st, f->bob, f->alice, "hi alice\nhow are you?\tfine", false);
 	m3 = send_ok(f->st, f->alice, f->bob, "good 👍", false);
@@ -407,7 +385,7 @@ test_decline(void **state)
 	send_ok(f->st, f->carol, f->bob, "hi bob", true);
 
 	/* Until they are friends: then ordinary, and still after unfriending. */
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	send_ok(f->st, f->alice, f->bob, "friends now", false);
 	assert_int_equal(store_friend_remove(f->st, f->bob, f->alice, &n, why, sizeof why), 0);
 	send_ok(f->st, f->alice, f->bob, "still ok?", false);
@@ -426,7 +404,7 @@ test_decline_then_friends_without_writing(void **state)
 	send_ok(f->st, f->alice, f->bob, "hi", true);
 	assert_int_equal(store_message_request_decline(f->st, f->bob, f->alice), 0);
 	/* Friends, then not, and no message in between: the decline no longer stands. */
-	befriend(f->st, f->bob, f->alice);
+	storefix_befriend(f->st, f->bob, f->alice);
 	assert_int_equal(store_friend_remove(f->st, f->alice, f->bob, &n, why, sizeof why), 0);
 	send_ok(f->st, f->alice, f->bob, "hi again", false);
 }
@@ -450,7 +428,7 @@ test_pending_then_friends(void **state)
 	struct fx *f = *state;
 
 	send_ok(f->st, f->alice, f->bob, "hi", true);
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	/* The request became an ordinary conversation. */
 	assert_false(listed(f->st, f->bob, f->alice, true));
 	assert_true(listed(f->st, f->bob, f->alice, false));
@@ -468,7 +446,7 @@ test_blocks_both_ways(void **state)
 	char				 why[256];
 	int64_t				 id;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	send_ok(f->st, f->bob, f->alice, "before", false);
 	assert_int_equal(unread(f->st, f->alice), 1);
 	assert_int_equal(store_block(f->st, f->alice, f->bob, why, sizeof why), 0);
@@ -518,7 +496,7 @@ test_edit_delete(void **state)
 	char			 why[256], *big;
 	int64_t			 id, theirs, other, rev0, before;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	id = send_ok(f->st, f->alice, f->bob, "helo", false);
 	theirs = send_ok(f->st, f->bob, f->alice, "hi", false);
 	m = newest(f->st, f->alice, f->bob, &p);
@@ -567,7 +545,7 @@ test_edit_delete(void **state)
 	/* Delete own: shown as deleted to both, the words gone. */
 	assert_int_equal(store_message_delete(f->st, f->alice, id, &other), 0);
 	assert_int_equal(other, f->bob);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE text = 'hello'"), 0);
+	assert_int_equal(storefix_sql_int(f->st, "SELECT count(*) FROM messages WHERE text = 'hello'"), 0);
 	assert_int_equal(store_messages(f->st, f->bob, f->alice, 0, 10, &p), 0);
 	assert_int_equal(p.n, 2);
 	assert_true(p.v[1].deleted);
@@ -603,7 +581,7 @@ test_bad_text(void **state)
 	struct fx	*f = *state;
 	char		*s;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	s = repeat("a", MESSAGE_MAX + 1);
 	send_refused(f->st, f->alice, f->bob, s, ERR_INVALID, "too long");
 	free(s);
@@ -624,7 +602,7 @@ test_bad_text(void **state)
 	send_refused(f->st, f->alice, f->bob, " \n\t ", ERR_INVALID, "empty");
 	/* Bad text to a stranger creates no request either. */
 	send_refused(f->st, f->alice, f->carol, "\x1b", ERR_INVALID, NULL);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM message_requests WHERE "
+	assert_int_equal(storefix_sql_int(f->st, "SELECT count(*) FROM message_requests WHERE "
 	    "state = 0"), 0);
 }
 
@@ -638,8 +616,8 @@ test_unread_and_mark_read(void **state)
 	struct message_page		 p;
 	int64_t				 last, other, n;
 
-	befriend(f->st, f->alice, f->bob);
-	befriend(f->st, f->carol, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->carol, f->bob);
 	assert_int_equal(unread(f->st, f->bob), 0);
 	send_ok(f->st, f->alice, f->bob, "1", false);
 	assert_int_equal(unread(f->st, f->bob), 1);
@@ -691,7 +669,7 @@ test_notification_refreshed(void **state)
 	struct notif_page	 p;
 	int64_t			 m1, m2, first, other;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	m1 = send_ok(f->st, f->alice, f->bob, "one", false);
 	assert_int_equal(store_notifications(f->st, f->bob, false, 0, 10, &p), 0);
 	/* The friend request (read when accepted), then the message. */
@@ -762,7 +740,7 @@ test_pagination(void **state)
 	char			 text[16];
 	size_t			 i, total = 0, pages = 0;
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	for (i = 0; i < 25; i++) {
 		snprintf(text, sizeof text, "m%zu", i);
 		/* Interleaved with another conversation, which must not show. */
@@ -807,7 +785,7 @@ test_after_and_changes(void **state)
 	int64_t			 a, b, c, rev, other;
 	char			 why[128];
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	assert_int_equal(store_messages_rev(f->st, f->alice, f->bob, &rev), 0);
 	assert_int_equal(rev, 0);
 	a = send_ok(f->st, f->alice, f->bob, "a", false);
@@ -865,8 +843,8 @@ test_conversation_list(void **state)
 	int64_t				 dave;
 
 	dave = mkuser(f->st, "dave", "Dave");
-	befriend(f->st, f->alice, f->bob);
-	befriend(f->st, f->alice, f->carol);
+	storefix_befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->carol);
 	assert_int_equal(store_conversations(f->st, f->alice, false, &l), 0);
 	assert_int_equal(l.n, 0);
 	conversation_list_free(&l);
@@ -905,7 +883,7 @@ test_conversation_list(void **state)
 	assert_int_equal(store_conversations(f->st, f->alice, false, &l), 0);
 	assert_int_equal(l.n, 1);
 	conversation_list_free(&l);
-	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM messages WHERE 2 IN "
+	assert_int_equal(storefix_sql_int(f->st, "SELECT count(*) FROM messages WHERE 2 IN "
 	    "(from_id, to_id)"), 0);
 	assert_int_equal(unread(f->st, f->alice), 2);	/* carol's and dave's */
 }
@@ -921,7 +899,7 @@ test_privacy(void **state)
 	int64_t				 id, other, n;
 	char				 why[128];
 
-	befriend(f->st, f->alice, f->bob);
+	storefix_befriend(f->st, f->alice, f->bob);
 	id = send_ok(f->st, f->alice, f->bob, "secret", false);
 	send_ok(f->st, f->bob, f->alice, "secret too", false);
 

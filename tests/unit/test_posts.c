@@ -26,73 +26,9 @@
 #include "storage/social.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
+#include "tests/unit/storefix.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int
-setup(void **state)
-{
-	struct store *st = NULL;
-
-	assert_int_equal(store_open(":memory:", &st), 0);
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
-static int64_t
-sql_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-static int64_t
-mkuser(struct store *st, const char *name)
-{
-	unsigned char	 blob[4 + 11 + 4 + 32] = { 0, 0, 0, 11, 's', 's', 'h', '-', 'e', 'd',
-	    '2', '5', '5', '1', '9', 0, 0, 0, 32 };
-	char		 b64[128], line[256], why[256];
-	struct signup	 su = { .username = name, .display_name = name };
-	int64_t		 id;
-
-	randombytes_buf(blob + 19, 32);
-	sodium_bin2base64(b64, sizeof b64, blob, sizeof blob, sodium_base64_VARIANT_ORIGINAL);
-	snprintf(line, sizeof line, "ssh-ed25519 %s test", b64);
-	su.key_line = line;
-	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), 0);
-	return id;
-}
-
-static void
-befriend(struct store *st, int64_t a, int64_t b)
-{
-	bool	n;
-	char	why[256];
-
-	assert_int_equal(store_friend_request(st, a, b, &n, why, sizeof why), 0);
-	assert_int_equal(store_friend_accept(st, b, a, &n, why, sizeof why), 0);
-}
-
-static void
-block(struct store *st, int64_t a, int64_t b)
-{
-	char why[256];
-
-	assert_int_equal(store_block(st, a, b, why, sizeof why), 0);
-}
 
 static int64_t
 post(struct store *st, int64_t author, const char *text, enum visibility vis)
@@ -235,7 +171,7 @@ count_notified(struct store *st, int64_t user, enum notif_type type, int64_t obj
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM notifications WHERE user_id = %lld "
 	    "AND type = %d AND object_id = %lld", (long long)user, (int)type, (long long)object);
-	return sql_int(st, sql);
+	return storefix_sql_int(st, sql);
 }
 
 static int64_t
@@ -269,19 +205,19 @@ struct cast {
 static void
 cast_make(struct store *st, struct cast *c)
 {
-	c->id[AUTHOR] = mkuser(st, "alice");
-	c->id[FRIEND] = mkuser(st, "bob");
-	c->id[STRANGER] = mkuser(st, "carol");
-	c->id[BLOCKED] = mkuser(st, "dave");
-	c->id[BLOCKER] = mkuser(st, "erin");
-	c->fof = mkuser(st, "frank");
-	befriend(st, c->id[AUTHOR], c->id[FRIEND]);
-	befriend(st, c->id[FRIEND], c->fof);
+	c->id[AUTHOR] = storefix_user(st, "alice", NULL);
+	c->id[FRIEND] = storefix_user(st, "bob", NULL);
+	c->id[STRANGER] = storefix_user(st, "carol", NULL);
+	c->id[BLOCKED] = storefix_user(st, "dave", NULL);
+	c->id[BLOCKER] = storefix_user(st, "erin", NULL);
+	c->fof = storefix_user(st, "frank", NULL);
+	storefix_befriend(st, c->id[AUTHOR], c->id[FRIEND]);
+	storefix_befriend(st, c->id[FRIEND], c->fof);
 	/* Friends first, so the block also has a friendship to end. */
-	befriend(st, c->id[AUTHOR], c->id[BLOCKED]);
-	befriend(st, c->id[BLOCKER], c->id[AUTHOR]);
-	block(st, c->id[AUTHOR], c->id[BLOCKED]);
-	block(st, c->id[BLOCKER], c->id[AUTHOR]);
+	storefix_befriend(st, c->id[AUTHOR], c->id[BLOCKED]);
+	storefix_befriend(st, c->id[BLOCKER], c->id[AUTHOR]);
+	storefix_block(st, c->id[AUTHOR], c->id[BLOCKED]);
+	storefix_block(st, c->id[BLOCKER], c->id[AUTHOR]);
 }
 
 /* Who may see a post of this visibility (posts.h). */
@@ -378,8 +314,8 @@ test_privacy_matrix(void **state)
 			    vis != VIS_PRIVATE);
 		}
 	}
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM reactions"), 3 + 2 + 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM comments"), 3 + 2 + 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM reactions"), 3 + 2 + 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM comments"), 3 + 2 + 1);
 	/* The timeline of a user who blocked the viewer does not exist for them. */
 	assert_int_equal(collect(st, FEED_TIMELINE, c.id[BLOCKED], c.id[AUTHOR], NULL, 5,
 	    (int64_t[COLLECT_MAX]){ 0 }), -1);
@@ -409,7 +345,7 @@ test_notifications_follow_privacy(void **state)
 	assert_int_equal(store_post_set_visibility(st, c.id[AUTHOR], p, VIS_PUBLIC), 0);
 	assert_true(notified(st, c.id[STRANGER], NOTIF_MENTION, p));
 	/* A block now between them hides it too. */
-	block(st, c.id[STRANGER], c.id[AUTHOR]);
+	storefix_block(st, c.id[STRANGER], c.id[AUTHOR]);
 	assert_false(notified(st, c.id[STRANGER], NOTIF_MENTION, p));
 	/* Deleted: the rows go. */
 	q = post(st, c.id[AUTHOR], "again @bob", VIS_PUBLIC);
@@ -419,7 +355,7 @@ test_notifications_follow_privacy(void **state)
 	assert_false(notified(st, c.id[FRIEND], NOTIF_MENTION, q));
 	assert_int_equal(count_notified(st, c.id[FRIEND], NOTIF_MENTION, q), 0);
 	assert_int_equal(count_notified(st, c.id[AUTHOR], NOTIF_REACTION, q), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM notifications WHERE type BETWEEN 4 AND 7 "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM notifications WHERE type BETWEEN 4 AND 7 "
 	    "AND object_id NOT IN (SELECT id FROM posts)"), 0);
 }
 
@@ -548,7 +484,7 @@ test_share_chain_depth(void **state)
 {
 	struct store	*st = *state;
 	struct post	 p, *o;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), id, s[5];
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), id, s[5];
 	int		 i, depth;
 
 	id = post(st, a, "root", VIS_PUBLIC);
@@ -570,7 +506,7 @@ test_create_limits(void **state)
 {
 	struct store	*st = *state;
 	char		*big, why[256];
-	int64_t		 a = mkuser(st, "alice"), id = 0, *m = NULL;
+	int64_t		 a = storefix_user(st, "alice", NULL), id = 0, *m = NULL;
 	size_t		 nm = 9;
 	size_t		 i;
 
@@ -608,11 +544,11 @@ test_create_limits(void **state)
 	assert_int_equal(store_post_create(st, a, "ok", (enum visibility)3, &id, NULL, NULL,
 	    why, sizeof why), ERR_INVALID);
 	/* Nothing of those was stored: one post, one index row. */
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts"), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts_fts"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts_fts"), 1);
 	/* Newlines and tabs are text. */
 	id = post(st, a, "line one\n\tline two", VIS_FRIENDS);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts"), 2);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts"), 2);
 	/* An unknown author. */
 	assert_int_equal(store_post_create(st, 999, "ghost", VIS_PUBLIC, &id, NULL, NULL, why,
 	    sizeof why), ERR_NOTFOUND);
@@ -626,9 +562,9 @@ test_edit_delete(void **state)
 	struct post		 p;
 	struct post_page	 pg;
 	char			 why[256];
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob"), id, cid;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), id, cid;
 
-	befriend(st, a, b);
+	storefix_befriend(st, a, b);
 	id = post(st, a, "original words about walrus #oldtag", VIS_PUBLIC);
 	assert_int_equal(store_comment_add(st, b, id, "nice", &cid, &(int64_t){ 0 }, why,
 	    sizeof why), 0);
@@ -667,10 +603,10 @@ test_edit_delete(void **state)
 	assert_int_equal(store_post_delete(st, a, id), 0);
 	assert_int_equal(store_post_get(st, a, id, &p), ERR_NOTFOUND);
 	assert_int_equal(store_post_delete(st, a, id), ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM comments"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM reactions"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM post_tags"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM comments"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM reactions"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM post_tags"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH "
 	    "'narwhal'"), 0);
 	assert_int_equal(store_search_posts(st, a, "narwhal", NULL, 10, &pg), 0);
 	assert_int_equal(pg.n, 0);
@@ -686,7 +622,7 @@ test_default_visibility_and_names(void **state)
 	struct store	*st = *state;
 	enum visibility	 v;
 	enum reaction	 k;
-	int64_t		 a = mkuser(st, "alice");
+	int64_t		 a = storefix_user(st, "alice", NULL);
 
 	assert_int_equal(store_default_visibility(st, a, &v), 0);
 	assert_int_equal(v, VIS_PUBLIC);
@@ -732,8 +668,8 @@ test_reactions(void **state)
 	struct store		*st = *state;
 	struct post		 p;
 	struct reactor_list	 rl;
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob"),
-				 c = mkuser(st, "carol"), id, author;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL),
+				 c = storefix_user(st, "carol", NULL), id, author;
 
 	id = post(st, a, "react to me", VIS_PUBLIC);
 	assert_int_equal(store_react(st, b, id, REACT_LIKE, &author), 0);
@@ -778,7 +714,7 @@ test_reactions(void **state)
 	assert_int_equal(store_react(st, b, 999, REACT_LIKE, &author), ERR_NOTFOUND);
 	id = post(st, a, "mine only", VIS_PRIVATE);
 	assert_int_equal(store_react(st, b, id, REACT_LIKE, &author), ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM reactions WHERE post_id = (SELECT "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM reactions WHERE post_id = (SELECT "
 	    "max(id) FROM posts)"), 0);
 	/* A deleted reactor leaves the counts. */
 	id = post(st, a, "count me", VIS_PUBLIC);
@@ -799,8 +735,8 @@ test_comments(void **state)
 	struct comment_page	 cp;
 	struct post		 p;
 	char			 why[256], *big;
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob"),
-				 c = mkuser(st, "carol"), id, cb, cc, ca, author, after;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL),
+				 c = storefix_user(st, "carol", NULL), id, cb, cc, ca, author, after;
 	size_t			 i, total;
 
 	id = post(st, a, "comment on me", VIS_PUBLIC);
@@ -890,11 +826,11 @@ test_mentions(void **state)
 {
 	struct store	*st = *state;
 	char		 why[256];
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), c = mkuser(st, "carol"),
-			 d = mkuser(st, "dave"), id, *m = NULL, cid, author;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), c = storefix_user(st, "carol", NULL),
+			 d = storefix_user(st, "dave", NULL), id, *m = NULL, cid, author;
 	size_t		 nm = 0;
 
-	befriend(st, a, b);
+	storefix_befriend(st, a, b);
 	/* Case, punctuation, repeats, self, unknown names and e-mail addresses. */
 	assert_int_equal(store_post_create(st, a, "hi @Bob, @bob! and @carol. me: @alice, "
 	    "@nobody, mail x@dave.org", VIS_PUBLIC, &id, &m, &nm, why, sizeof why), 0);
@@ -931,7 +867,7 @@ test_mentions(void **state)
 	    sizeof why), 0);
 	assert_int_equal(count_notified(st, c, NOTIF_MENTION, id), 1);
 	/* A block between the one who mentions and the one mentioned: no notification. */
-	block(st, c, d);
+	storefix_block(st, c, d);
 	id = post(st, d, "@carol hello", VIS_PUBLIC);
 	assert_int_equal(count_notified(st, c, NOTIF_MENTION, id), 0);
 }
@@ -972,12 +908,12 @@ test_home_timeline_pages(void **state)
 	long		 n, n1, i;
 	size_t		 limit, k;
 
-	a = mkuser(st, "alice");
-	b = mkuser(st, "bob");
-	c = mkuser(st, "carol");
-	s = mkuser(st, "stranger");
-	befriend(st, a, b);
-	befriend(st, a, c);
+	a = storefix_user(st, "alice", NULL);
+	b = storefix_user(st, "bob", NULL);
+	c = storefix_user(st, "carol", NULL);
+	s = storefix_user(st, "stranger", NULL);
+	storefix_befriend(st, a, b);
+	storefix_befriend(st, a, c);
 	for (k = 0; k < 60; k++) {
 		int64_t	who = k % 4 == 0 ? a : k % 4 == 1 ? b : k % 4 == 2 ? c : s;
 		enum visibility vis = k % 5 == 4 ? VIS_PRIVATE : k % 3 == 0 ? VIS_FRIENDS : VIS_PUBLIC;
@@ -1045,13 +981,13 @@ test_foryou(void **state)
 
 	for (k = 0; k < 8; k++) {
 		snprintf(name, sizeof name, "user%zu", k);
-		users[k] = mkuser(st, name);
+		users[k] = storefix_user(st, name, NULL);
 	}
-	lonely = mkuser(st, "lonely");
-	tagged = mkuser(st, "tagged");
+	lonely = storefix_user(st, "lonely", NULL);
+	tagged = storefix_user(st, "tagged", NULL);
 	assert_int_equal(store_profile_set(st, tagged, "tags", "linux vim", NULL, 0), 0);
-	befriend(st, users[0], users[1]);
-	befriend(st, users[1], users[2]);
+	storefix_befriend(st, users[0], users[1]);
+	storefix_befriend(st, users[1], users[2]);
 	for (k = 0; k < 80; k++) {
 		snprintf(text, sizeof text, "post number %zu%s", k, k % 7 == 0 ? " #linux" : "");
 		post(st, users[k % 8], text, k % 10 == 9 ? VIS_FRIENDS : VIS_PUBLIC);
@@ -1063,8 +999,8 @@ test_foryou(void **state)
 			assert_int_equal(store_react(st, users[k], id, REACT_LIKE, &(int64_t){ 0 }), 0);
 	assert_int_equal(store_react(st, lonely, id, REACT_LOVE, &(int64_t){ 0 }), 0);
 	assert_int_equal(store_react(st, tagged, id, REACT_LOVE, &(int64_t){ 0 }), 0);
-	assert_int_equal(store_react(st, mkuser(st, "extra1"), id, REACT_LOVE, &(int64_t){ 0 }), 0);
-	assert_int_equal(store_react(st, mkuser(st, "extra2"), id, REACT_LOVE, &(int64_t){ 0 }), 0);
+	assert_int_equal(store_react(st, storefix_user(st, "extra1", NULL), id, REACT_LOVE, &(int64_t){ 0 }), 0);
+	assert_int_equal(store_react(st, storefix_user(st, "extra2", NULL), id, REACT_LOVE, &(int64_t){ 0 }), 0);
 	/* Zero friends: every public post, none twice (collect checks), all with reasons. */
 	n = collect(st, FEED_FORYOU, lonely, 0, NULL, 7, ids);
 	assert_int_equal(n, 73);	/* 72 public + the popular one */
@@ -1129,7 +1065,7 @@ test_foryou(void **state)
 		struct store *e = NULL;
 
 		assert_int_equal(store_open(":memory:", &e), 0);
-		assert_int_equal(store_feed_foryou(e, mkuser(e, "solo"), NULL, 10, &pg), 0);
+		assert_int_equal(store_feed_foryou(e, storefix_user(e, "solo", NULL), NULL, 10, &pg), 0);
 		assert_int_equal(pg.n, 0);
 		assert_false(pg.next.set);
 		post_page_free(&pg);
@@ -1150,8 +1086,8 @@ test_search(void **state)
 	};
 	struct store		*st = *state;
 	struct post_page	 pg;
-	int64_t			 a = mkuser(st, "alice"), b = mkuser(st, "bob"),
-				 c = mkuser(st, "carol"), ids[COLLECT_MAX], p1, p2, p3;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL),
+				 c = storefix_user(st, "carol", NULL), ids[COLLECT_MAX], p1, p2, p3;
 	char			 text[64];
 	size_t			 i;
 	long			 n;
@@ -1203,12 +1139,12 @@ static void
 test_audience(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), c = mkuser(st, "carol"),
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), c = storefix_user(st, "carol", NULL),
 			*ids, id;
 	size_t		 n;
 
-	befriend(st, a, b);
-	befriend(st, a, c);
+	storefix_befriend(st, a, b);
+	storefix_befriend(st, a, c);
 	id = post(st, a, "to all", VIS_PUBLIC);
 	assert_int_equal(store_post_audience(st, id, &ids, &n), 0);
 	assert_int_equal(n, 3);
@@ -1231,7 +1167,7 @@ test_user_delete(void **state)
 	struct store	*st = *state;
 	struct post	 p;
 	char		 why[256];
-	int64_t		 a = mkuser(st, "alice"), b = mkuser(st, "bob"), id, s, cid;
+	int64_t		 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL), id, s, cid;
 
 	id = post(st, a, "kept #stays", VIS_PUBLIC);
 	post(st, b, "bob's words #gone", VIS_PUBLIC);
@@ -1246,9 +1182,9 @@ test_user_delete(void **state)
 	assert_int_equal(p.comments, 0);
 	assert_int_equal(p.shares, 0);
 	post_free(&p);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH "
 	    "'bob'"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM post_tags"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM post_tags"), 1);
 	assert_int_equal(sqlite3_exec(st->db, "INSERT INTO posts_fts(posts_fts, rank) "
 	    "VALUES ('integrity-check', 1)", NULL, NULL, NULL), SQLITE_OK);
 }
@@ -1263,18 +1199,18 @@ test_gen_posts(void **state)
 	assert_int_equal(store_gen_users(st, 300, 1), 0);
 	assert_int_equal(store_gen_friendships(st, 1500, 2), 0);
 	assert_int_equal(store_gen_posts(st, 3000, 9000, 2000, 3), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts"), 3000);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM reactions"), 9000);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM comments"), 2000);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts"), 3000);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM reactions"), 9000);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM comments"), 2000);
 	/* The triggers kept the counts. */
-	assert_int_equal(sql_int(st, "SELECT sum(n_like + n_love + n_haha + n_wow + n_sad + "
+	assert_int_equal(storefix_sql_int(st, "SELECT sum(n_like + n_love + n_haha + n_wow + n_sad + "
 	    "n_angry) FROM posts"), 9000);
-	assert_int_equal(sql_int(st, "SELECT sum(n_comments) FROM posts"), 2000);
-	assert_int_equal(sql_int(st, "SELECT sum(n_shares) FROM posts"),
-	    sql_int(st, "SELECT count(*) FROM posts WHERE shared_from IS NOT NULL"));
-	assert_true(sql_int(st, "SELECT count(*) FROM post_tags") > 500);
+	assert_int_equal(storefix_sql_int(st, "SELECT sum(n_comments) FROM posts"), 2000);
+	assert_int_equal(storefix_sql_int(st, "SELECT sum(n_shares) FROM posts"),
+	    storefix_sql_int(st, "SELECT count(*) FROM posts WHERE shared_from IS NOT NULL"));
+	assert_true(storefix_sql_int(st, "SELECT count(*) FROM post_tags") > 500);
 	/* Ids grow with time. */
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM posts a JOIN posts b ON b.id = a.id + 1 "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM posts a JOIN posts b ON b.id = a.id + 1 "
 	    "WHERE b.created_at < a.created_at"), 0);
 	assert_int_equal(sqlite3_exec(st->db, "INSERT INTO posts_fts(posts_fts, rank) "
 	    "VALUES ('integrity-check', 1)", NULL, NULL, NULL), SQLITE_OK);
@@ -1288,7 +1224,7 @@ static void
 test_schema(void **state)
 {
 	struct store	*st = *state;
-	int64_t		 a = mkuser(st, "alice"), id;
+	int64_t		 a = storefix_user(st, "alice", NULL), id;
 
 	assert_true(store_schema_version() >= 3);
 	id = post(st, a, "checked", VIS_PUBLIC);
@@ -1330,7 +1266,7 @@ test_migration_from_v2(void **state)
 	r = store_open(path, &st);
 	store_migrate_limit = 0;
 	assert_int_equal(r, 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), 2);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), 2);
 	/* Rows the way version 2 made them (today's code may touch later tables). */
 	assert_int_equal(sqlite3_exec(st->db,
 	    "INSERT INTO users (username, display_name, created_at) VALUES "
@@ -1343,7 +1279,7 @@ test_migration_from_v2(void **state)
 	st = NULL;
 
 	assert_int_equal(store_open(path, &st), 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(store_default_visibility(st, b, &v), 0);
 	assert_int_equal(v, VIS_PUBLIC);
 	id = post(st, a, "after the upgrade #fresh", VIS_FRIENDS);
@@ -1385,24 +1321,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_privacy_matrix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_notifications_follow_privacy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shares, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_share_chain_depth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edit_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_default_visibility_and_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reactions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mentions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_privacy_matrix, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_notifications_follow_privacy, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_shares, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_share_chain_depth, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_create_limits, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_edit_delete, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_default_visibility_and_names, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_reactions, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_comments, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_mentions, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_text_parsing),
-		cmocka_unit_test_setup_teardown(test_home_timeline_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foryou, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audience, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gen_posts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_timeline_pages, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_foryou, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_audience, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_user_delete, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_gen_posts, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_migration_from_v2),
 		cmocka_unit_test(test_free_tolerates_empty),
 	};

@@ -25,69 +25,12 @@
 #include "storage/social.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
+#include "tests/unit/storefix.h"
 
 /* A well-formed Argon2id string (never verified here): an account with no key. */
 #define SOME_HASH	"$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int
-setup(void **state)
-{
-	struct store *st = NULL;
-
-	assert_int_equal(store_open(":memory:", &st), 0);
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
-static int64_t
-sql_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-/* An account with a fresh random ed25519 key, like a person signing up. */
-static int64_t
-mkuser(struct store *st, const char *name, const char *display)
-{
-	unsigned char	 blob[4 + 11 + 4 + 32] = { 0, 0, 0, 11, 's', 's', 'h', '-', 'e', 'd',
-	    '2', '5', '5', '1', '9', 0, 0, 0, 32 };
-	char		 b64[128], line[256], why[256];
-	struct signup	 su = { .username = name, .display_name = display };
-	int64_t		 id;
-
-	randombytes_buf(blob + 19, 32);
-	sodium_bin2base64(b64, sizeof b64, blob, sizeof blob, sodium_base64_VARIANT_ORIGINAL);
-	snprintf(line, sizeof line, "ssh-ed25519 %s test", b64);
-	su.key_line = line;
-	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), 0);
-	return id;
-}
-
-static void
-befriend(struct store *st, int64_t a, int64_t b)
-{
-	bool	n;
-	char	why[256];
-
-	assert_int_equal(store_friend_request(st, a, b, &n, why, sizeof why), 0);
-	assert_int_equal(store_friend_accept(st, b, a, &n, why, sizeof why), 0);
-}
 
 static void
 set(struct store *st, int64_t user, const char *field, const char *value)
@@ -188,12 +131,12 @@ test_schema(void **state)
 {
 	struct store	*st = *state;
 
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
 	assert_true(store_schema_version() >= 2);
 	/* STRICT: a wrong type in the new tables is an error. */
 	assert_int_not_equal(sqlite3_exec(st->db, "INSERT INTO notifications (user_id, "
 	    "type, created_at) VALUES ('x', 1, 0)", NULL, NULL, NULL), SQLITE_OK);
-	mkuser(st, "alice", "Alice");
+	storefix_user(st, "alice", "Alice");
 	assert_int_not_equal(sqlite3_exec(st->db, "UPDATE users SET privacy = 7", NULL, NULL,
 	    NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(st->db, "INSERT INTO friendships VALUES (1, 1, 0)",
@@ -222,7 +165,7 @@ test_migration_backfills_search(void **state)
 	r = store_open(path, &st);
 	store_migrate_limit = 0;
 	assert_int_equal(r, 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), 1);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), 1);
 	assert_int_equal(sqlite3_exec(st->db,
 	    "INSERT INTO users (username, display_name, created_at) "
 	    "VALUES ('alice', 'Alice Liddell', 0);", NULL, NULL, NULL), SQLITE_OK);
@@ -231,8 +174,8 @@ test_migration_backfills_search(void **state)
 	st = NULL;
 
 	assert_int_equal(store_open(path, &st), 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users_fts"), 1);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users_fts"), 1);
 	assert_true(search_finds(st, alice, "lidd", alice, NULL));
 	/* The rank configuration survives a new connection. */
 	set(st, alice, "bio", "hello");
@@ -259,8 +202,8 @@ test_request_accept_remove(void **state)
 	bool			 notified = false;
 	int64_t			 alice, bob;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
 	assert_int_equal(rel(st, alice, bob), REL_NONE);
 
 	assert_int_equal(store_friend_request(st, alice, bob, &notified, why, sizeof why), 0);
@@ -306,7 +249,7 @@ test_request_accept_remove(void **state)
 	assert_int_equal(store_friend_request(st, alice, 9999, &notified, why, sizeof why),
 	    ERR_NOTFOUND);
 	assert_string_equal(why, "no such user");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friend_requests"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friend_requests"), 1);
 	assert_int_equal(unread(st, bob), 1);
 	/* alice cannot accept her own request. */
 	assert_int_equal(store_friend_accept(st, alice, bob, &notified, why, sizeof why),
@@ -317,8 +260,8 @@ test_request_accept_remove(void **state)
 	assert_true(notified);
 	assert_int_equal(rel(st, alice, bob), REL_FRIEND);
 	assert_int_equal(rel(st, bob, alice), REL_FRIEND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships"), 2);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships"), 2);
 	n = newest(st, alice, &p);
 	assert_int_equal(n.type, NOTIF_FRIEND_ACCEPT);
 	assert_int_equal(n.actor_id, bob);
@@ -338,7 +281,7 @@ test_request_accept_remove(void **state)
 	assert_false(notified);
 	assert_int_equal(notif_count(st, alice), 1);
 	assert_int_equal(notif_count(st, bob), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships"), 0);
 	assert_int_equal(rel(st, alice, bob), REL_NONE);
 	assert_int_equal(store_friend_remove(st, bob, alice, &notified, why, sizeof why),
 	    ERR_NOTFOUND);
@@ -354,14 +297,14 @@ test_crossing_requests_accept(void **state)
 	bool			 notified;
 	int64_t			 alice, bob;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
 	assert_int_equal(store_friend_request(st, alice, bob, &notified, why, sizeof why), 0);
 	assert_int_equal(store_friend_request(st, bob, alice, &notified, why, sizeof why), 0);
 	assert_true(notified);
 	assert_non_null(strstr(why, "now friends"));
 	assert_int_equal(rel(st, alice, bob), REL_FRIEND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
 	/* alice asked first, so she is told that bob accepted. */
 	assert_int_equal(newest(st, alice, &p).type, NOTIF_FRIEND_ACCEPT);
 	assert_int_equal(p.v[0].actor_id, bob);
@@ -379,8 +322,8 @@ test_decline(void **state)
 	bool			 notified;
 	int64_t			 alice, bob;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
 	assert_int_equal(store_friend_decline(st, bob, alice, &notified, why, sizeof why),
 	    ERR_NOTFOUND);
 	assert_int_equal(store_friend_request(st, alice, bob, &notified, why, sizeof why), 0);
@@ -391,7 +334,7 @@ test_decline(void **state)
 	notif_page_free(&p);
 	assert_int_equal(unread(st, bob), 0);
 	assert_int_equal(rel(st, alice, bob), REL_NONE);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friend_requests"), 0);
 	assert_int_equal(store_friend_decline(st, bob, alice, &notified, why, sizeof why),
 	    ERR_NOTFOUND);
 	assert_false(notified);
@@ -408,9 +351,9 @@ test_cancel(void **state)
 	bool		 notified;
 	int64_t		 alice, bob, carol;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
-	carol = mkuser(st, "carol", "Carol");
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
+	carol = storefix_user(st, "carol", "Carol");
 	assert_int_equal(store_friend_request(st, carol, bob, &notified, why, sizeof why), 0);
 	assert_int_equal(store_friend_request(st, alice, bob, &notified, why, sizeof why), 0);
 	assert_int_equal(unread(st, bob), 2);
@@ -423,7 +366,7 @@ test_cancel(void **state)
 	assert_true(notified);
 	assert_int_equal(unread(st, bob), 1);	/* carol's is untouched */
 	assert_int_equal(notif_count(st, bob), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM notifications WHERE actor_id = 1"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM notifications WHERE actor_id = 1"), 0);
 	assert_int_equal(rel(st, alice, bob), REL_NONE);
 	assert_int_equal(store_friend_accept(st, bob, alice, &notified, why, sizeof why),
 	    ERR_NOTFOUND);
@@ -447,20 +390,20 @@ test_block_cuts_everything(void **state)
 	int64_t			 alice, bob, carol, id;
 	size_t			 i;
 
-	alice = mkuser(st, "alice", "Alice Liddell");
-	bob = mkuser(st, "bob", "Bob Builder");
-	carol = mkuser(st, "carol", "Carol");
-	befriend(st, alice, bob);
-	befriend(st, carol, alice);
-	befriend(st, carol, bob);
+	alice = storefix_user(st, "alice", "Alice Liddell");
+	bob = storefix_user(st, "bob", "Bob Builder");
+	carol = storefix_user(st, "carol", "Carol");
+	storefix_befriend(st, alice, bob);
+	storefix_befriend(st, carol, alice);
+	storefix_befriend(st, carol, bob);
 	assert_int_equal(notif_count(st, bob), 2);	/* alice's and carol's requests */
 
 	assert_int_equal(store_block(st, alice, bob, why, sizeof why), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships WHERE "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships WHERE "
 	    "(user_id = 1 AND friend_id = 2) OR (user_id = 2 AND friend_id = 1)"), 0);
 	/* The friend notifications between the two are gone; carol's stay. */
 	assert_int_equal(notif_count(st, bob), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM notifications WHERE "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM notifications WHERE "
 	    "(user_id = 1 AND actor_id = 2) OR (user_id = 2 AND actor_id = 1)"), 0);
 
 	/* For bob, alice no longer exists. */
@@ -528,8 +471,8 @@ test_block_removes_requests(void **state)
 	bool			 notified;
 	int64_t			 alice, bob;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
 	assert_int_equal(store_friend_request(st, alice, bob, &notified, why, sizeof why), 0);
 	assert_int_equal(unread(st, bob), 1);
 	assert_int_equal(store_block(st, bob, alice, why, sizeof why), 0);
@@ -563,10 +506,10 @@ test_profile_privacy(void **state)
 	int64_t		 viewers[3];
 	size_t		 i, v;
 
-	alice = mkuser(st, "alice", "Alice Liddell");
-	friend = mkuser(st, "bob", "Bob");
-	stranger = mkuser(st, "carol", "Carol");
-	befriend(st, alice, friend);
+	alice = storefix_user(st, "alice", "Alice Liddell");
+	friend = storefix_user(st, "bob", "Bob");
+	stranger = storefix_user(st, "carol", "Carol");
+	storefix_befriend(st, alice, friend);
 	set(st, alice, "bio", "Down the *rabbit* hole.\nAnd back.");
 	set(st, alice, "location", "Oxford");
 	set(st, alice, "job", "explorer");
@@ -630,7 +573,7 @@ test_avatar_seed(void **state)
 	char		 why[256];
 	int64_t		 alice, nokey;
 
-	alice = mkuser(st, "alice", "Alice");
+	alice = storefix_user(st, "alice", "Alice");
 	assert_int_equal(store_user_create(st, &su, &nokey, why, sizeof why), 0);
 	assert_int_equal(store_key_list(st, alice, &kl), 0);
 	assert_int_equal(store_key_add(st, alice, "ssh-ed25519 "
@@ -652,7 +595,7 @@ test_lookup(void **state)
 	struct store	*st = *state;
 	int64_t		 alice, id = -1;
 
-	alice = mkuser(st, "alice", "Alice");
+	alice = storefix_user(st, "alice", "Alice");
 	assert_int_equal(store_user_lookup(st, alice, "alice", &id), 0);
 	assert_int_equal(id, alice);
 	assert_int_equal(store_user_lookup(st, alice, "Alice", &id), 0);
@@ -675,7 +618,7 @@ test_profile_set(void **state)
 	char		 why[256], *big;
 	int64_t		 alice;
 
-	alice = mkuser(st, "alice", "Alice");
+	alice = storefix_user(st, "alice", "Alice");
 	set(st, alice, "bio", "old bio");
 	set(st, alice, "location", "Oxford");
 
@@ -689,7 +632,7 @@ test_profile_set(void **state)
 	assert_non_null(strstr(why, "bio"));
 	assert_non_null(strstr(why, "500"));
 	free(big);
-	assert_int_equal(sql_int(st, "SELECT length(bio) FROM users WHERE id = 1"), 500);
+	assert_int_equal(storefix_sql_int(st, "SELECT length(bio) FROM users WHERE id = 1"), 500);
 	set(st, alice, "bio", "old bio");
 
 	/* Nothing changes on a refusal, in the table or in the search index. */
@@ -723,7 +666,7 @@ test_profile_set(void **state)
 	    ERR_NOTFOUND);
 	assert_int_equal(store_profile_set(st, 9999, "tags", "x", why, sizeof why),
 	    ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_tags"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_tags"), 0);
 
 	assert_int_equal(store_profile_get(st, alice, "alice", &p), 0);
 	assert_string_equal(p.display_name, "Alice");
@@ -762,7 +705,7 @@ test_tags(void **state)
 	int64_t		 alice;
 	size_t		 i;
 
-	alice = mkuser(st, "alice", "Alice");
+	alice = storefix_user(st, "alice", "Alice");
 	/* Commas or blanks between, '#' allowed, folded to lower case, sorted. */
 	set(st, alice, "tags", "Linux, vim  #Rust\tC");
 	assert_int_equal(store_profile_get(st, alice, "alice", &p), 0);
@@ -802,7 +745,7 @@ test_tags(void **state)
 			    i, i);
 		set(st, alice, "tags", many);
 	}
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_tags"), TAGS_MAX);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_tags"), TAGS_MAX);
 	/* The 21st cannot be added one at a time either. */
 	assert_int_equal(store_tag_add(st, alice, "extra", why, sizeof why), ERR_INVALID);
 	assert_non_null(strstr(why, "at most 20"));
@@ -811,7 +754,7 @@ test_tags(void **state)
 
 	/* Duplicates collapse. */
 	set(st, alice, "tags", "vim Vim VIM,vim");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_tags"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_tags"), 1);
 	assert_int_equal(store_tag_add(st, alice, "#Emacs", why, sizeof why), 0);
 	assert_int_equal(store_tag_add(st, alice, "emacs", why, sizeof why), ERR_EXISTS);
 	assert_int_equal(store_tag_add(st, alice, "bad tag", why, sizeof why), ERR_INVALID);
@@ -826,7 +769,7 @@ test_tags(void **state)
 	assert_true(search_finds(st, alice, "vim", alice, NULL));
 	/* An empty list clears them. */
 	set(st, alice, "tags", "");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_tags"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_tags"), 0);
 	assert_false(search_finds(st, alice, "vim", alice, NULL));
 }
 
@@ -841,14 +784,14 @@ test_friends_list(void **state)
 	int64_t			 alice, stranger, ids[7];
 	size_t			 i, seen = 0, pages = 0;
 
-	alice = mkuser(st, "alice", "Alice");
-	stranger = mkuser(st, "zed", "Zed");
+	alice = storefix_user(st, "alice", "Alice");
+	stranger = storefix_user(st, "zed", "Zed");
 	/* Made in an order unlike the names, to see the sort. */
 	for (i = 0; i < 7; i++) {
 		snprintf(name, sizeof name, "f%zu", (i * 3) % 7);
 		snprintf(disp, sizeof disp, (i * 3) % 7 == 4 ? "Marble HAT" : "Friend %zu", i);
-		ids[i] = mkuser(st, name, disp);
-		befriend(st, ids[i], alice);
+		ids[i] = storefix_user(st, name, disp);
+		storefix_befriend(st, ids[i], alice);
 	}
 
 	/* Pages of 3: f0 f1 f2 | f3 f4 f5 | f6, each once, in order. */
@@ -920,18 +863,18 @@ test_mutual_counts(void **state)
 	struct user_hits	 h;
 	int64_t			 alice, bob, x, y, z, w;
 
-	alice = mkuser(st, "alice", "Alice");
-	bob = mkuser(st, "bob", "Bob");
-	x = mkuser(st, "xavier", "X");
-	y = mkuser(st, "yolanda", "Y");
-	z = mkuser(st, "zoe", "Z");
-	w = mkuser(st, "walter", "W");
-	befriend(st, alice, x);
-	befriend(st, alice, y);
-	befriend(st, alice, z);
-	befriend(st, bob, x);
-	befriend(st, y, bob);
-	befriend(st, bob, w);
+	alice = storefix_user(st, "alice", "Alice");
+	bob = storefix_user(st, "bob", "Bob");
+	x = storefix_user(st, "xavier", "X");
+	y = storefix_user(st, "yolanda", "Y");
+	z = storefix_user(st, "zoe", "Z");
+	w = storefix_user(st, "walter", "W");
+	storefix_befriend(st, alice, x);
+	storefix_befriend(st, alice, y);
+	storefix_befriend(st, alice, z);
+	storefix_befriend(st, bob, x);
+	storefix_befriend(st, y, bob);
+	storefix_befriend(st, bob, w);
 
 	assert_int_equal(store_profile_get(st, alice, "bob", &p), 0);
 	assert_int_equal(p.friend_count, 3);
@@ -987,11 +930,11 @@ test_notifications(void **state)
 	int64_t			 bob, carol, before = 0, last = INT64_MAX, id, first_id;
 	size_t			 i, total = 0, pages = 0;
 
-	bob = mkuser(st, "bob", "Bob");
-	carol = mkuser(st, "carol", "Carol");
+	bob = storefix_user(st, "bob", "Bob");
+	carol = storefix_user(st, "carol", "Carol");
 	for (i = 0; i < 25; i++) {
 		snprintf(name, sizeof name, "u%02zu", i);
-		id = mkuser(st, name, "Someone");
+		id = storefix_user(st, name, "Someone");
 		assert_int_equal(store_friend_request(st, id, bob, &notified, why,
 		    sizeof why), 0);
 	}
@@ -1056,7 +999,7 @@ test_notifications(void **state)
 	assert_int_equal(notif_count(st, bob), 24);
 	assert_int_equal(store_notification_delete_all(st, bob), 0);
 	assert_int_equal(notif_count(st, bob), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM notifications"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM notifications"), 0);
 	assert_string_equal(notif_type_name(NOTIF_FRIEND_REQUEST), "friend_request");
 	assert_string_equal(notif_type_name(NOTIF_FRIEND_ACCEPT), "friend_accept");
 	assert_string_equal(notif_type_name(NOTIF_FRIEND_DECLINE), "friend_decline");
@@ -1088,7 +1031,7 @@ town(struct store *st)
 	size_t i;
 
 	for (i = 0; i < sizeof people / sizeof people[0]; i++) {
-		int64_t id = mkuser(st, people[i][0], people[i][1]);
+		int64_t id = storefix_user(st, people[i][0], people[i][1]);
 
 		set(st, id, "bio", people[i][2]);
 	}
@@ -1167,10 +1110,10 @@ test_search_pagination(void **state)
 	int64_t			 viewer, id;
 	size_t			 i, total = 0, pages = 0, k;
 
-	viewer = mkuser(st, "viewer", "Viewer");
+	viewer = storefix_user(st, "viewer", "Viewer");
 	for (i = 0; i < 20; i++) {
 		snprintf(name, sizeof name, "pad%zu", i);
-		mkuser(st, name, "Filler");
+		storefix_user(st, name, "Filler");
 	}
 	/*
 	 * 45 matches with ranks that tie in groups (same bio length and shape)
@@ -1178,7 +1121,7 @@ test_search_pagination(void **state)
 	 */
 	for (i = 0; i < 45; i++) {
 		snprintf(name, sizeof name, "dev%02zu", i);
-		id = mkuser(st, name, "Developer");
+		id = storefix_user(st, name, "Developer");
 		snprintf(bio, sizeof bio, "%.*s", (int)(i % 5) * 10,
 		    "words words words words words words words words words words");
 		set(st, id, "bio", bio);
@@ -1232,15 +1175,15 @@ test_search_blocks(void **state)
 	int64_t			 viewer, got[64], ids[64];
 	size_t			 i, j, n = 0, k, pages = 0, nids = 0;
 
-	viewer = mkuser(st, "viewer", "Viewer");
+	viewer = storefix_user(st, "viewer", "Viewer");
 	for (i = 0; i < 40; i++) {
 		snprintf(name, sizeof name, "dev%02zu", i);
-		ids[nids++] = mkuser(st, name, "Developer");
+		ids[nids++] = storefix_user(st, name, "Developer");
 		snprintf(bio, sizeof bio, "%.*s", (int)((i * 7) % 5) * 12,
 		    "words words words words words words words words words words");
 		set(st, ids[nids - 1], "bio", bio);
 		snprintf(name, sizeof name, "pad%zu", i);
-		mkuser(st, name, "Filler");
+		storefix_user(st, name, "Filler");
 	}
 	assert_int_equal(store_search_users(st, viewer, "dev", NULL, 100, &all), 0);
 	assert_int_equal(all.n, 40);
@@ -1284,12 +1227,12 @@ test_search_exact_username(void **state)
 	int64_t			 viewer, ma, seen = 0;
 	size_t			 i, pages = 0, total = 0;
 
-	viewer = mkuser(st, "viewer", "Viewer");
+	viewer = storefix_user(st, "viewer", "Viewer");
 	for (i = 0; i < 30; i++) {
 		snprintf(name, sizeof name, "mark%02zu", i);
-		mkuser(st, name, "Mark Markson");
+		storefix_user(st, name, "Mark Markson");
 	}
-	ma = mkuser(st, "ma", "Wei Ma");
+	ma = storefix_user(st, "ma", "Wei Ma");
 	st->search_block = 4;
 	assert_int_equal(store_search_users(st, viewer, "  MA ", NULL, 5, &h), 0);
 	assert_int_equal(h.n, 5);
@@ -1320,14 +1263,14 @@ test_search_privacy(void **state)
 	struct store	*st = *state;
 	int64_t		 carol, friend, stranger;
 
-	carol = mkuser(st, "carol", "Carol Danvers");
-	friend = mkuser(st, "bob", "Bob");
-	stranger = mkuser(st, "eve", "Eve");
+	carol = storefix_user(st, "carol", "Carol Danvers");
+	friend = storefix_user(st, "bob", "Bob");
+	stranger = storefix_user(st, "eve", "Eve");
 	/* Enough others that the words are rare. */
-	mkuser(st, "frank", "Frank");
-	mkuser(st, "grace", "Grace");
-	mkuser(st, "heidi", "Heidi");
-	befriend(st, carol, friend);
+	storefix_user(st, "frank", "Frank");
+	storefix_user(st, "grace", "Grace");
+	storefix_user(st, "heidi", "Heidi");
+	storefix_befriend(st, carol, friend);
 	set(st, carol, "bio", "kubernetes wrangler");
 	set(st, carol, "location", "Reykjavik");
 	set(st, carol, "job", "pilot");
@@ -1451,9 +1394,9 @@ test_index_follows_accounts(void **state)
 	bool		 notified;
 	int64_t		 alice, bob;
 
-	alice = mkuser(st, "alice", "Alice Liddell");
-	bob = mkuser(st, "bob", "Bob");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users_fts"), 2);
+	alice = storefix_user(st, "alice", "Alice Liddell");
+	bob = storefix_user(st, "bob", "Bob");
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users_fts"), 2);
 	assert_int_equal(store_user_set_display_name(st, alice, "Alice Kingsleigh", why,
 	    sizeof why), 0);
 	assert_true(search_finds(st, bob, "kings", alice, NULL));
@@ -1461,18 +1404,18 @@ test_index_follows_accounts(void **state)
 	assert_int_equal(store_user_set_display_name(st, 9999, "X", why, sizeof why),
 	    ERR_NOTFOUND);
 
-	befriend(st, alice, bob);
+	storefix_befriend(st, alice, bob);
 	assert_int_equal(store_friend_remove(st, alice, bob, &notified, why, sizeof why), 0);
-	befriend(st, alice, bob);
+	storefix_befriend(st, alice, bob);
 	assert_int_equal(store_block(st, bob, alice, why, sizeof why), 0);
 	assert_int_equal(store_user_delete(st, alice), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users_fts"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users_fts"), 1);
 	assert_false(search_finds(st, bob, "alice", alice, NULL));
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM notifications"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM blocks"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM notifications"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM blocks"), 0);
 	assert_int_equal(store_user_delete(st, alice), ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users_fts"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users_fts"), 1);
 }
 
 static void
@@ -1503,13 +1446,13 @@ test_gen(void **state)
 	int64_t		 i, nonascii = 0;
 
 	assert_int_equal(store_gen_users(st, 1500, 7), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users"), 1500);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users_fts"), 1500);
-	assert_int_equal(sql_int(st, "SELECT count(DISTINCT username) FROM users"), 1500);
-	assert_true(sql_int(st, "SELECT max(n) FROM (SELECT count(*) AS n FROM user_tags "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users"), 1500);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users_fts"), 1500);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(DISTINCT username) FROM users"), 1500);
+	assert_true(storefix_sql_int(st, "SELECT max(n) FROM (SELECT count(*) AS n FROM user_tags "
 	    "GROUP BY user_id)") <= 5);
-	assert_true(sql_int(st, "SELECT count(*) FROM users WHERE privacy = 0") > 1100);
-	assert_true(sql_int(st, "SELECT count(*) FROM users WHERE privacy != 0") > 0);
+	assert_true(storefix_sql_int(st, "SELECT count(*) FROM users WHERE privacy = 0") > 1100);
+	assert_true(storefix_sql_int(st, "SELECT count(*) FROM users WHERE privacy != 0") > 0);
 	/* Deterministic: the same seed, the same people. */
 	assert_int_equal(store_open(":memory:", &st2), 0);
 	assert_int_equal(store_gen_users(st2, 1500, 7), 0);
@@ -1532,16 +1475,16 @@ test_gen(void **state)
 	store_close(st2);
 
 	assert_int_equal(store_gen_friendships(st, 4000, 9), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships"), 8000);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM friendships a WHERE NOT EXISTS "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships"), 8000);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM friendships a WHERE NOT EXISTS "
 	    "(SELECT 1 FROM friendships b WHERE b.user_id = a.friend_id AND "
 	    "b.friend_id = a.user_id)"), 0);
 	/* Skewed: the busiest user has many times the average of about 5. */
-	assert_true(sql_int(st, "SELECT max(n) FROM (SELECT count(*) AS n FROM friendships "
+	assert_true(storefix_sql_int(st, "SELECT max(n) FROM (SELECT count(*) AS n FROM friendships "
 	    "GROUP BY user_id)") > 40);
 	/* Adding more users later keeps names unique. */
 	assert_int_equal(store_gen_users(st, 500, 7), 0);
-	assert_int_equal(sql_int(st, "SELECT count(DISTINCT username) FROM users"), 2000);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(DISTINCT username) FROM users"), 2000);
 	assert_true(search_count(st, 1, "linu") > 0);
 }
 
@@ -1569,33 +1512,33 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_migration_backfills_search),
-		cmocka_unit_test_setup_teardown(test_request_accept_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crossing_requests_accept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_decline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_block_cuts_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_block_removes_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_profile_privacy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_avatar_seed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_profile_set, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_friends_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mutual_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_prefix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_ranking, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_pagination, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_exact_username, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_privacy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_accept_remove, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_crossing_requests_accept, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_decline, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_block_cuts_everything, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_block_removes_requests, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_privacy, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_avatar_seed, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_set, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_tags, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_friends_list, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_mutual_counts, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_notifications, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_prefix, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_ranking, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_pagination, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_blocks, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_exact_username, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_search_privacy, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_search_query_build),
-		cmocka_unit_test_setup_teardown(test_search_hostile_queries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_follows_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_hostile_queries, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_index_follows_accounts, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_gen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gen, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_free_tolerates_empty),
 	};
 

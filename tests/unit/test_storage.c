@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "storage/store-int.h"
 #include "storage/store.h"
+#include "tests/unit/storefix.h"
 
 /*
  * Measured fixtures: made with `ssh-keygen -t ed25519|ecdsa|rsa -f /tmp/x -N ''`
@@ -44,38 +45,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int
-setup(void **state)
-{
-	struct store *st = NULL;
-
-	assert_int_equal(store_open(":memory:", &st), 0);
-	assert_non_null(st);
-	*state = st;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
-/* One integer from a query run behind the API's back. */
-static int64_t
-sql_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-	int64_t		 v;
-
-	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static char *
 stored_hash(struct store *st, int64_t id)
 {
@@ -95,8 +64,8 @@ stored_hash(struct store *st, int64_t id)
 static void
 assert_nothing_stored(struct store *st)
 {
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users"), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 0);
 }
 
 static int64_t
@@ -145,10 +114,10 @@ test_open_memory(void **state)
 	struct store	*st = *state;
 	int64_t		 dv = -1;
 
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), store_schema_version());
 	assert_true(store_schema_version() >= 1);
-	assert_int_equal(sql_int(st, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(sql_int(st, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA busy_timeout"), 5000);
 	assert_int_equal(store_data_version(st, &dv), 0);
 	assert_true(dv >= 1);
 	/* STRICT: a wrong type is an error, not a silent conversion. */
@@ -184,16 +153,16 @@ test_file_reopen(void **state)
 	snprintf(path, sizeof path, "%s/sshbook.db", dir);
 
 	assert_int_equal(store_open(path, &st), 0);
-	assert_int_equal(sql_int(st, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
-	assert_int_equal(sql_int(st, "PRAGMA synchronous"), 1);	/* NORMAL */
+	assert_int_equal(storefix_sql_int(st, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA synchronous"), 1);	/* NORMAL */
 	id = create_key_user(st, "alice", ED_LINE);
-	version = sql_int(st, "PRAGMA user_version");
+	version = storefix_sql_int(st, "PRAGMA user_version");
 	store_close(st);
 	st = NULL;
 
 	assert_int_equal(store_open(path, &st), 0);
-	assert_int_equal(sql_int(st, "PRAGMA user_version"), version);
-	assert_int_equal(sql_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA user_version"), version);
+	assert_int_equal(storefix_sql_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_user_by_name(st, "alice", &u), 0);
 	assert_int_equal(u.id, id);
 	assert_int_equal(u.key_count, 1);
@@ -356,8 +325,8 @@ test_duplicate_name(void **state)
 	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), ERR_EXISTS);
 	assert_int_equal(id, 0);
 	assert_string_equal(why, "the username 'bob' is taken");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users"), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 1);
 
 	/* Lookups ignore case, and so does the database itself. */
 	assert_int_equal(store_user_by_name(st, "BOB", &u), 0);
@@ -371,7 +340,7 @@ test_duplicate_name(void **state)
 	su.username = "Bob";
 	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), ERR_INVALID);
 	assert_string_equal(why, "usernames are lower case (try 'bob')");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users"), 1);
 	assert_int_equal(store_user_by_name(st, "nobody-here", &u), ERR_NOTFOUND);
 	assert_null(u.username);
 }
@@ -826,7 +795,7 @@ test_key_add_list_remove(void **state)
 	    ERR_INVALID);
 	assert_null(fp);
 	assert_string_equal(why, "the key data is not valid base64");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 2);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 2);
 
 	/* Unknown users. */
 	assert_int_equal(store_key_add(st, id + 10, EC_LINE, NULL, why, sizeof why),
@@ -834,7 +803,7 @@ test_key_add_list_remove(void **state)
 	assert_int_equal(store_key_list(st, id + 10, &kl), ERR_NOTFOUND);
 	assert_int_equal(kl.n, 0);
 	assert_int_equal(store_key_remove(st, id + 10, ED_FP), ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 2);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 2);
 }
 
 static void
@@ -850,7 +819,7 @@ test_key_duplicate(void **state)
 	    why, sizeof why), ERR_EXISTS);
 	assert_null(fp);
 	assert_non_null(strstr(why, "already"));
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 1);
 
 	/* One person may use one key for two accounts. */
 	other = create_key_user(st, "kate2", ED_LINE);
@@ -876,12 +845,12 @@ test_key_last_way_in(void **state)
 	assert_int_equal(store_key_add(st, id, EC_LINE, NULL, why, sizeof why), 0);
 	assert_int_equal(store_key_remove(st, id, ED_FP), 0);
 	assert_int_equal(store_key_remove(st, id, EC_FP), ERR_DENIED);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 1);
 
 	/* With a password, the last key may go. */
 	assert_int_equal(store_password_change(st, id, NULL, PW, why, sizeof why), 0);
 	assert_int_equal(store_key_remove(st, id, EC_FP), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 0);
 	assert_int_equal(store_password_verify(st, id, PW), 0);
 }
 
@@ -963,7 +932,7 @@ test_invites(void **state)
 	snprintf(typed, sizeof typed, " %s\n", lower);
 	su.invite_code = typed;
 	assert_int_equal(store_user_create(st, &su, &nina, why, sizeof why), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM invites WHERE used_by IS NOT NULL "
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM invites WHERE used_by IS NOT NULL "
 	    "AND used_at IS NOT NULL"), 1);
 
 	/* Used: refused, even for another name. */
@@ -972,7 +941,7 @@ test_invites(void **state)
 	su.invite_code = code;
 	assert_int_equal(store_user_create(st, &su, &id, why, sizeof why), ERR_EXISTS);
 	assert_string_equal(why, "this invite code has already been used");
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM users"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM users"), 1);
 
 	/* A failed sign-up does not spend the code: the name is taken here. */
 	su.username = "nina";
@@ -990,7 +959,7 @@ test_invites(void **state)
 	/* A user's codes, and an unknown creator. */
 	free(code);
 	assert_int_equal(store_invite_create(st, nina, &code), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM invites WHERE creator IS NOT NULL"),
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM invites WHERE creator IS NOT NULL"),
 	    1);
 	free(code);
 	code = (char *)0x1;
@@ -1028,9 +997,9 @@ test_auth_failures(void **state)
 	assert_int_equal(n, 0);
 
 	/* A day later the old rows are pruned on the next add. */
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM auth_failures"), 4);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM auth_failures"), 4);
 	assert_int_equal(store_auth_failure_add(st, "addr:10.0.0.2", t + 86400 + 15), 0);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM auth_failures"), 3);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM auth_failures"), 3);
 	assert_int_equal(store_auth_failure_count(st, "addr:10.0.0.1", 0, &n), 0);
 	assert_int_equal(n, 1);
 
@@ -1054,13 +1023,13 @@ test_user_delete_cascades(void **state)
 	rosa = create_key_user(st, "rosa", RSA_LINE);
 	assert_int_equal(store_invite_create(st, quinn, &code), 0);
 	free(code);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 3);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 3);
 
 	assert_int_equal(store_user_delete(st, quinn), 0);
 	assert_int_equal(store_user_by_id(st, quinn, &u), ERR_NOTFOUND);
 	assert_int_equal(store_user_by_name(st, "quinn", &u), ERR_NOTFOUND);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM user_keys"), 1);
-	assert_int_equal(sql_int(st, "SELECT count(*) FROM invites"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM user_keys"), 1);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM invites"), 0);
 	assert_int_equal(store_key_match(st, quinn, ED_TYPE, ED_BLOB), ERR_NOTFOUND);
 	assert_int_equal(store_user_delete(st, quinn), ERR_NOTFOUND);
 
@@ -1092,35 +1061,35 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_memory, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_open_bad_path),
 		cmocka_unit_test(test_file_reopen),
-		cmocka_unit_test_setup_teardown(test_create_with_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_with_password, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_with_hash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_needs_a_way_in, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_with_password_and_key, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserved_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_usernames, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_display_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_with_key, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_create_with_password, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_create_with_hash, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_create_needs_a_way_in, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_create_with_password_and_key, storefix_setup,
+		    storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_name, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_names, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_usernames, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_display_names, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_password_check),
-		cmocka_unit_test_setup_teardown(test_password_too_long_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_password_first_set, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_password_rehash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password_too_long_refused, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_password_change, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_password_first_set, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_password_rehash, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_fingerprint_matches_ssh_keygen),
 		cmocka_unit_test(test_key_parse),
 		cmocka_unit_test(test_key_parse_garbage),
-		cmocka_unit_test_setup_teardown(test_key_add_list_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_key_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_key_last_way_in, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_key_match, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signup_bad_key_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invites, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth_failures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_delete_cascades, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_add_list_remove, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_key_duplicate, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_key_last_way_in, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_key_match, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_signup_bad_key_line, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_invites, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_auth_failures, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_user_delete_cascades, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_free_tolerates_empty),
 	};
 
