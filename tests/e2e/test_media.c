@@ -36,6 +36,7 @@
 
 #include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
 
 #define TXT_PROCESSING	"processing, then in your gallery"
@@ -51,18 +52,6 @@
 #define AV_H		5
 #define AV_MIN_BG	35	/* of its 50 cells, with a picture in it */
 #define POST_X		8	/* where a post's text (and its pictures) start in a feed */
-
-/* One person: an account with a key, maybe with a live session. */
-struct person {
-	char		 name[40];
-	char		 display[80];
-	ssh_key		 key;
-	struct cred	 cred;
-	struct term	*t;
-};
-
-/* The result of the last run_as, freed by the next one and by the teardown. */
-static struct exec_result last;
 
 /* A second server of jobs_survive_restart, stopped here when the test failed half-way. */
 static struct server *second_srv;
@@ -85,50 +74,6 @@ media_group_teardown(void **state)
 {
 	fixtures_cleanup();
 	return e2e_group_teardown(state);
-}
-
-/* Sign up with a key and a display name; stay on Home. */
-static bool
-person_new(struct person *p, const char *prefix, const char *display)
-{
-	memset(p, 0, sizeof *p);
-	snprintf(p->name, sizeof p->name, "%s", fresh_user(prefix));
-	snprintf(p->display, sizeof p->display, "%s", display);
-	p->key = key_new();
-	p->cred = cred_key(p->key);
-	p->t = signup_with_key(e2e_srv, p->name, p->key, display, NULL);
-	return p->t != NULL;
-}
-
-/* The same, then log out: for people who only act over exec, scp and sftp. */
-static bool
-person_new_offline(struct person *p, const char *prefix, const char *display)
-{
-	if (!person_new(p, prefix, display))
-		return false;
-	if (!term_quit(p->t)) {
-		p->t = NULL;
-		return false;
-	}
-	p->t = NULL;
-	return true;
-}
-
-/* Run a command as p over exec; true when it exited with want. The result is in `last`. */
-static bool
-run_as(struct person *p, int want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool
-run_as(struct person *p, int want, const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	return exec_expect(e2e_srv, p->name, &p->cred, cmd, want, &last);
 }
 
 /* Run `cmd` as p with in on stdin; true when it exited with want. The result is in `last`. */
@@ -185,41 +130,6 @@ wait_ready(struct person *p, long long id)
 		return false;
 	json_object_put(o);
 	return true;
-}
-
-/* a and b become friends over exec. */
-static bool
-make_friends(struct person *a, struct person *b)
-{
-	return run_as(a, 0, "friend add %s", b->name) && run_as(b, 0, "friend accept %s", a->name);
-}
-
-/* Whether id is among ids[0..n). */
-static bool
-has_id(const long long *ids, int n, long long id)
-{
-	for (int i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
-}
-
-/* Print the screen of t with why, return false. */
-static bool
-screen_fail(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool
-screen_fail(struct term *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "test (%s): ", t->user);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	term_screen_dump(t, stderr);
-	return false;
 }
 
 /*

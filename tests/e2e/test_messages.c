@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
 
 /* Texts of the screens (tui/screen_messages.c, tui/screen_chat.c, cli/cmd_messages.c). */
@@ -43,63 +44,11 @@
 #define TXT_DECLINED	"request declined"
 #define ROW_INPUT	(-2)	/* "> " and what is typed */
 
-/* One person: an account with a key, usually with a live session on Home. */
-struct person {
-	char		 name[40];
-	char		 display[80];
-	ssh_key		 key;
-	struct cred	 cred;
-	struct term	*t;
-};
-
-/* The result of the last run_as, freed by the next one and by the teardown. */
-static struct exec_result last;
-
 static int
 messages_teardown(void **state)
 {
 	exec_result_free(&last);
 	return e2e_teardown(state);
-}
-
-/* Sign up with a key and a display name, and stay on Home with both counts at 0. */
-static bool
-person_new(struct person *p, const char *prefix, const char *display)
-{
-	memset(p, 0, sizeof *p);
-	snprintf(p->name, sizeof p->name, "%s", fresh_user(prefix));
-	snprintf(p->display, sizeof p->display, "%s", display);
-	p->key = key_new();
-	p->cred = cred_key(p->key);
-	p->t = signup_with_key(e2e_srv, p->name, p->key, display, NULL);
-	return p->t != NULL && term_wait_badge(p->t, 0) && term_wait_msg_count(p->t, 0);
-}
-
-/* The same, then log out: for people who only act over exec. */
-static bool
-person_new_offline(struct person *p, const char *prefix, const char *display)
-{
-	if (!person_new(p, prefix, display))
-		return false;
-	if (!term_quit(p->t)) {
-		p->t = NULL;
-		return false;
-	}
-	p->t = NULL;
-	return true;
-}
-
-/* Another session of p, on Home. */
-static struct term *
-person_login(struct person *p)
-{
-	struct term *t = term_open(e2e_srv, p->name, &p->cred, TERM_COLS, TERM_ROWS);
-
-	if (t != NULL && !term_wait_text(t, TXT_HOME, 0)) {
-		term_close(t);
-		return NULL;
-	}
-	return t;
 }
 
 /*
@@ -125,23 +74,6 @@ bye(struct term *t)
 	return term_quit(t);
 }
 
-/* Run a command as p over exec; true when it exited with want. The result is in `last`. */
-static bool
-run_as(struct person *p, int want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool
-run_as(struct person *p, int want, const char *fmt, ...)
-{
-	char	cmd[20000];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	return exec_expect(e2e_srv, p->name, &p->cred, cmd, want, &last);
-}
-
 /* Run cmdline as p with in on standard input; true when it exited with want. */
 static bool
 run_stdin(struct person *p, int want, const char *cmdline, const char *in)
@@ -153,19 +85,6 @@ run_stdin(struct person *p, int want, const char *cmdline, const char *in)
 		return true;
 	fprintf(stderr, "test: '%s' < %zu bytes as '%s' exited %d, expected %d; stdout '%s' "
 	    "stderr '%s'\n", cmdline, strlen(in), p->name, last.status, want, last.out, last.err);
-	return false;
-}
-
-/* stderr of the last command is one non-empty line and stdout is empty. */
-static bool
-last_failed_cleanly(void)
-{
-	size_t n = strlen(last.err);
-
-	if (count_lines(last.err) == 1 && n > 1 && last.err[n - 1] == '\n' && last.outlen == 0)
-		return true;
-	fprintf(stderr, "test: expected one stderr line and no stdout; stdout '%s' stderr '%s'\n",
-	    last.out, last.err);
 	return false;
 }
 
@@ -189,13 +108,6 @@ quote_dup(const char *s)
 	return q;
 }
 
-/* a and b become friends over exec (a asks, b accepts: only a gets a notification). */
-static bool
-make_friends(struct person *a, struct person *b)
-{
-	return run_as(a, 0, "friend add %s", b->name) && run_as(b, 0, "friend accept %s", a->name);
-}
-
 /* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
 static const char *
 at(const struct person *p)
@@ -206,24 +118,6 @@ at(const struct person *p)
 
 	snprintf(s, sizeof ring[0], "@%s ", p->name);
 	return s;
-}
-
-/* Print the screen of t with why, return false. */
-static bool
-screen_fail(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool
-screen_fail(struct term *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "test (%s): ", t->user);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	term_screen_dump(t, stderr);
-	return false;
 }
 
 /* Wait until the row holding text also holds also. */
@@ -413,38 +307,6 @@ chat_say(struct term *t, const char *text)
 		return false;
 	term_key(t, VTERM_KEY_ENTER);
 	return term_wait_row_gone(t, ROW_INPUT, tail, 0);
-}
-
-/* Each line of out parsed as one JSON object; returns how many (all of them must parse). */
-static int
-json_lines(const char *out, struct json_object **v, int max)
-{
-	const char	*p = out;
-	int		 n = 0;
-
-	while (*p && n < max) {
-		const char	*nl = strchr(p, '\n');
-		size_t		 len = nl ? (size_t)(nl - p) : strlen(p);
-		char		*line = strndup(p, len);
-
-		if ((v[n] = json_tokener_parse(line)) == NULL ||
-		    !json_object_is_type(v[n], json_type_object)) {
-			fprintf(stderr, "test: not a JSON object: '%s'\n", line);
-			free(line);
-			return -1;
-		}
-		free(line);
-		n++;
-		p += len + (nl != NULL);
-	}
-	return n;
-}
-
-static void
-json_free_all(struct json_object **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		json_object_put(v[i]);
 }
 
 /* The string field key of o ("" when absent or not a string). */

@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
 
 #define TXT_VIS_HINT	"(Ctrl-T changes)"
@@ -54,53 +55,13 @@
 #define TXT_SEARCH	"Search:"
 #define LIKE		"\xf0\x9f\x91\x8d"	/* 👍 */
 #define LOVE		"\xe2\x9d\xa4"		/* ❤ */
-#define ROW_FIRST_HIT	4	/* search: tab bar, query, count line, blank, first hit */
 #define ROW_ERROR	21		/* the composer's error row */
-
-/* One person: an account with a key, usually with a live session on Home. */
-struct person {
-	char		 name[40];
-	char		 display[80];
-	ssh_key		 key;
-	struct cred	 cred;
-	struct term	*t;
-};
-
-/* The result of the last run_as, freed by the next one and by the teardown. */
-static struct exec_result last;
 
 static int
 posts_teardown(void **state)
 {
 	exec_result_free(&last);
 	return e2e_teardown(state);
-}
-
-/* Sign up with a key and a display name, and stay on Home with the badge at 0. */
-static bool
-person_new(struct person *p, const char *prefix, const char *display)
-{
-	memset(p, 0, sizeof *p);
-	snprintf(p->name, sizeof p->name, "%s", fresh_user(prefix));
-	snprintf(p->display, sizeof p->display, "%s", display);
-	p->key = key_new();
-	p->cred = cred_key(p->key);
-	p->t = signup_with_key(e2e_srv, p->name, p->key, display, NULL);
-	return p->t != NULL && term_wait_badge(p->t, 0);
-}
-
-/* The same, then log out: for people who only act over exec. */
-static bool
-person_new_offline(struct person *p, const char *prefix, const char *display)
-{
-	if (!person_new(p, prefix, display))
-		return false;
-	if (!term_quit(p->t)) {
-		p->t = NULL;
-		return false;
-	}
-	p->t = NULL;
-	return true;
 }
 
 /*
@@ -127,42 +88,6 @@ bye(struct term *t)
 	return term_quit(t);
 }
 
-/* Run a command as p over exec; true when it exited with want. The result is in `last`. */
-static bool
-run_as(struct person *p, int want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool
-run_as(struct person *p, int want, const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	return exec_expect(e2e_srv, p->name, &p->cred, cmd, want, &last);
-}
-
-/* Run a command as p over exec whatever its status; returns the status (-1: it did not run). */
-static int
-run_quiet(struct person *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-run_quiet(struct person *p, const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	if (run_exec(e2e_srv, p->name, &p->cred, cmd, NULL, 0, &last) != 0)
-		last.status = -1;
-	return last.status;
-}
-
 /* Run a command as p with in on standard input; true when it exited with want. */
 static bool
 run_stdin(struct person *p, int want, const char *cmd, const void *in, size_t inlen)
@@ -178,40 +103,6 @@ run_stdin(struct person *p, int want, const char *cmd, const void *in, size_t in
 	return false;
 }
 
-/* stderr of the last command is one non-empty line and stdout is empty. */
-static bool
-last_failed_cleanly(void)
-{
-	size_t n = strlen(last.err);
-
-	if (count_lines(last.err) == 1 && n > 1 && last.err[n - 1] == '\n' && last.outlen == 0)
-		return true;
-	fprintf(stderr, "test: expected one stderr line and no stdout; stdout '%s' stderr '%s'\n",
-	    last.out, last.err);
-	return false;
-}
-
-/* Quote s as one word for the exec command line (common/cmdline.h: single quotes). */
-static const char *
-quote(const char *s)
-{
-	static char	ring[4][1024];
-	static int	next;
-	char		*q = ring[next++ % 4], *w = q;
-
-	*w++ = '\'';
-	for (; *s && w < q + sizeof ring[0] - 6; s++) {
-		if (*s == '\'') {
-			memcpy(w, "'\\''", 4);
-			w += 4;
-		} else
-			*w++ = *s;
-	}
-	*w++ = '\'';
-	*w = '\0';
-	return q;
-}
-
 /* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
 static const char *
 at(const struct person *p)
@@ -224,36 +115,11 @@ at(const struct person *p)
 	return s;
 }
 
-/* a and b become friends over exec. */
-static bool
-make_friends(struct person *a, struct person *b)
-{
-	return run_as(a, 0, "friend add %s", b->name) && run_as(b, 0, "friend accept %s", a->name);
-}
-
 /* A post by p over exec (text on stdin); its id, or -1. */
 static long long
 post_as(struct person *p, const char *vis, const char *text)
 {
 	return exec_post(e2e_srv, p->name, &p->cred, vis, text);
-}
-
-/* Print the screen of t with why, return false. */
-static bool
-screen_fail(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool
-screen_fail(struct term *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "test (%s): ", t->user);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	term_screen_dump(t, stderr);
-	return false;
 }
 
 /* Wait until the row holding text also holds also. */
@@ -337,38 +203,6 @@ rows_with(struct term *t, const char *text)
 	return n;
 }
 
-/* Each line of out parsed as one JSON object; returns how many (all of them must parse). */
-static int
-json_lines(const char *out, struct json_object **v, int max)
-{
-	const char	*p = out;
-	int		 n = 0;
-
-	while (*p && n < max) {
-		const char	*nl = strchr(p, '\n');
-		size_t		 len = nl ? (size_t)(nl - p) : strlen(p);
-		char		*line = strndup(p, len);
-
-		if ((v[n] = json_tokener_parse(line)) == NULL ||
-		    !json_object_is_type(v[n], json_type_object)) {
-			fprintf(stderr, "test: not a JSON object: '%s'\n", line);
-			free(line);
-			return -1;
-		}
-		free(line);
-		n++;
-		p += len + (nl != NULL);
-	}
-	return n;
-}
-
-static void
-json_free_all(struct json_object **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		json_object_put(v[i]);
-}
-
 /* The string field key of o ("" when absent or not a string). */
 static const char *
 jstr(struct json_object *o, const char *key)
@@ -444,16 +278,6 @@ is_rfc3339_utc(const char *s)
 	return strcmp(s + i, "Z") == 0;
 }
 
-/* Whether id is among ids[0..n). */
-static bool
-has_id(const long long *ids, int n, long long id)
-{
-	for (int i = 0; i < n; i++)
-		if (ids[i] == id)
-			return true;
-	return false;
-}
-
 /* No id twice among ids[0..n). */
 static bool
 all_distinct(const long long *ids, int n)
@@ -493,29 +317,6 @@ feed_all_text(struct person *p, const char *which)
 		snprintf(cmd, sizeof cmd, "%.*s", (int)strcspn(more, "\n"), more);
 	}
 	return all;
-}
-
-/*
- * From anywhere: `/`, type the first two letters of who's username (they
- * show up as typed), then the rest so who's row is the first, Enter: who's
- * profile is open.
- */
-static bool
-open_profile_by_search(struct term *t, const struct person *who)
-{
-	char two[3] = { who->name[0], who->name[1], '\0' };
-
-	term_send(t, "/");
-	if (!term_wait_text(t, TXT_SEARCH, 0))
-		return false;
-	term_send(t, two);
-	if (!term_wait_text(t, at(who), 0))
-		return false;
-	term_send(t, who->name + 2);
-	if (!term_wait_row(t, ROW_FIRST_HIT, at(who), 0))
-		return false;
-	term_key(t, VTERM_KEY_ENTER);
-	return term_wait_text(t, "Joined", 0) && term_wait_text(t, who->display, 0);
 }
 
 /* In search (posts mode), replace the query by q. */
@@ -1228,7 +1029,7 @@ shares_and_originals(void **state)
 	assert_null(strstr(last.out, "narrowed later"));
 
 	/* dave, a stranger, on bob's profile */
-	assert_true(open_profile_by_search(d.t, &b));
+	assert_true(term_open_profile(d.t, b.name, b.display));
 	assert_true(term_wait_text(d.t, "see o2 note", 0));
 	assert_true(wait_below_has(d.t, "see o2 note", 1, TXT_HIDDEN));
 	assert_true(term_wait_text(d.t, TXT_GONE, 0));
@@ -1591,7 +1392,7 @@ privacy_matrix(void **state)
 	term_key(x.t, VTERM_KEY_ESCAPE);
 	assert_true(term_wait_gone(x.t, TXT_SEARCH, 0));
 	/* sam on alice's profile: the public post only */
-	assert_true(open_profile_by_search(s.t, &a));
+	assert_true(term_open_profile(s.t, a.name, a.display));
 	assert_true(term_wait_text(s.t, "zqpublic words", 0));
 	assert_true(absent(s.t, "zqfriends"));
 	assert_true(absent(s.t, "zqprivate"));

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
 
 /* Texts of the screens (the TUI sources; docs/internals.md lists the stable ones). */
@@ -30,63 +31,11 @@
 #define AVATAR_CELL	"\u2588\u2588"	/* the identicon is drawn with full blocks */
 #define ROW_FIRST_HIT	4		/* search: tab bar, query, count line, blank, first hit */
 
-/* One person: an account with a key, usually with a live session on Home. */
-struct person {
-	char		 name[40];
-	char		 display[80];
-	ssh_key		 key;
-	struct cred	 cred;
-	struct term	*t;
-};
-
-/* The result of the last run_as, freed by the next one and by the teardown. */
-static struct exec_result last;
-
 static int
 social_teardown(void **state)
 {
 	exec_result_free(&last);
 	return e2e_teardown(state);
-}
-
-/* Sign up with a key and a display name, and stay on Home with the badge at 0. */
-static bool
-person_new(struct person *p, const char *prefix, const char *display)
-{
-	memset(p, 0, sizeof *p);
-	snprintf(p->name, sizeof p->name, "%s", fresh_user(prefix));
-	snprintf(p->display, sizeof p->display, "%s", display);
-	p->key = key_new();
-	p->cred = cred_key(p->key);
-	p->t = signup_with_key(e2e_srv, p->name, p->key, display, NULL);
-	return p->t != NULL && term_wait_badge(p->t, 0);
-}
-
-/* The same, then log out: for people who only act over exec. */
-static bool
-person_new_offline(struct person *p, const char *prefix, const char *display)
-{
-	if (!person_new(p, prefix, display))
-		return false;
-	if (!term_quit(p->t)) {
-		p->t = NULL;
-		return false;
-	}
-	p->t = NULL;
-	return true;
-}
-
-/* Another session of p, on Home. */
-static struct term *
-person_login(struct person *p)
-{
-	struct term *t = term_open(e2e_srv, p->name, &p->cred, TERM_COLS, TERM_ROWS);
-
-	if (t != NULL && !term_wait_text(t, TXT_HOME, 0)) {
-		term_close(t);
-		return NULL;
-	}
-	return t;
 }
 
 /*
@@ -112,55 +61,6 @@ bye(struct term *t)
 	return term_quit(t);
 }
 
-/* Run a command as p over exec; true when it exited with want. The result is in `last`. */
-static bool
-run_as(struct person *p, int want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool
-run_as(struct person *p, int want, const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	return exec_expect(e2e_srv, p->name, &p->cred, cmd, want, &last);
-}
-
-/* Run a command as p over exec whatever its status; returns the status (-1: it did not run). */
-static int
-run_quiet(struct person *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-run_quiet(struct person *p, const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	exec_result_free(&last);
-	if (run_exec(e2e_srv, p->name, &p->cred, cmd, NULL, 0, &last) != 0)
-		last.status = -1;
-	return last.status;
-}
-
-/* stderr of the last command is one non-empty line and stdout is empty. */
-static bool
-last_failed_cleanly(void)
-{
-	size_t n = strlen(last.err);
-
-	if (count_lines(last.err) == 1 && n > 1 && last.err[n - 1] == '\n' && last.outlen == 0)
-		return true;
-	fprintf(stderr, "test: expected one stderr line and no stdout; stdout '%s' stderr '%s'\n",
-	    last.out, last.err);
-	return false;
-}
-
 /* No SQL or FTS5 detail leaked into what the user reads. */
 static bool
 no_sql_leak(const char *s)
@@ -177,27 +77,6 @@ no_sql_leak(const char *s)
 		}
 	}
 	return true;
-}
-
-/* Quote s as one word for the exec command line (common/cmdline.h: single quotes). */
-static const char *
-quote(const char *s)
-{
-	static char	ring[4][1024];
-	static int	next;
-	char		*q = ring[next++ % 4], *w = q;
-
-	*w++ = '\'';
-	for (; *s && w < q + sizeof ring[0] - 6; s++) {
-		if (*s == '\'') {
-			memcpy(w, "'\\''", 4);
-			w += 4;
-		} else
-			*w++ = *s;
-	}
-	*w++ = '\'';
-	*w = '\0';
-	return q;
 }
 
 /* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
@@ -307,45 +186,6 @@ wait_relation(struct term *t, const struct person *who, const char *relation)
 
 	snprintf(want, sizeof want, "@%s  \u00b7  %s", who->name, relation);
 	return term_wait_text(t, want, 0);
-}
-
-/* a and b become friends over exec. */
-static bool
-make_friends(struct person *a, struct person *b)
-{
-	return run_as(a, 0, "friend add %s", b->name) && run_as(b, 0, "friend accept %s", a->name);
-}
-
-/* Each line of out parsed as one JSON object; returns how many (all of them must parse). */
-static int
-json_lines(const char *out, struct json_object **v, int max)
-{
-	const char	*p = out;
-	int		 n = 0;
-
-	while (*p && n < max) {
-		const char	*nl = strchr(p, '\n');
-		size_t		 len = nl ? (size_t)(nl - p) : strlen(p);
-		char		*line = strndup(p, len);
-
-		if ((v[n] = json_tokener_parse(line)) == NULL ||
-		    !json_object_is_type(v[n], json_type_object)) {
-			fprintf(stderr, "test: not a JSON object: '%s'\n", line);
-			free(line);
-			return -1;
-		}
-		free(line);
-		n++;
-		p += len + (nl != NULL);
-	}
-	return n;
-}
-
-static void
-json_free_all(struct json_object **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		json_object_put(v[i]);
 }
 
 /* The string field key of o ("" when absent or not a string). */
