@@ -192,7 +192,7 @@ media_show(struct cli_ctx *ctx, int argc, char **argv, bool json)
 static int
 media_delete(struct cli_ctx *ctx, int argc, char **argv)
 {
-	char	*fmt = NULL, *path;
+	char	*fmt = NULL;
 	int64_t	 id;
 	int	 status, r;
 
@@ -209,18 +209,9 @@ media_delete(struct cli_ctx *ctx, int argc, char **argv)
 	if (r != 0)
 		return cli_fail(ctx, err_exit_status(r), "media delete: %s", err_str(r));
 	/* The row is gone, so nobody can be shown the files any more: remove them. */
-	if (ctx->data_dir != NULL) {
-		static const enum media_file files[] = { MEDIA_FILE_UPLOAD, MEDIA_FILE_STORED,
-		    MEDIA_FILE_THUMB };
-		size_t i;
-
-		for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-			path = media_path(ctx->data_dir, ctx->user_id, id, files[i],
-			    media_format_parse(fmt != NULL ? fmt : ""));
-			(void)unlink(path);
-			free(path);
-		}
-	}
+	if (ctx->data_dir != NULL)
+		media_remove_files(ctx->data_dir, ctx->user_id, id,
+		    media_format_parse(fmt != NULL ? fmt : ""));
 	free(fmt);
 	upload_hint(ctx, id);
 	cli_hint(ctx, TOPIC_ACCOUNT, ctx->user_id, 0);

@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -118,6 +119,65 @@ upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_
 		snprintf(why, whysz, "%s", r == ERR_SYSTEM ? "the server could not store the file; "
 		    "please try again later" : err_str(r));
 	return r;
+}
+
+int
+media_files_collect(struct store *st, int64_t owner, struct media_files *out)
+{
+	struct media_list	l;
+	int64_t			before = 0;
+	size_t			i;
+	int			r;
+
+	memset(out, 0, sizeof *out);
+	do {
+		if ((r = store_media_gallery(st, owner, owner, before, 100, &l)) != 0) {
+			free(out->ids);
+			free(out->formats);
+			memset(out, 0, sizeof *out);
+			return r;
+		}
+		out->ids = xreallocarray(out->ids, out->n + l.n + 1, sizeof *out->ids);
+		out->formats = xreallocarray(out->formats, out->n + l.n + 1, sizeof *out->formats);
+		for (i = 0; i < l.n; i++) {
+			out->ids[out->n] = l.v[i].id;
+			out->formats[out->n++] = media_format_parse(l.v[i].stored_format);
+		}
+		before = l.next_before;
+		media_list_free(&l);
+	} while (before != 0);
+	return 0;
+}
+
+void
+media_files_remove(const char *data_dir, int64_t owner, struct media_files *mf)
+{
+	char	*dir, *path;
+	DIR	*d;
+	struct dirent *e;
+	size_t	 i;
+
+	for (i = 0; data_dir != NULL && i < mf->n; i++)
+		media_remove_files(data_dir, owner, mf->ids[i], mf->formats[i]);
+	if (data_dir != NULL) {
+		/* Whatever else waits in the spool (a half-received upload) goes with it. */
+		dir = xasprintf("%s/spool/%lld", data_dir, (long long)owner);
+		if ((d = opendir(dir)) != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				if (e->d_name[0] == '.')
+					continue;
+				path = xasprintf("%s/%s", dir, e->d_name);
+				(void)unlink(path);
+				free(path);
+			}
+			closedir(d);
+			(void)rmdir(dir);
+		}
+		free(dir);
+	}
+	free(mf->ids);
+	free(mf->formats);
+	memset(mf, 0, sizeof *mf);
 }
 
 void

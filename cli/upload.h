@@ -15,6 +15,8 @@
 #include "cli/cli.h"
 #include "media/pipeline.h"
 
+struct store;
+
 /* The most bytes any upload may have (a video's cap); the type's own cap is checked after. */
 #define UPLOAD_MAX_BYTES	VIDEO_MAX_BYTES
 
@@ -35,6 +37,20 @@ int	upload_spool_open(struct cli_ctx *, int *fdp, char **pathp);
  */
 int	upload_import(struct cli_ctx *, const char *path, int64_t *idp, struct media_info *info,
 	    char *why, size_t whysz);
+
+/*
+ * Deleting an account: storage removes its media rows by cascade, the files
+ * must go too. Before the deletion, media_files_collect lists owner's items
+ * (ids and stored formats); after it, media_files_remove removes their files
+ * and the owner's spool directory, and frees the list.
+ */
+struct media_files {
+	int64_t			*ids;
+	enum media_format	*formats;
+	size_t			 n;
+};
+int	media_files_collect(struct store *, int64_t owner, struct media_files *);
+void	media_files_remove(const char *data_dir, int64_t owner, struct media_files *);
 
 /* After media of ctx's user changed: the worker (a job may wait) and the user's own sessions. */
 void	upload_hint(struct cli_ctx *, int64_t media_id);

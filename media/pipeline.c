@@ -665,6 +665,31 @@ media_thumb_size(const char *thumb_path, int *wp, int *hp)
 	return r;
 }
 
+void
+media_remove_files(const char *data_dir, int64_t owner, int64_t id, enum media_format stored_fmt)
+{
+	static const enum media_format any[] = { MF_JPEG, MF_PNG, MF_MP4, MF_WEBM };
+	char	*path;
+	size_t	 i;
+
+	path = media_path(data_dir, owner, id, MEDIA_FILE_UPLOAD, MF_NONE);
+	(void)unlink(path);
+	free(path);
+	path = media_path(data_dir, owner, id, MEDIA_FILE_THUMB, MF_NONE);
+	(void)unlink(path);
+	free(path);
+	path = xasprintf("%s/media/%lld.new", data_dir, (long long)id);
+	(void)unlink(path);
+	free(path);
+	for (i = 0; i < sizeof any / sizeof any[0]; i++) {
+		if (stored_fmt != MF_NONE && stored_fmt != any[i])
+			continue;
+		path = media_path(data_dir, owner, id, MEDIA_FILE_STORED, any[i]);
+		(void)unlink(path);
+		free(path);
+	}
+}
+
 char *
 media_path(const char *data_dir, int64_t owner, int64_t id, enum media_file which,
     enum media_format fmt)

@@ -78,4 +78,12 @@ enum media_file {
 char	*media_path(const char *data_dir, int64_t owner, int64_t id, enum media_file,
 	    enum media_format fmt);
 
+/*
+ * Remove every file of a media item whose row is gone (the upload, the
+ * stored copy in stored_fmt, or in any format when MF_NONE, the preview
+ * source, a worker's half-written copy). Missing files are fine.
+ */
+void	media_remove_files(const char *data_dir, int64_t owner, int64_t id,
+	    enum media_format stored_fmt);
+
 #endif

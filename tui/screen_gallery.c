@@ -232,20 +232,16 @@ static void
 delete_yes(struct app *app, void *ctx)
 {
 	struct gallery	*g = ctx;
-	char		*fmt = NULL, *path;
-	int		 r, f;
+	char		*fmt = NULL;
+	int		 r;
 
 	r = store_media_delete(app_store(app), app_user(app)->id, pending_delete, &fmt);
 	if (r != 0) {
 		app_status(app, true, "could not delete it: %s", err_str(r));
 		return;
 	}
-	for (f = MEDIA_FILE_UPLOAD; f <= MEDIA_FILE_THUMB; f++) {
-		path = media_path(app_data_dir(app), app_user(app)->id, pending_delete,
-		    (enum media_file)f, media_format_parse(fmt != NULL ? fmt : ""));
-		(void)remove(path);
-		free(path);
-	}
+	media_remove_files(app_data_dir(app), app_user(app)->id, pending_delete,
+	    media_format_parse(fmt != NULL ? fmt : ""));
 	free(fmt);
 	pictures_forget(pending_delete);
 	app_hint(app, TOPIC_MEDIA, app_user(app)->id, pending_delete);

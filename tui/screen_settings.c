@@ -15,6 +15,7 @@
 #include "common/timefmt.h"
 #include "common/xmalloc.h"
 #include "storage/store.h"
+#include "cli/upload.h"
 #include "tui/app.h"
 #include "tui/listview.h"
 #include "tui/screen.h"
@@ -224,6 +225,7 @@ static void
 delete_done(struct app *app, void *ctx, const char *text)
 {
 	const struct user	*u = app_user(app);
+	struct media_files	 files = { 0 };
 	int			 r;
 
 	(void)ctx;
@@ -233,10 +235,14 @@ delete_done(struct app *app, void *ctx, const char *text)
 		app_status(app, true, "the name did not match: nothing was deleted");
 		return;
 	}
-	if ((r = store_user_delete(app_store(app), u->id)) != 0) {
+	/* The files are listed first: the rows that name them go with the account. */
+	if ((r = media_files_collect(app_store(app), u->id, &files)) != 0 ||
+	    (r = store_user_delete(app_store(app), u->id)) != 0) {
 		app_status(app, true, "cannot delete the account: %s", err_str(r));
+		media_files_remove(NULL, 0, &files);
 		return;
 	}
+	media_files_remove(app_data_dir(app), u->id, &files);
 	app_quit(app, 0, "your account and all its data are deleted. Goodbye.");
 }
 

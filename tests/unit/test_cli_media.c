@@ -27,6 +27,7 @@
 #include "storage/posts.h"
 #include "storage/social.h"
 #include "storage/store.h"
+#include "cli/upload.h"
 #include "tests/unit/clirun.h"
 #include "worker/worker.h"
 
@@ -482,6 +483,29 @@ test_upload_flood_refused_before_decoding(void **state)
 	(void)upload(f, ALICE, "upload", f->jpeg, f->jpegn);
 }
 
+static void
+test_account_deletion_removes_files(void **state)
+{
+	struct fx		*f = *state;
+	struct media_files	 files;
+	char			*spool;
+
+	(void)upload(f, ALICE, "upload", f->jpeg, f->jpegn);
+	assert_int_equal(worker_drain(f->st, f->dir, -1), 1);
+	(void)upload(f, ALICE, "upload avatar", f->jpeg, f->jpegn);	/* still in the spool */
+	(void)upload(f, BOB, "upload", f->jpeg, f->jpegn);
+	assert_int_equal(count_files(f, "media"), 2);	/* alice's stored copy and preview */
+	assert_int_equal(media_files_collect(f->st, f->id[ALICE], &files), 0);
+	assert_int_equal(files.n, 2);
+	assert_int_equal(store_user_delete(f->st, f->id[ALICE]), 0);
+	media_files_remove(f->dir, f->id[ALICE], &files);
+	assert_int_equal(count_files(f, "media"), 0);
+	spool = xasprintf("%s/spool/%lld", f->dir, (long long)f->id[ALICE]);
+	assert_int_equal(access(spool, F_OK), -1);
+	free(spool);
+	assert_int_equal(count_files(f, "spool/2"), 1);	/* bob's upload stays */
+}
+
 /* An empty file at path, last changed age seconds ago. */
 static void
 touch_aged(const char *path, int age)
@@ -536,6 +560,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_flood_refused_before_decoding, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_account_deletion_removes_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
