@@ -186,6 +186,36 @@ media_fill(sqlite3_stmt *stmt, struct media *m)
 /* ---- adding and reading ---------------------------------------------------- */
 
 int
+store_media_posts(struct store *st, int64_t media_id, int64_t **postsp, size_t *np)
+{
+	sqlite3_stmt	*stmt = NULL;
+	size_t		 cap = 4;
+	int		 r;
+
+	*postsp = NULL;
+	*np = 0;
+	if ((r = stmt_get(st, "SELECT post_id FROM post_media WHERE media_id = ?1", &stmt)) != 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, media_id);
+	*postsp = xcalloc(cap, sizeof **postsp);
+	while ((r = stmt_row(st, stmt, "posts of media")) == 1) {
+		if (*np == cap) {
+			cap *= 2;
+			*postsp = xreallocarray(*postsp, cap, sizeof **postsp);
+		}
+		(*postsp)[(*np)++] = sqlite3_column_int64(stmt, 0);
+	}
+	stmt_reset(stmt);
+	if (r < 0) {
+		free(*postsp);
+		*postsp = NULL;
+		*np = 0;
+		return r;
+	}
+	return 0;
+}
+
+int
 store_media_upload_allowed(struct store *st, int64_t owner, int64_t now, char *why,
     size_t whysz)
 {

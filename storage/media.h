@@ -123,6 +123,13 @@ int	store_media_gallery(struct store *, int64_t viewer, int64_t owner, int64_t b
 int	store_media_ready(struct store *, int64_t id, const char *stored_format, int width,
 	    int height, int64_t stored_bytes, int64_t duration_ms);
 /*
+ * The posts media_id is attached to (for the worker's hints: their audience's
+ * screens show the picture once it is processed). No privacy check: the ids
+ * go only into hub hints, never to a person. *postsp is malloc'd.
+ */
+int	store_media_posts(struct store *, int64_t media_id, int64_t **postsp, size_t *np);
+
+/*
  * The worker: processing failed for good; why (for people; NULL: a default;
  * cut to 200 bytes) is kept. The item also stops being its owner's avatar
  * or background, as a failed item cannot be one. ERR_NOTFOUND.

@@ -26,6 +26,7 @@
 #include "media/pipeline.h"
 #include "media/preview.h"
 #include "storage/media.h"
+#include "storage/posts.h"
 
 #define POLL_MS		2000	/* without a hint, look at the table this often */
 #define SWEEP_SECS	600	/* look for abandoned uploads this often ... */
@@ -70,6 +71,30 @@ first_preview(struct store *st, const char *thumb, int64_t id, int w, int h)
 		(void)store_preview_put(st, id, cols, rows, true, blob, n);
 	free(blob);
 	cellgrid_free(&g);
+}
+
+/*
+ * The posts showing media id, to everyone whose Home may show them: their
+ * screens swap the "processing…" box for the picture without waiting for
+ * the slow poll.
+ */
+static void
+hint_posts(struct store *st, int hub_fd, int64_t id)
+{
+	int64_t	*posts = NULL, *ids = NULL;
+	size_t	 nposts = 0, nids, i, k;
+
+	if (hub_fd < 0 || store_media_posts(st, id, &posts, &nposts) != 0)
+		return;
+	for (i = 0; i < nposts; i++) {
+		if (store_post_audience(st, posts[i], &ids, &nids) != 0)
+			continue;
+		for (k = 0; k < nids; k++)
+			hint(hub_fd, TOPIC_POST, ids[k], posts[i]);
+		free(ids);
+		ids = NULL;
+	}
+	free(posts);
 }
 
 /* After a rename: make it durable, so a crash cannot leave a ready row without its file. */
@@ -156,6 +181,8 @@ process_media(struct store *st, const char *data_dir, int hub_fd, int64_t id, ch
 	} else
 		(void)unlink(tmp);
 	hint(hub_fd, TOPIC_MEDIA, m.owner_id, id);
+	if (r == 0)
+		hint_posts(st, hub_fd, id);
 	free(src);
 	free(tmp);
 	free(dst);

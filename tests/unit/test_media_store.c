@@ -436,6 +436,26 @@ test_gallery_full(void **state)
 }
 
 static void
+test_media_posts(void **state)
+{
+	struct store	*st = *state;
+	int64_t		 a = storefix_user(st, "alice", NULL), m = image(st, a), other = image(st, a);
+	int64_t		 p1, p2, *posts = NULL;
+	size_t		 n = 0;
+
+	assert_int_equal(store_media_posts(st, m, &posts, &n), 0);
+	assert_int_equal(n, 0);
+	free(posts);
+	p1 = mpost(st, a, "one", VIS_PUBLIC, &m, 1);
+	p2 = mpost(st, a, "two", VIS_PRIVATE, &m, 1);
+	(void)mpost(st, a, "three", VIS_PUBLIC, &other, 1);
+	assert_int_equal(store_media_posts(st, m, &posts, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true((posts[0] == p1 && posts[1] == p2) || (posts[0] == p2 && posts[1] == p1));
+	free(posts);
+}
+
+static void
 test_upload_rate(void **state)
 {
 	struct store	*st = *state;
@@ -1337,6 +1357,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_set_image, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_previews, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_upload_rate, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_media_posts, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_job_stuck, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_jobs_survive_reopen),
