@@ -49,8 +49,9 @@ struct media_processed {
  * Make the stored copy and the preview source of a validated upload, in a
  * limited child. Images: decode, orient, scale to at most
  * IMAGE_STORED_MAX_SIDE, encode (image_pick_stored_format) into out_path,
- * metadata gone; videos: out_path is a copy of src (TODO in docs: metadata
- * kept). Both: thumb_path gets a JPEG of at most IMAGE_THUMB_MAX_SIDE.
+ * metadata gone; videos: out_path is src remuxed by sshbook-video, the same
+ * streams without metadata (media/video.h video_remux). Both: thumb_path
+ * gets a JPEG of at most IMAGE_THUMB_MAX_SIDE.
  * Files are written to a temporary name (PATH.<pid>.tmp, fsync'd) and
  * renamed, so a reader never sees half a file; the temporaries are removed
  * whatever happened. fmt must be what media_validate_file found (the file is

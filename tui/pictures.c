@@ -67,7 +67,7 @@ pictures_forget(int64_t media_id)
 			sizes[i].media_id = 0;
 }
 
-/* An empty slot, making room (by age) for cells more cells. */
+/* An empty slot, evicting the least recently used until `cells` more cells fit. */
 static struct slot *
 slot_take(size_t cells)
 {
