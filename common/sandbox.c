@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sysutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANDBOX_ASAN	1
@@ -74,15 +75,6 @@ sandbox_outcome_str(enum sandbox_outcome o)
 		return "failed";
 	}
 	return "unknown";
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static bool
@@ -169,7 +161,7 @@ reap(pid_t pid, int64_t deadline, int *wstatusp)
 			return true;
 		if (r < 0 && errno != EINTR)
 			return false;	/* ECHILD: SIGCHLD ignored, already reaped */
-		if (now_ms() >= deadline) {
+		if (mono_ms() >= deadline) {
 			kill(pid, SIGKILL);
 			while ((r = waitpid(pid, wstatusp, 0)) < 0 && errno == EINTR)
 				;
@@ -212,7 +204,7 @@ sandbox_run(const struct sandbox_limits *limp, sandbox_fn fn, void *arg, int *st
 		log_error("sandbox: pipe: %s", strerror(errno));
 		return SANDBOX_FAILED;
 	}
-	deadline = now_ms() + lim.wall_ms;
+	deadline = mono_ms() + lim.wall_ms;
 	pid = fork();
 	if (pid < 0) {
 		log_error("sandbox: fork: %s", strerror(errno));
@@ -230,7 +222,7 @@ sandbox_run(const struct sandbox_limits *limp, sandbox_fn fn, void *arg, int *st
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;

@@ -9,6 +9,7 @@
 
 #include "common/cmdline.h"
 #include "common/log.h"
+#include "common/sysutil.h"
 #include "common/xmalloc.h"
 #include "sshd-app/config.h"
 #include "sshd-app/relay.h"
@@ -360,7 +361,7 @@ chan_reaped(struct chan *ch, int wstatus)
 {
 	ch->exited = true;
 	ch->exit_status = spawn_exit_status(wstatus);
-	ch->exited_at = conn_now_ms();
+	ch->exited_at = mono_ms();
 	if (ch->exit_status == SPAWN_EXEC_FAILED)
 		log_error("app '%s' could not be executed (exit status %d)",
 		    ch->conn->cfg->app_path, ch->exit_status);
@@ -376,7 +377,7 @@ chan_kill(struct chan *ch, int sig)
 	if (ch->pid > 0 && !ch->exited) {
 		spawn_signal(ch->pid, sig);
 		if (ch->hup_at == 0)
-			ch->hup_at = conn_now_ms();
+			ch->hup_at = mono_ms();
 	}
 }
 
@@ -418,7 +419,7 @@ chan_step(struct chan *ch)
 	int64_t now;
 
 	if (ch->state == CHAN_START) {
-		ch->started_at = conn_now_ms();
+		ch->started_at = mono_ms();
 		if (ch->sftp)
 			start_sftp(ch);
 		else if (ch->command != NULL)
@@ -426,7 +427,7 @@ chan_step(struct chan *ch)
 		else
 			start_shell(ch);
 	}
-	now = conn_now_ms();
+	now = mono_ms();
 	switch (ch->state) {
 	case CHAN_NEW:
 		if (ch->remote_closed)

@@ -7,6 +7,7 @@
 
 #include "common/hub.h"
 #include "common/log.h"
+#include "common/sysutil.h"
 #include "common/xmalloc.h"
 #include "sshd-app/children.h"
 
@@ -38,10 +39,7 @@ struct children {
 static int64_t
 now_seconds(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return mono_ms() / 1000;
 }
 
 struct children *

@@ -19,6 +19,7 @@
 
 #include "common/hub.h"
 #include "common/log.h"
+#include "common/sysutil.h"
 #include "common/xmalloc.h"
 #include "sshd-app/children.h"
 #include "sshd-app/config.h"
@@ -58,15 +59,6 @@ struct listener {
 
 static int	sig_pipe_w = -1;
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 on_signal(int sig)
 {
@@ -75,14 +67,6 @@ on_signal(int sig)
 
 	(void)write(sig_pipe_w, &b, 1);
 	errno = saved;
-}
-
-static int
-set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
 /* "1.2.3.4" or "::1", with IPv4-mapped IPv6 addresses shown as IPv4. */
@@ -248,7 +232,7 @@ child_detach(struct listener *l, pid_t listener_pid)
 static void
 log_refusal(struct listener *l, const char *addr, const char *why)
 {
-	int64_t now = now_ms();
+	int64_t now = mono_ms();
 
 	if (now - l->last_refusal < 1000) {
 		l->refused_quiet++;
@@ -297,14 +281,14 @@ worker_start(struct listener *l)
 	l->worker_restart_at = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
 		log_error("worker: socketpair: %s", strerror(errno));
-		l->worker_restart_at = now_ms() + l->worker_backoff;
+		l->worker_restart_at = mono_ms() + l->worker_backoff;
 		return;
 	}
-	(void)set_nonblock(sv[0]);
+	(void)fd_set_nonblock(sv[0]);
 	if (spawn_worker(l->cfg, sv[1], &pid) != 0) {
 		close(sv[0]);
 		close(sv[1]);
-		l->worker_restart_at = now_ms() + l->worker_backoff;
+		l->worker_restart_at = mono_ms() + l->worker_backoff;
 		return;
 	}
 	close(sv[1]);
@@ -315,7 +299,7 @@ worker_start(struct listener *l)
 		return;
 	}
 	l->worker_pid = pid;
-	l->worker_started = now_ms();
+	l->worker_started = mono_ms();
 	log_info("worker started: pid %ld", (long)pid);
 }
 
@@ -323,7 +307,7 @@ worker_start(struct listener *l)
 static void
 worker_ended(struct listener *l, int st)
 {
-	int64_t lived = now_ms() - l->worker_started;
+	int64_t lived = mono_ms() - l->worker_started;
 
 	l->worker_pid = -1;
 	if (l->stopping)
@@ -337,7 +321,7 @@ worker_ended(struct listener *l, int st)
 		log_warn("worker exited with status %d after %lld ms; restarting in %lld ms",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : -1, (long long)lived,
 		    (long long)l->worker_backoff);
-	l->worker_restart_at = now_ms() + l->worker_backoff;
+	l->worker_restart_at = mono_ms() + l->worker_backoff;
 	l->worker_backoff *= 2;
 	if (l->worker_backoff > WORKER_BACKOFF_MAX_MS)
 		l->worker_backoff = WORKER_BACKOFF_MAX_MS;
@@ -400,7 +384,7 @@ accept_some(struct listener *l, int lfd, ssh_bind bind)
 			close(fd);
 			continue;
 		}
-		(void)set_nonblock(sv[0]);
+		(void)fd_set_nonblock(sv[0]);
 		pid = fork();
 		if (pid < 0) {
 			log_refusal(l, addr, strerror(errno));
@@ -467,11 +451,11 @@ begin_stop(struct listener *l, int sig)
 		/* A second signal: no more patience. */
 		log_warn("signal %d again: killing %zu sessions now", sig,
 		    children_count(l->children));
-		l->stop_deadline = now_ms();
+		l->stop_deadline = mono_ms();
 		return;
 	}
 	l->stopping = true;
-	l->stop_deadline = now_ms() + STOP_GRACE_MS;
+	l->stop_deadline = mono_ms() + STOP_GRACE_MS;
 	for (i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
 	l->nfds = 0;
@@ -544,7 +528,7 @@ listener_run(struct listener *l, ssh_bind bind)
 	pfd = xcalloc(npfd, sizeof *pfd);
 
 	for (;;) {
-		now = now_ms();
+		now = mono_ms();
 		if (l->stopping && (children_count(l->children) == 0 ||
 		    now >= l->stop_deadline))
 			break;
@@ -588,7 +572,7 @@ listener_run(struct listener *l, ssh_bind bind)
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			if (!accept_some(l, pfd[i].fd, bind))
-				pause_until = now_ms() + 100;
+				pause_until = mono_ms() + 100;
 		}
 	}
 	free(pfd);

@@ -79,8 +79,6 @@ struct conn {
 	int64_t			 ka_next;	/* ms: next keepalive check */
 };
 
-int64_t		 conn_now_ms(void);
-
 /* The channel-open callback's work: a session channel with its callbacks set, or NULL. */
 ssh_channel	 chan_open(struct conn *c);
 /* Advance one channel from the main loop: start its app, pump, finish, close. */

@@ -21,6 +21,7 @@
 #include "common/hub.h"
 #include "common/log.h"
 #include "common/sanitize.h"
+#include "common/sysutil.h"
 #include "common/xmalloc.h"
 #include "sshd-app/auth.h"
 #include "sshd-app/config.h"
@@ -49,15 +50,6 @@ static volatile sig_atomic_t	grace_over;
 static int			grace_fd = -1;
 static int			sig_w = -1;
 static bool			pending_chld, pending_stop;
-
-int64_t
-conn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Login grace time is over. shutdown(2) is async-signal-safe and makes
@@ -241,7 +233,7 @@ authenticated(struct conn *c)
 		if (hub_send(c->hub_fd, &m) != 0)
 			log_debug("hub: hello not sent");
 	}
-	c->ka_next = conn_now_ms() + (int64_t)c->cfg->keepalive_interval * 1000;
+	c->ka_next = mono_ms() + (int64_t)c->cfg->keepalive_interval * 1000;
 }
 
 static void
@@ -250,7 +242,7 @@ begin_stop(struct conn *c)
 	size_t i;
 
 	c->stopping = true;
-	c->stop_deadline = conn_now_ms() + STOP_GRACE_MS;
+	c->stop_deadline = mono_ms() + STOP_GRACE_MS;
 	if (c->authed)
 		log_info("server stopping: closing the session");
 	for (i = 0; i < CONN_MAX_CHANS; i++)
@@ -368,7 +360,7 @@ serve(struct conn *c)
 
 	for (;;) {
 		(void)ssh_event_dopoll(c->event,
-		    next_timeout(c, conn_now_ms()));
+		    next_timeout(c, mono_ms()));
 		if (pending_chld) {
 			pending_chld = false;
 			reap(c);
@@ -390,7 +382,7 @@ serve(struct conn *c)
 			log_debug("connection closed by the client");
 			return;
 		}
-		now = conn_now_ms();
+		now = mono_ms();
 		for (i = 0; i < CONN_MAX_CHANS; i++) {
 			if (c->chans[i] == NULL)
 				continue;
@@ -428,7 +420,7 @@ static void
 hang_up_apps(struct conn *c)
 {
 	struct chan	*ch;
-	int64_t		 deadline = conn_now_ms() + HANGUP_GRACE_MS;
+	int64_t		 deadline = mono_ms() + HANGUP_GRACE_MS;
 	bool		 running;
 	size_t		 i;
 	int		 st;
@@ -446,7 +438,7 @@ hang_up_apps(struct conn *c)
 			if ((ch = c->chans[i]) != NULL && ch->pid > 0 &&
 			    !ch->exited)
 				running = true;
-		if (!running || conn_now_ms() >= deadline)
+		if (!running || mono_ms() >= deadline)
 			break;
 		(void)poll(NULL, 0, 20);
 	}
@@ -483,7 +475,7 @@ session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
 {
 	struct conn		c;
 	struct sigaction	sa;
-	int64_t			started = conn_now_ms();
+	int64_t			started = mono_ms();
 	size_t			i;
 	char			*why;
 
@@ -558,7 +550,7 @@ session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
 	}
 	auth_free(c.auth);
 	log_info("connection closed after %lld s",
-	    (long long)((conn_now_ms() - started) / 1000));
+	    (long long)((mono_ms() - started) / 1000));
 	auth_result_free(&c.id);
 	_exit(0);
 }

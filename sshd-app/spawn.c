@@ -14,6 +14,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "common/sysutil.h"
 #include "common/xmalloc.h"
 #include "sshd-app/config.h"
 #include "sshd-app/spawn.h"
@@ -163,14 +164,6 @@ exec_app(const struct app_spec *s, struct exec_args *ea, pid_t parent)
 	_exit(SPAWN_EXEC_FAILED);
 }
 
-static int
-set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
 static void
 clamp_size(struct winsize *ws, unsigned short cols, unsigned short rows)
 {
@@ -224,7 +217,7 @@ spawn_pty(const struct app_spec *s, unsigned short cols, unsigned short rows,
 	exec_args_free(&ea);
 	/* Only the app may hold the slave, or the master never reports EIO. */
 	close(slave);
-	(void)set_nonblock(master);
+	(void)fd_set_nonblock(master);
 	*pidp = pid;
 	*masterp = master;
 	return 0;
@@ -272,9 +265,9 @@ spawn_pipes(const struct app_spec *s, pid_t *pidp, int fds[3])
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
-	(void)set_nonblock(in[1]);
-	(void)set_nonblock(out[0]);
-	(void)set_nonblock(err[0]);
+	(void)fd_set_nonblock(in[1]);
+	(void)fd_set_nonblock(out[0]);
+	(void)fd_set_nonblock(err[0]);
 	fds[0] = in[1];
 	fds[1] = out[0];
 	fds[2] = err[0];

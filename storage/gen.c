@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "storage/gen-int.h"
 #include "storage/gen.h"
 #include "storage/social-int.h"
 #include "storage/social.h"
@@ -19,41 +20,6 @@
 #define BATCH		10000
 #define GEN_EPOCH	1700000000	/* a fixed "now", so the data do not depend on the day */
 #define GEN_SPAN	(3 * 365 * 86400)
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n); n > 0. The bias of a plain modulo is far below what matters here. */
-static size_t
-rng_below(struct rng *r, size_t n)
-{
-	return (size_t)(rng_next(r) % n);
-}
-
-/* Uniform in [0, 1). */
-static double
-rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
-}
-
-/* Percent chance. */
-static bool
-rng_pct(struct rng *r, unsigned pct)
-{
-	return rng_below(r, 100) < pct;
-}
 
 /* ---- vocabulary -------------------------------------------------------------- */
 

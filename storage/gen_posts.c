@@ -12,6 +12,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "storage/gen-int.h"
 #include "storage/gen.h"
 #include "storage/posts-int.h"
 #include "storage/posts.h"
@@ -19,38 +20,6 @@
 #define GP_BATCH	20000		/* rows per transaction */
 #define GP_SPAN		(365 * 86400)	/* posts spread over the year before today */
 #define GP_POWER_USERS	10		/* the accounts that post the most */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static size_t
-rng_below(struct rng *r, size_t n)
-{
-	return (size_t)(rng_next(r) % n);
-}
-
-static double
-rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
-}
-
-static bool
-rng_pct(struct rng *r, unsigned pct)
-{
-	return rng_below(r, 100) < pct;
-}
 
 #define NELEM(a)	(sizeof (a) / sizeof (a)[0])
 #define PICK(r, a)	((a)[rng_below((r), NELEM(a))])

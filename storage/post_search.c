@@ -78,26 +78,7 @@ post_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx
 int
 post_search_register(struct store *st)
 {
-	sqlite3_stmt	*stmt = NULL;
-	fts5_api	*api = NULL;
-	int		 r;
-
-	/* As search_register does: the API pointer comes from SELECT fts5(?). */
-	if ((r = stmt_get(st, "SELECT fts5(?1)", &stmt)) != 0)
-		return r;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	r = stmt_row(st, stmt, "find the fts5 api");
-	stmt_reset(stmt);
-	if (r < 0)
-		return r;
-	if (api == NULL || api->iVersion < 2) {
-		log_error("store: this SQLite has no usable FTS5");
-		return ERR_DB;
-	}
-	if (api->xCreateFunction(api, "sshbook_post_rank", NULL, post_rank_fn, NULL) !=
-	    SQLITE_OK)
-		return store_db_error(st, "register sshbook_post_rank");
-	return 0;
+	return store_fts5_function(st, "sshbook_post_rank", post_rank_fn);
 }
 
 /* ---- the search ----------------------------------------------------------- */

@@ -247,7 +247,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int
 }
 
 int
-search_register(struct store *st)
+store_fts5_function(struct store *st, const char *name, fts5_extension_function fn)
 {
 	sqlite3_stmt	*stmt = NULL;
 	fts5_api	*api = NULL;
@@ -265,9 +265,15 @@ search_register(struct store *st)
 		log_error("store: this SQLite has no usable FTS5");
 		return ERR_DB;
 	}
-	if (api->xCreateFunction(api, "sshbook_rank", NULL, rank_fn, NULL) != SQLITE_OK)
-		return store_db_error(st, "register sshbook_rank");
+	if (api->xCreateFunction(api, name, NULL, fn, NULL) != SQLITE_OK)
+		return store_db_error(st, name);
 	return 0;
+}
+
+int
+search_register(struct store *st)
+{
+	return store_fts5_function(st, "sshbook_rank", rank_fn);
 }
 
 /* ---- the search ------------------------------------------------------------ */

@@ -149,6 +149,8 @@ int	store_user_index(struct store *, int64_t user);
 int	store_user_unindex(struct store *, int64_t user);
 /* Register the search's rank function (sshbook_rank) on the connection; store_open calls it. */
 int	search_register(struct store *);
+/* Register fn as the FTS5 auxiliary function name (a ranking); 0 or ERR_DB. */
+int	store_fts5_function(struct store *, const char *name, fts5_extension_function fn);
 
 /*
  * The FTS5 query for plain text: each word of letters and digits (anything
