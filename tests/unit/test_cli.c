@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "common/cmdline.h"
 #include "storage/store.h"
+#include "tests/unit/clirun.h"
 
 /* Two real ed25519 public keys made with ssh-keygen for these tests. */
 #define KEY1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJeBOrKnNnGvjNezjoRxVw531xTrFjG6Zzda/xd7C0IE one@test"
@@ -22,44 +23,13 @@ struct fixture {
 	int64_t		 alice;
 };
 
-struct run {
-	int	 status;
-	char	*out;
-	char	*err;
-};
-
-static struct run
+static struct clirun
 run(struct fixture *f, const char *line, const char *input)
 {
-	struct cli_ctx	 cc;
-	struct run	 r = { 0 };
-	size_t		 outlen, errlen;
-	struct cmdline	 cl;
-	char		 why[128];
+	struct clirun_as a = { .st = f->st, .user_id = f->alice, .username = "alice",
+	    .hub_fd = -1 };
 
-	assert_int_equal(cmdline_split(line, strlen(line), &cl, why, sizeof why), 0);
-	memset(&cc, 0, sizeof cc);
-	cc.st = f->st;
-	cc.user_id = f->alice;
-	cc.username = "alice";
-	cc.in = input ? fmemopen((void *)input, strlen(input), "r") : NULL;
-	cc.out = open_memstream(&r.out, &outlen);
-	cc.err = open_memstream(&r.err, &errlen);
-	cc.hub_fd = -1;
-	r.status = cli_run(&cc, cl.argc, cl.argv);
-	fclose(cc.out);
-	fclose(cc.err);
-	if (cc.in)
-		fclose(cc.in);
-	cmdline_free(&cl);
-	return r;
-}
-
-static void
-run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	return clirun(&a, line, input, input != NULL ? strlen(input) : 0);
 }
 
 static int
@@ -90,60 +60,60 @@ teardown(void **state)
 static void
 test_whoami(void **state)
 {
-	struct run r = run(*state, "whoami", NULL);
+	struct clirun r = run(*state, "whoami", NULL);
 
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "alice\n");
 	assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_free(&r);
 	r = run(*state, "whoami --json", NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "\"username\":\"alice\""));
 	assert_non_null(strstr(r.out, "\"display_name\":\"Alice\""));
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
 test_help_lists_every_command(void **state)
 {
-	struct run	r = run(*state, "help", NULL);
+	struct clirun	r = run(*state, "help", NULL);
 	size_t		i;
 
 	assert_int_equal(r.status, 0);
 	for (i = 0; cli_commands[i] != NULL; i++)
 		assert_non_null(strstr(r.out, cli_commands[i]->usage));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(*state, "help keys", NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "usage: keys"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(*state, "help nosuch", NULL);
 	assert_int_equal(r.status, 2);
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
 test_unknown_command_and_usage(void **state)
 {
-	struct run r = run(*state, "frobnicate now", NULL);
+	struct clirun r = run(*state, "frobnicate now", NULL);
 
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "unknown command"));
 	/* One line, ending in a newline. */
 	assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(*state, "whoami extra", NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "usage: whoami"));
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
 test_keys_add_list_remove(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r = run(f, "keys add", KEY2 "\n");
+	struct clirun	 r = run(f, "keys add", KEY2 "\n");
 	char		 line[256];
 	char		*fp;
 
@@ -151,31 +121,31 @@ test_keys_add_list_remove(void **state)
 	assert_non_null(strstr(r.out, "SHA256:"));
 	fp = strdup(r.out);
 	fp[strcspn(fp, "\n")] = '\0';
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, "keys add", KEY2 "\n");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "already"));
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, "keys list", NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, fp));
 	assert_non_null(strstr(r.out, "two@test"));
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, "keys list --json", NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "\"fingerprint\":\"SHA256:"));
-	run_free(&r);
+	clirun_free(&r);
 
 	snprintf(line, sizeof line, "keys remove %s", fp);
 	r = run(f, line, NULL);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, line, NULL);
 	assert_int_equal(r.status, 2);	/* gone now */
-	run_free(&r);
+	clirun_free(&r);
 	free(fp);
 }
 
@@ -183,17 +153,17 @@ static void
 test_keys_refuses_bad_input(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r = run(f, "keys add", "not a key at all\n");
+	struct clirun	 r = run(f, "keys add", "not a key at all\n");
 
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "keys add:"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, "keys add", "");
 	assert_int_equal(r.status, 1);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, "keys list", NULL);
 	assert_null(strstr(r.out, "not a key"));
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
@@ -201,7 +171,7 @@ test_last_key_cannot_go(void **state)
 {
 	struct fixture	*f = *state;
 	struct key_list	 kl = { 0 };
-	struct run	 r;
+	struct clirun	 r;
 	char		 line[256];
 
 	assert_int_equal(store_key_list(f->st, f->alice, &kl), 0);
@@ -210,7 +180,7 @@ test_last_key_cannot_go(void **state)
 	r = run(f, line, NULL);
 	assert_int_equal(r.status, 3);
 	assert_non_null(strstr(r.err, "last way"));
-	run_free(&r);
+	clirun_free(&r);
 	key_list_free(&kl);
 	assert_int_equal(store_key_list(f->st, f->alice, &kl), 0);
 	assert_int_equal(kl.n, 1);

@@ -76,15 +76,12 @@ static void
 expect(struct fx *f, int who, const char *line, int status, const char *out_has,
     const char *err_has)
 {
-	struct clirun r = expect_in(f, who, line, NULL, 0, status);
+	struct clirun_as	a = as(f, who);
+	struct clirun		r = clirun(&a, line, NULL, 0);
 
-	if (out_has != NULL && strstr(r.out, out_has) == NULL)
-		fail_msg("'%s': output lacks '%s':\n%s", line, out_has, r.out);
-	if (err_has != NULL && strstr(r.err, err_has) == NULL)
-		fail_msg("'%s': stderr lacks '%s': %s", line, err_has, r.err);
+	clirun_check(line, &r, status, out_has, err_has);
 	clirun_free(&r);
 }
-
 static void __attribute__((format(printf, 6, 7)))
 expectf(struct fx *f, int who, int status, const char *out_has, const char *err_has,
     const char *fmt, ...)

@@ -39,12 +39,6 @@ struct fixture {
 	char		 dir[64];	/* a temporary data dir, for tests with two connections */
 };
 
-struct run {
-	int	 status;
-	char	*out;
-	char	*err;
-};
-
 /* How a run differs from the plain one. */
 struct opts {
 	int		 hub_fd;	/* 0: none (-1) */
@@ -52,7 +46,7 @@ struct opts {
 	void		*arg;
 };
 
-static struct run
+static struct clirun
 run_opts(struct fixture *f, int who, const char *line, const char *input,
     const struct opts *o)
 {
@@ -60,22 +54,13 @@ run_opts(struct fixture *f, int who, const char *line, const char *input,
 				    o && o->hub_fd ? o->hub_fd : -1, o ? o->tick : NULL,
 				    o ? o->arg : NULL, NULL };
 	/* NULL: no stdin (the `:` line); "": at EOF from the start, as with `ssh -n`. */
-	struct clirun		c = clirun(&a, line, input, input != NULL ? strlen(input) : 0);
-
-	return (struct run){ c.status, c.out, c.err };
+	return clirun(&a, line, input, input != NULL ? strlen(input) : 0);
 }
 
-static struct run
+static struct clirun
 run(struct fixture *f, int who, const char *line, const char *input)
 {
 	return run_opts(f, who, line, input, NULL);
-}
-
-static void
-run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 /* Run, check the status (and, for failures, one line on stderr and nothing on stdout). */
@@ -83,21 +68,10 @@ static void
 expect_in(struct fixture *f, int who, const char *line, const char *input, int status,
     const char *out_has, const char *err_has)
 {
-	struct run r = run(f, who, line, input);
+	struct clirun r = run(f, who, line, input);
 
-	if (r.status != status)
-		fail_msg("'%s': status %d, expected %d (out '%s', err '%s')", line, r.status,
-		    status, r.out, r.err);
-	if (out_has != NULL && strstr(r.out, out_has) == NULL)
-		fail_msg("'%s': output lacks '%s':\n%s", line, out_has, r.out);
-	if (err_has != NULL && strstr(r.err, err_has) == NULL)
-		fail_msg("'%s': stderr lacks '%s': %s", line, err_has, r.err);
-	if (status != 0) {
-		assert_string_equal(r.out, "");
-		assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
-	} else
-		assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_check(line, &r, status, out_has, err_has);
+	clirun_free(&r);
 }
 
 static void
@@ -224,61 +198,13 @@ newest(struct fixture *f, int a, int b, char *text, size_t textsz)
 	return id;
 }
 
-static struct json_object *
-json_line(const char *out, size_t nth)
-{
-	struct json_object	*o;
-	const char		*p = out;
-	char			*line;
-	size_t			 len;
-
-	while (nth-- > 0) {
-		assert_non_null(p = strchr(p, '\n'));
-		p++;
-	}
-	len = strcspn(p, "\n");
-	assert_true(len > 0);
-	line = strndup(p, len);
-	o = json_tokener_parse(line);
-	free(line);
-	assert_non_null(o);
-	assert_true(json_object_is_type(o, json_type_object));
-	return o;
-}
-
-static struct json_object *
-jget(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no key '%s'", key);
-	return v;
-}
-
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	return json_object_get_string(jget(o, key));
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* ---- dm ------------------------------------------------------------------- */
 
 static void
 test_dm_between_friends(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	char		 text[64];
 
 	befriend(f, ALICE, BOB);
@@ -287,7 +213,7 @@ test_dm_between_friends(void **state)
 	r = run(f, ALICE, "dm @bob second one", NULL);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
-	run_free(&r);
+	clirun_free(&r);
 	newest(f, ALICE, BOB, text, sizeof text);
 	assert_string_equal(text, "second one");
 	assert_int_equal(unread(f, BOB), 2);
@@ -298,7 +224,7 @@ test_dm_between_friends(void **state)
 	assert_non_null(strstr(r.out, "conversations (1):\n"));
 	assert_non_null(strstr(r.out, "  alice  Alice  2 unread  just now  second one\n"));
 	assert_null(strstr(r.out, "message requests"));
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Reading it: oldest first, then read. */
 	r = run(f, BOB, "messages alice", NULL);
@@ -306,7 +232,7 @@ test_dm_between_friends(void **state)
 	assert_non_null(strstr(r.out, "  alice  just now  hello there\n"));
 	assert_true(strstr(r.out, "hello there") < strstr(r.out, "second one"));
 	assert_int_equal(count_lines(r.out), 2);
-	run_free(&r);
+	clirun_free(&r);
 	assert_int_equal(unread(f, BOB), 0);
 	expect(f, BOB, "messages", 0, "  alice  Alice  just now  second one\n", NULL);
 	/* Alice sees that bob read her last message, and her own words in the preview. */
@@ -322,7 +248,7 @@ static void
 test_dm_stdin(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	char		 text[64], *big;
 	size_t		 before;
 
@@ -333,7 +259,7 @@ test_dm_stdin(void **state)
 	assert_string_equal(text, "line one\n\tline two");
 	r = run(f, BOB, "messages alice", NULL);
 	assert_non_null(strstr(r.out, "line one\n     line two\n"));	/* indented, tab as space */
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Exactly the limit goes; one more character, or a flood, is refused and nothing stored. */
 	big = malloc(MESSAGE_MAX * 4 + 200);
@@ -399,12 +325,12 @@ test_requests(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 
 	r = run(f, ALICE, "dm bob hi, we met at the conference", NULL);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "sent as a message request (bob can accept or decline it)\n");
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "messages", 0, "(waiting for them to accept)", NULL);
 
 	r = run(f, BOB, "messages", NULL);
@@ -413,14 +339,14 @@ test_requests(void **state)
 	assert_non_null(strstr(r.out, "message requests (1):\n  alice  Alice  1 unread  "));
 	assert_non_null(strstr(r.out, "answer with: messages accept USER, or messages "
 	    "decline USER\n"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, BOB, "messages --json", NULL);
 	assert_int_equal(count_lines(r.out), 1);
 	o = json_line(r.out, 0);
 	assert_string_equal(jstr(o, "username"), "alice");
 	assert_true(json_object_get_boolean(jget(o, "request")));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, BOB, "messages alice", 0, "alice sent you a message request: messages "
 	    "accept alice, or messages decline alice\n", NULL);
 
@@ -440,7 +366,7 @@ test_requests(void **state)
 	expect(f, BOB, "messages decline carol", 0, "declined", NULL);
 	r = run(f, BOB, "messages", NULL);
 	assert_null(strstr(r.out, "carol"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, CAROL, "messages", 0, "(they are not taking messages from you)", NULL);
 	expect(f, CAROL, "dm bob hello?", 3, NULL, "not taking messages from you");
 }
@@ -452,7 +378,7 @@ test_json(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *last;
-	struct run		 r;
+	struct clirun		 r;
 
 	befriend(f, ALICE, BOB);
 	expect(f, ALICE, "dm bob hello", 0, NULL, NULL);
@@ -477,7 +403,7 @@ test_json(void **state)
 	/* As it was when read: the command marks it read afterwards. */
 	assert_false(json_object_get_boolean(jget(o, "read")));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, ALICE, "messages --json", NULL);
 	assert_int_equal(count_lines(r.out), 1);
@@ -491,7 +417,7 @@ test_json(void **state)
 	assert_string_equal(jstr(last, "text"), "hi \"there\"");
 	assert_true(json_object_get_boolean(jget(last, "read")));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 }
 
 /* ---- edit and delete ------------------------------------------------------------- */
@@ -500,7 +426,7 @@ static void
 test_edit_delete(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	char		 line[96], text[64];
 	int64_t		 id, theirs;
 
@@ -515,7 +441,7 @@ test_edit_delete(void **state)
 	expect(f, ALICE, line, 0, text, NULL);
 	r = run(f, BOB, "messages alice", NULL);
 	assert_non_null(strstr(r.out, "  alice  just now  hello --there  (edited)\n"));
-	run_free(&r);
+	clirun_free(&r);
 	snprintf(line, sizeof line, "messages edit %lld", (long long)id);
 	expect_in(f, ALICE, line, "from\nstdin\n", 0, NULL, NULL);
 
@@ -537,7 +463,7 @@ test_edit_delete(void **state)
 	r = run(f, BOB, "messages alice", NULL);
 	assert_non_null(strstr(r.out, "from\n    stdin  (edited)\n"));
 	assert_non_null(strstr(r.out, "  bob  just now  hi\n"));
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Deleted: for both. */
 	snprintf(line, sizeof line, "messages delete %lld", (long long)id);
@@ -550,7 +476,7 @@ test_edit_delete(void **state)
 	snprintf(text, sizeof text, "%lld  alice  just now  message deleted\n", (long long)id);
 	assert_non_null(strstr(r.out, text));
 	assert_null(strstr(r.out, "stdin"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "messages bob", 0, "message deleted\n", NULL);
 }
 
@@ -560,7 +486,7 @@ static void
 test_limit_and_before(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	char		 line[64], *more;
 	long long	 before;
 	int		 i;
@@ -578,7 +504,7 @@ test_limit_and_before(void **state)
 	assert_null(strstr(r.out, "number 06"));
 	assert_non_null(more = strstr(r.out, "older: messages alice --before "));
 	before = atoll(more + strlen("older: messages alice --before "));
-	run_free(&r);
+	clirun_free(&r);
 
 	snprintf(line, sizeof line, "messages alice --limit=5 --before %lld", before);
 	r = run(f, BOB, line, NULL);
@@ -587,13 +513,13 @@ test_limit_and_before(void **state)
 	assert_non_null(strstr(r.out, "number 06"));
 	assert_null(strstr(r.out, "number 07"));
 	assert_null(strstr(r.out, "number 01"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, BOB, "messages alice --before 1", 0, "no older messages with alice\n", NULL);
 
 	/* Without --limit, the newest 20. */
 	r = run(f, BOB, "messages alice", NULL);
 	assert_int_equal(count_lines(r.out), 12);
-	run_free(&r);
+	clirun_free(&r);
 
 	expect(f, BOB, "messages alice --limit 0", 1, NULL, "--limit takes a number");
 	expect(f, BOB, "messages alice --limit x", 1, NULL, "--limit");
@@ -632,7 +558,7 @@ test_hints(void **state)
 	struct fixture	*f = *state;
 	struct opts	 o = { 0 };
 	struct hub_msg	 m[8];
-	struct run	 r;
+	struct clirun	 r;
 	int		 sv[2], n = 0;
 	int64_t		 id;
 	char		 line[64];
@@ -642,7 +568,7 @@ test_hints(void **state)
 	o.hub_fd = sv[0];
 	r = run_opts(f, ALICE, "dm bob hi", NULL, &o);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	id = newest(f, ALICE, BOB, NULL, 0);
 	while (n < 8 && hub_recv(sv[1], &m[n]) == 1)
 		n++;
@@ -655,7 +581,7 @@ test_hints(void **state)
 
 	/* Reading: alice's "seen", bob's badge and other sessions. */
 	r = run_opts(f, BOB, "messages alice", NULL, &o);
-	run_free(&r);
+	clirun_free(&r);
 	for (n = 0; n < 8 && hub_recv(sv[1], &m[n]) == 1; n++)
 		;
 	assert_int_equal(n, 3);
@@ -663,19 +589,19 @@ test_hints(void **state)
 	assert_true(m[2].topic == TOPIC_NOTIFICATION && m[2].user_id == f->id[BOB]);
 	/* Reading again: nothing new was read, nothing to tell. */
 	r = run_opts(f, BOB, "messages alice", NULL, &o);
-	run_free(&r);
+	clirun_free(&r);
 	assert_int_equal(hub_recv(sv[1], &m[0]), 0);
 
 	/* An edit tells both sides; a delete also the other's notifications. */
 	snprintf(line, sizeof line, "messages edit %lld hey", (long long)id);
 	r = run_opts(f, ALICE, line, NULL, &o);
-	run_free(&r);
+	clirun_free(&r);
 	for (n = 0; n < 8 && hub_recv(sv[1], &m[n]) == 1; n++)
 		assert_int_equal(m[n].topic, TOPIC_MESSAGE);
 	assert_int_equal(n, 2);
 	snprintf(line, sizeof line, "messages delete %lld", (long long)id);
 	r = run_opts(f, ALICE, line, NULL, &o);
-	run_free(&r);
+	clirun_free(&r);
 	for (n = 0; n < 8 && hub_recv(sv[1], &m[n]) == 1; n++)
 		;
 	assert_int_equal(n, 3);
@@ -684,9 +610,9 @@ test_hints(void **state)
 	/* A refusal sends nothing. */
 	r = run_opts(f, ALICE, "dm bob '\x1b'", NULL, &o);
 	assert_int_equal(r.status, 1);
-	run_free(&r);
+	clirun_free(&r);
 	r = run_opts(f, ALICE, "dm nosuch hi", NULL, &o);
-	run_free(&r);
+	clirun_free(&r);
 	assert_int_equal(hub_recv(sv[1], &m[0]), 0);
 	close(sv[0]);
 	close(sv[1]);
@@ -777,7 +703,7 @@ test_follow_through_the_hub(void **state)
 	struct follow_script	 s = { f, f->st, -1, 0, 2, 0, 0 };
 	struct opts		 o = { 0 };
 	struct json_object	*j;
-	struct run		 r;
+	struct clirun		 r;
 	int			 sv[2];
 
 	follow_prepare(f, &s);
@@ -791,7 +717,7 @@ test_follow_through_the_hub(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(s.ticks, 2);
 	follow_check(f, r.out, &s);
-	run_free(&r);
+	clirun_free(&r);
 
 	/* --json: one message object per line; updates come again with their id. */
 	s.ticks = 0;
@@ -816,7 +742,7 @@ test_follow_through_the_hub(void **state)
 	assert_int_equal(json_object_get_int64(jget(j, "id")), s.delete_id);
 	assert_true(json_object_get_boolean(jget(j, "deleted")));
 	json_object_put(j);
-	run_free(&r);
+	clirun_free(&r);
 	close(sv[0]);
 	close(sv[1]);
 
@@ -832,7 +758,7 @@ test_follow_without_the_hub(void **state)
 	struct fixture		*f = *state;
 	struct follow_script	 s = { f, NULL, -1, 0, 2, 0, 0 };
 	struct opts		 o = { 0 };
-	struct run		 r;
+	struct clirun		 r;
 	char			 path[128];
 
 	/* Bob writes from another connection; the 1 s data_version poll finds it. */
@@ -845,7 +771,7 @@ test_follow_without_the_hub(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(s.ticks, 2);
 	follow_check(f, r.out, &s);
-	run_free(&r);
+	clirun_free(&r);
 	store_close(s.writer);
 }
 

@@ -44,34 +44,19 @@ struct fixture {
 	int64_t		 id[NUSERS];
 };
 
-struct run {
-	int	 status;
-	char	*out;
-	char	*err;
-};
-
 /* Run line as user who; input NULL: no stdin (the `:` line); else stdin holds inlen bytes of input. */
-static struct run
+static struct clirun
 run_in(struct fixture *f, int who, const char *line, const char *input, size_t inlen, int hub_fd)
 {
 	struct clirun_as	a = { f->st, f->id[who], names[who], NULL, hub_fd, NULL, NULL,
 				    NULL };
-	struct clirun		c = clirun(&a, line, input, inlen);
-
-	return (struct run){ c.status, c.out, c.err };
+	return clirun(&a, line, input, inlen);
 }
 
-static struct run
+static struct clirun
 run(struct fixture *f, int who, const char *line, const char *input)
 {
 	return run_in(f, who, line, input, input != NULL ? strlen(input) : 0, -1);
-}
-
-static void
-run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 /* Run, check the status (and, for failures, one line on stderr and nothing on stdout). */
@@ -79,21 +64,10 @@ static void
 expect(struct fixture *f, int who, const char *line, int status, const char *out_has,
     const char *err_has)
 {
-	struct run r = run(f, who, line, NULL);
+	struct clirun r = run(f, who, line, NULL);
 
-	if (r.status != status)
-		fail_msg("'%s': status %d, expected %d (out '%s', err '%s')", line, r.status,
-		    status, r.out, r.err);
-	if (out_has != NULL && strstr(r.out, out_has) == NULL)
-		fail_msg("'%s': output lacks '%s':\n%s", line, out_has, r.out);
-	if (err_has != NULL && strstr(r.err, err_has) == NULL)
-		fail_msg("'%s': stderr lacks '%s': %s", line, err_has, r.err);
-	if (status != 0) {
-		assert_string_equal(r.out, "");
-		assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
-	} else
-		assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_check(line, &r, status, out_has, err_has);
+	clirun_free(&r);
 }
 
 /* expect() with a formatted command line. */
@@ -114,7 +88,7 @@ expectf(struct fixture *f, int who, int status, const char *out_has, const char 
 static int64_t
 new_id(struct fixture *f, int who, const char *line, const char *input)
 {
-	struct run	 r = run(f, who, line, input);
+	struct clirun	 r = run(f, who, line, input);
 	char		*end;
 	long long	 id;
 
@@ -124,7 +98,7 @@ new_id(struct fixture *f, int who, const char *line, const char *input)
 	assert_true(id > 0);
 	assert_string_equal(end, "\n");
 	assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_free(&r);
 	return id;
 }
 
@@ -140,7 +114,7 @@ new_idf(struct fixture *f, int who, const char *fmt, ...)
 	return new_id(f, who, line, NULL);
 }
 
-static struct run __attribute__((format(printf, 3, 4)))
+static struct clirun __attribute__((format(printf, 3, 4)))
 runf(struct fixture *f, int who, const char *fmt, ...)
 {
 	char	line[512];
@@ -191,75 +165,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* Line nth (from 0) of out as a JSON object (caller puts it). */
-static struct json_object *
-json_line(const char *out, size_t nth)
-{
-	struct json_object	*o;
-	const char		*p = out;
-	char			*line;
-	size_t			 len;
-
-	while (nth-- > 0) {
-		assert_non_null(p = strchr(p, '\n'));
-		p++;
-	}
-	len = strcspn(p, "\n");
-	assert_true(len > 0);
-	line = strndup(p, len);
-	o = json_tokener_parse(line);
-	free(line);
-	assert_non_null(o);
-	assert_true(json_object_is_type(o, json_type_object));
-	return o;
-}
-
-static struct json_object *
-jget(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no key '%s'", key);
-	return v;
-}
-
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	if (!json_object_is_type(v, json_type_string))
-		fail_msg("'%s' is not a string", key);
-	return json_object_get_string(v);
-}
-
-static bool
-jnull(struct json_object *o, const char *key)
-{
-	return jget(o, key) == NULL;
-}
-
-static int64_t
-jint(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	if (!json_object_is_type(v, json_type_int))
-		fail_msg("'%s' is not a number", key);
-	return json_object_get_int64(v);
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static size_t
 count_of(const char *s, const char *needle)
 {
@@ -277,13 +182,13 @@ static struct json_object *
 show_json(struct fixture *f, int who, int64_t id)
 {
 	struct json_object	*o;
-	struct run		 r = runf(f, who, "show %lld --json", (long long)id);
+	struct clirun		 r = runf(f, who, "show %lld --json", (long long)id);
 
 	if (r.status != 0)
 		fail_msg("show %lld: status %d (%s)", (long long)id, r.status, r.err);
 	assert_int_equal(count_lines(r.out), 1);
 	o = json_line(r.out, 0);
-	run_free(&r);
+	clirun_free(&r);
 	return o;
 }
 
@@ -291,12 +196,12 @@ show_json(struct fixture *f, int who, int64_t id)
 static size_t
 home_count(struct fixture *f, int who)
 {
-	struct run	r = run(f, who, "feed --limit 100 --json", NULL);
+	struct clirun	r = run(f, who, "feed --limit 100 --json", NULL);
 	size_t		n;
 
 	assert_int_equal(r.status, 0);
 	n = count_lines(r.out);
-	run_free(&r);
+	clirun_free(&r);
 	return n;
 }
 
@@ -307,7 +212,7 @@ test_post_and_show(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *v;
-	struct run		 r;
+	struct clirun		 r;
 	char			 head[64];
 	int64_t			 id;
 
@@ -323,7 +228,7 @@ test_post_and_show(void **state)
 	assert_null(strchr(r.out, '*'));
 	assert_non_null(strstr(r.out, "\n0 likes · 0 comments · 0 shares\n"));
 	assert_int_equal(count_lines(r.out), 3);
-	run_free(&r);
+	clirun_free(&r);
 
 	o = show_json(f, BOB, id);
 	assert_int_equal(jint(o, "id"), id);
@@ -362,7 +267,7 @@ test_post_and_show(void **state)
 	assert_non_null(strstr(r.out, "feed [home|foryou]"));
 	assert_non_null(strstr(r.out, "comments POST"));
 	assert_non_null(strstr(r.out, "settings"));
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
@@ -370,7 +275,7 @@ test_post_from_stdin_and_limits(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	char			*big;
 	size_t			 i;
 	int64_t			 id;
@@ -382,7 +287,7 @@ test_post_from_stdin_and_limits(void **state)
 	json_object_put(o);
 	r = runf(f, ALICE, "show %lld", (long long)id);
 	assert_non_null(strstr(r.out, "\nTitle\n\nfirst paragraph\n\n• one\n• two\n"));
-	run_free(&r);
+	clirun_free(&r);
 	assert_int_equal(home_count(f, ALICE), 1);
 
 	/* Exactly POST_MAX characters (two bytes each) is fine... */
@@ -403,14 +308,14 @@ test_post_from_stdin_and_limits(void **state)
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "post: too long: 5001 characters (at most 5000)"));
-	run_free(&r);
+	clirun_free(&r);
 	/* Far too long: refused without reading it all. */
 	memset(big, 'a', 4 * POST_MAX + 15);
 	big[4 * POST_MAX + 15] = '\0';
 	r = run(f, ALICE, "post", big);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "post: too long (at most 5000 characters)"));
-	run_free(&r);
+	clirun_free(&r);
 	/* As words too. */
 	memcpy(big, "post ", 5);
 	memset(big + 5, 'b', POST_MAX + 1);
@@ -418,7 +323,7 @@ test_post_from_stdin_and_limits(void **state)
 	r = run(f, ALICE, big, NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "too long: 5001 characters"));
-	run_free(&r);
+	clirun_free(&r);
 	free(big);
 	assert_int_equal(home_count(f, ALICE), 2);
 
@@ -426,26 +331,26 @@ test_post_from_stdin_and_limits(void **state)
 	r = run_in(f, ALICE, "post", "", 0, -1);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "post: no text"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "post", "\n\n");
 	assert_int_equal(r.status, 1);
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "post", 1, NULL, "post: no text");	/* the `:` line: no stdin */
 	r = run(f, ALICE, "post", "bad \xff byte");
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_null(strstr(r.err, "\xff"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "post 'red \x1b[31malert\x1b[0m'", NULL);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "post: "));
 	assert_null(strchr(r.err, '\x1b'));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "post", "osc \x1b]0;pwned\x07 title");
 	assert_int_equal(r.status, 1);
 	assert_null(strchr(r.err, '\x1b'));
 	assert_null(strchr(r.err, '\x07'));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "post --visibility everyone hi", 1, NULL,
 	    "post: visibility is public, friends or private");
 	expect(f, ALICE, "post --visibility", 1, NULL, "--visibility takes");
@@ -458,7 +363,7 @@ test_settings_default_visibility(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 id;
 
 	expect(f, ALICE, "settings", 0, "visibility  public", NULL);
@@ -469,7 +374,7 @@ test_settings_default_visibility(void **state)
 	o = json_line(r.out, 0);
 	assert_string_equal(jstr(o, "default_visibility"), "friends");
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	id = new_id(f, ALICE, "post for my friends", NULL);
 	o = show_json(f, ALICE, id);
@@ -508,7 +413,7 @@ expect_hidden(struct fixture *f, int who, int64_t id)
 	size_t	i;
 
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		struct run r;
+		struct clirun r;
 
 		snprintf(line, sizeof line, "%s %lld%s", cmds[i][0], (long long)id, cmds[i][1]);
 		r = run(f, who, line, NULL);
@@ -517,7 +422,7 @@ expect_hidden(struct fixture *f, int who, int64_t id)
 		if (r.status != 2 || strcmp(r.err, want) != 0 || r.out[0] != '\0')
 			fail_msg("'%s' as %s: status %d, err '%s', out '%s'", line, names[who],
 			    r.status, r.err, r.out);
-		run_free(&r);
+		clirun_free(&r);
 	}
 }
 
@@ -525,7 +430,7 @@ static void
 test_privacy_of_single_posts(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	int64_t		 friends_only, private_one, public_one;
 
 	friends_only = new_id(f, ALICE, "post --visibility friends for friends only", NULL);
@@ -552,11 +457,11 @@ test_privacy_of_single_posts(void **state)
 	r = run(f, CAROL, "feed foryou --limit 100", NULL);
 	assert_null(strstr(r.out, "friends only"));
 	assert_null(strstr(r.out, "my diary"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, BOB, "feed --limit 100", NULL);
 	assert_non_null(strstr(r.out, "for friends only"));
 	assert_null(strstr(r.out, "my diary"));
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Ids: digits only. */
 	expect(f, ALICE, "show abc", 1, NULL, "show: 'abc' is not a post id");
@@ -569,7 +474,7 @@ test_privacy_of_single_posts(void **state)
 	r = run(f, ALICE, "show '1\x1b[2J'", NULL);
 	assert_int_equal(r.status, 1);
 	assert_null(strchr(r.err, '\x1b'));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "show", 1, NULL, "usage: show POST");
 	expect(f, ALICE, "show 1 2", 1, NULL, "usage: show POST");
 	expect(f, ALICE, "show --frob 1", 1, NULL, "unknown option '--frob'");
@@ -582,7 +487,7 @@ test_edit_and_delete_own_only(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	char			*big;
 	int64_t			 id;
 
@@ -595,7 +500,7 @@ test_edit_and_delete_own_only(void **state)
 	r = runf(f, ALICE, "show %lld", (long long)id);
 	assert_non_null(strstr(r.out, " · public · edited\n"));
 	assert_non_null(strstr(r.out, "\nsecond version\n"));
-	run_free(&r);
+	clirun_free(&r);
 	o = show_json(f, BOB, id);
 	assert_string_equal(jstr(o, "text"), "second *version*");
 	assert_int_equal(strlen(jstr(o, "edited_at")), 20);
@@ -607,7 +512,7 @@ test_edit_and_delete_own_only(void **state)
 	big[POST_MAX + 1] = '\0';
 	r = run(f, ALICE, "edit 999999", big);
 	assert_int_equal(r.status, 2);
-	run_free(&r);
+	clirun_free(&r);
 	{
 		char line[32];
 
@@ -615,14 +520,14 @@ test_edit_and_delete_own_only(void **state)
 		r = run(f, ALICE, line, big);
 		assert_int_equal(r.status, 1);
 		assert_non_null(strstr(r.err, "edit: too long: 5001 characters"));
-		run_free(&r);
+		clirun_free(&r);
 		r = run(f, ALICE, line, "third\n");
 		assert_int_equal(r.status, 0);
-		run_free(&r);
+		clirun_free(&r);
 		r = run(f, ALICE, line, NULL);
 		assert_int_equal(r.status, 1);
 		assert_non_null(strstr(r.err, "edit: no text"));
-		run_free(&r);
+		clirun_free(&r);
 	}
 	free(big);
 	o = show_json(f, ALICE, id);
@@ -644,7 +549,7 @@ test_like_react_unlike(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *rx;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 id;
 
 	id = new_id(f, ALICE, "post react to me", NULL);
@@ -656,7 +561,7 @@ test_like_react_unlike(void **state)
 	r = runf(f, BOB, "show %lld", (long long)id);
 	assert_non_null(strstr(r.out, "\nlike 1, love 1, haha 1, wow 1 · 0 comments · 0 shares · "
 	    "you reacted like\n"));
-	run_free(&r);
+	clirun_free(&r);
 	o = show_json(f, CAROL, id);
 	assert_int_equal(jint(o, "likes"), 1);
 	rx = jget(o, "reactions");
@@ -691,7 +596,7 @@ test_like_react_unlike(void **state)
 	assert_non_null(strstr(r.err, "react: unknown reaction"));
 	assert_non_null(strstr(r.err, "love <3"));
 	assert_null(strchr(r.err, '\x1b'));
-	run_free(&r);
+	clirun_free(&r);
 	expectf(f, BOB, 1, NULL, "usage: react POST EMOJI", "react %lld", (long long)id);
 	expect(f, BOB, "like", 1, NULL, "usage: like POST");
 }
@@ -703,7 +608,7 @@ test_comments(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	char			 line[64], *big;
 	int64_t			 id, c1, c2;
 
@@ -721,7 +626,7 @@ test_comments(void **state)
 	assert_non_null(strstr(r.out, "Bob @bob · just now\n  I like it\n"));
 	assert_non_null(strstr(r.out, "Carol @carol · just now\n  two\n  lines\n"));
 	assert_non_null(strstr(r.out, "comment #"));
-	run_free(&r);
+	clirun_free(&r);
 	r = runf(f, BOB, "comments %lld --json", (long long)id);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_lines(r.out), 2);
@@ -733,7 +638,7 @@ test_comments(void **state)
 	assert_int_equal(strlen(jstr(o, "created_at")), 20);
 	assert_true(jnull(o, "edited_at"));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	o = show_json(f, ALICE, id);
 	assert_int_equal(jint(o, "comments"), 2);
 	json_object_put(o);
@@ -746,13 +651,13 @@ test_comments(void **state)
 	r = run(f, BOB, line, big);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "comment: too long: 2001 characters (at most 2000)"));
-	run_free(&r);
+	clirun_free(&r);
 	big[COMMENT_MAX] = '\0';
 	c1 = new_id(f, BOB, line, big);	/* exactly the limit */
 	free(big);
 	r = run_in(f, BOB, line, "", 0, -1);
 	assert_int_equal(r.status, 1);
-	run_free(&r);
+	clirun_free(&r);
 	expectf(f, BOB, 1, NULL, "comment: ", "comment %lld 'a\x1b[2Jb'", (long long)id);
 	expectf(f, BOB, 1, NULL, "usage: comment POST", "comment");
 	o = show_json(f, ALICE, id);
@@ -767,7 +672,7 @@ test_shares(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *orig;
-	struct run		 r;
+	struct clirun		 r;
 	char			 want[128];
 	int64_t			 id, share, bare, priv;
 
@@ -781,7 +686,7 @@ test_shares(void **state)
 	    "look at this\n| #%lld  Alice @alice · just now · public\n| the original words\n",
 	    (long long)share, (long long)id, (long long)id);
 	assert_ptr_equal(strstr(r.out, want), r.out);
-	run_free(&r);
+	clirun_free(&r);
 	o = show_json(f, CAROL, share);
 	assert_int_equal(jint(o, "shared_from"), id);
 	assert_string_equal(jstr(o, "text"), "look at this");
@@ -817,7 +722,7 @@ test_shares(void **state)
 	assert_non_null(strstr(r.out, "look at this\n| original post not available\n"));
 	assert_null(strstr(r.out, "original words"));
 	assert_null(strstr(r.out, "Alice"));
-	run_free(&r);
+	clirun_free(&r);
 	o = show_json(f, CAROL, share);
 	assert_true(jnull(o, "original"));
 	assert_string_equal(jstr(o, "original_state"), "hidden");
@@ -840,7 +745,7 @@ test_shares_of_shares(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *orig;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 id, share, reshare;
 	int			 who;
 
@@ -853,7 +758,7 @@ test_shares_of_shares(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "bob passes it on\n| original post not available\n"));
 	assert_null(strstr(r.out, "only for my friends"));
-	run_free(&r);
+	clirun_free(&r);
 	for (who = CAROL; who <= DAVE; who++) {
 		r = runf(f, who, "show %lld --json", (long long)reshare);
 		assert_int_equal(r.status, 0);
@@ -864,18 +769,18 @@ test_shares_of_shares(void **state)
 		assert_int_equal(jint(orig, "id"), share);
 		assert_string_equal(jstr(orig, "text"), "bob passes it on");
 		json_object_put(o);
-		run_free(&r);
+		clirun_free(&r);
 		r = runf(f, who, "show %lld", (long long)reshare);
 		assert_null(strstr(r.out, "only for my friends"));
-		run_free(&r);
+		clirun_free(&r);
 	}
 	/* Feeds and search say no more. */
 	r = run(f, DAVE, "feed foryou --limit 100", NULL);
 	assert_null(strstr(r.out, "only for my friends"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, DAVE, "search --posts friends --json", NULL);
 	assert_null(strstr(r.out, "only for my friends"));
-	run_free(&r);
+	clirun_free(&r);
 	/* bob, her friend, sees it through his own share. */
 	expectf(f, BOB, 0, "| only for my friends", NULL, "show %lld", (long long)share);
 }
@@ -887,7 +792,7 @@ test_feed_home_and_paging(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 ids[7], prev;
 	char			 line[64], *more;
 	size_t			 i, seen = 0;
@@ -914,14 +819,14 @@ test_feed_home_and_paging(void **state)
 	/* The next page, from the cursor it printed. */
 	snprintf(line, sizeof line, "feed --before %lld --limit 4",
 	    strtoll(more + strlen("\n\nmore: feed --before "), NULL, 10));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, line, NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "alice number 1"));
 	assert_non_null(strstr(r.out, "alice number 0"));
 	assert_null(strstr(r.out, "alice number 2"));
 	assert_null(strstr(r.out, "more:"));
-	run_free(&r);
+	clirun_free(&r);
 
 	/* JSON: one post per line, newest first, paging by the last id. */
 	r = run(f, BOB, "feed home --json --limit 3", NULL);
@@ -936,14 +841,14 @@ test_feed_home_and_paging(void **state)
 		json_object_put(o);
 	}
 	assert_int_equal(seen, 2);	/* his own two, private included */
-	run_free(&r);
+	clirun_free(&r);
 	snprintf(line, sizeof line, "feed --json --before %lld", (long long)prev);
 	r = run(f, BOB, line, NULL);
 	assert_int_equal(count_lines(r.out), 4);
 	o = json_line(r.out, 0);
 	assert_int_equal(jint(o, "id"), ids[3]);
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	snprintf(line, sizeof line, "feed --before %lld", (long long)ids[0]);
 	expect(f, ALICE, line, 0, "no more posts", NULL);
 
@@ -969,7 +874,7 @@ test_feed_foryou(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	char			 line[160], missing[32], *more, *end;
 	size_t			 i;
 
@@ -982,7 +887,7 @@ test_feed_foryou(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_of(r.out, "carol says"), 3);
 	assert_int_equal(count_of(r.out, "\nwhy: "), 4);	/* one reason per post */
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "feed foryou --json", NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_lines(r.out), 3);	/* never her own */
@@ -990,7 +895,7 @@ test_feed_foryou(void **state)
 	assert_true(strlen(jstr(o, "reason")) > 0);
 	assert_string_equal(jstr(o, "author"), "carol");
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Paging with the token: each post once. */
 	r = run(f, ALICE, "feed foryou --limit 2", NULL);
@@ -1006,13 +911,13 @@ test_feed_foryou(void **state)
 			break;
 	}
 	assert_true(i < 3);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, line, NULL);
 	assert_int_equal(r.status, 0);
 	if (count_of(r.out, "carol says") != 1)
 		fail_msg("'%s':\n%s", line, r.out);
 	assert_non_null(strstr(r.out, missing));
-	run_free(&r);
+	clirun_free(&r);
 }
 
 /* ---- search --------------------------------------------------------------------------- */
@@ -1022,7 +927,7 @@ test_search_posts(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 tux, pen;
 
 	tux = new_id(f, ALICE, "post kernels are fun #linux", NULL);
@@ -1033,32 +938,32 @@ test_search_posts(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "penguins everywhere"));
 	assert_non_null(strstr(r.out, "Carol @carol"));
-	run_free(&r);
+	clirun_free(&r);
 	/* A hashtag finds the posts carrying it, as the searcher may see them. */
 	r = run(f, DAVE, "search --posts '#linux'", NULL);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "kernels are fun"));
 	assert_null(strstr(r.out, "secret"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "search --posts '#linux' --json", NULL);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_lines(r.out), 2);	/* bob's too: she is his friend */
 	o = json_line(r.out, 0);
 	assert_true(jint(o, "id") > 0);
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "search --posts penguins --json", NULL);
 	o = json_line(r.out, 0);
 	assert_int_equal(jint(o, "id"), pen);
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	(void)tux;
 
 	expect(f, DAVE, "search --posts zebra", 0, "no posts found for 'zebra'", NULL);
 	r = run(f, DAVE, "search --posts 'NEAR(\"x' '*'", NULL);	/* FTS5 syntax is text */
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_free(&r);
 	/* People stay the default. */
 	expect(f, DAVE, "search carol", 0, "carol  Carol", NULL);
 	expect(f, DAVE, "search --users carol", 0, "carol  Carol", NULL);
@@ -1097,7 +1002,7 @@ test_hints_after_writes(void **state)
 {
 	struct fixture	*f = *state;
 	struct hints	 h;
-	struct run	 r;
+	struct clirun	 r;
 	char		 line[64];
 	int		 sv[2];
 	int64_t		 id;
@@ -1108,7 +1013,7 @@ test_hints_after_writes(void **state)
 	r = run_in(f, ALICE, "post hello @carol", NULL, 0, sv[0]);
 	assert_int_equal(r.status, 0);
 	id = strtoll(r.out, NULL, 10);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_true(has_hint(&h, TOPIC_POST, f->id[ALICE]));
 	assert_true(has_hint(&h, TOPIC_POST, f->id[BOB]));
@@ -1120,20 +1025,20 @@ test_hints_after_writes(void **state)
 	snprintf(line, sizeof line, "like %lld", (long long)id);
 	r = run_in(f, DAVE, line, NULL, 0, sv[0]);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_true(has_hint(&h, TOPIC_NOTIFICATION, f->id[ALICE]));
 	assert_true(has_hint(&h, TOPIC_POST, f->id[DAVE]));
 	snprintf(line, sizeof line, "comment %lld nice", (long long)id);
 	r = run_in(f, DAVE, line, NULL, 0, sv[0]);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_true(has_hint(&h, TOPIC_NOTIFICATION, f->id[ALICE]));
 	snprintf(line, sizeof line, "share %lld", (long long)id);
 	r = run_in(f, BOB, line, NULL, 0, sv[0]);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_true(has_hint(&h, TOPIC_NOTIFICATION, f->id[ALICE]));
 	assert_true(has_hint(&h, TOPIC_POST, f->id[BOB]));
@@ -1142,7 +1047,7 @@ test_hints_after_writes(void **state)
 	/* Her own like notifies nobody. */
 	snprintf(line, sizeof line, "like %lld", (long long)id);
 	r = run_in(f, ALICE, line, NULL, 0, sv[0]);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_false(has_hint(&h, TOPIC_NOTIFICATION, f->id[ALICE]));
 	assert_true(has_hint(&h, TOPIC_POST, f->id[ALICE]));
@@ -1151,7 +1056,7 @@ test_hints_after_writes(void **state)
 	snprintf(line, sizeof line, "delete %lld", (long long)id);
 	r = run_in(f, ALICE, line, NULL, 0, sv[0]);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_true(has_hint(&h, TOPIC_POST, f->id[BOB]));
 	assert_true(has_hint(&h, TOPIC_POST, f->id[ALICE]));
@@ -1159,10 +1064,10 @@ test_hints_after_writes(void **state)
 	/* Refused: nothing sent. */
 	r = run_in(f, ALICE, line, NULL, 0, sv[0]);
 	assert_int_equal(r.status, 2);
-	run_free(&r);
+	clirun_free(&r);
 	r = run_in(f, ALICE, "post --visibility nope x", NULL, 0, sv[0]);
 	assert_int_equal(r.status, 1);
-	run_free(&r);
+	clirun_free(&r);
 	drain(sv[1], &h);
 	assert_int_equal(h.n, 0);
 	close(sv[0]);
@@ -1175,7 +1080,7 @@ static void
 test_output_is_sanitized(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 	int64_t		 id;
 
 	/* Storage lets a bidi override through (it is no control character); output never does. */
@@ -1185,11 +1090,11 @@ test_output_is_sanitized(void **state)
 	assert_null(strstr(r.out, "\u202e"));
 	assert_null(strstr(r.out, "\u200b"));
 	assert_non_null(strstr(r.out, "abc"));
-	run_free(&r);
+	clirun_free(&r);
 	id = new_idf(f, BOB, "comment %lld 'x\u202ey'", (long long)id);
 	r = run(f, BOB, "feed", NULL);
 	assert_null(strstr(r.out, "\u202e"));
-	run_free(&r);
+	clirun_free(&r);
 	(void)id;
 }
 

@@ -41,12 +41,6 @@ struct fixture {
 	char		 dir[64];	/* a temporary data dir, for tests with two connections */
 };
 
-struct run {
-	int	 status;
-	char	*out;
-	char	*err;
-};
-
 /* How a run differs from the plain one. */
 struct opts {
 	struct store	*st;		/* NULL: the fixture's */
@@ -56,7 +50,7 @@ struct opts {
 	FILE		*out;		/* NULL: captured */
 };
 
-static struct run
+static struct clirun
 run_opts(struct fixture *f, int who, const char *line, const char *input,
     const struct opts *o)
 {
@@ -64,22 +58,13 @@ run_opts(struct fixture *f, int who, const char *line, const char *input,
 				    o && o->hub_fd ? o->hub_fd : -1, o ? o->tick : NULL,
 				    o ? o->arg : NULL, o ? o->out : NULL };
 	/* "" is a stdin at EOF from the start, as with `ssh -n`. */
-	struct clirun		c = clirun(&a, line, input, input != NULL ? strlen(input) : 0);
-
-	return (struct run){ c.status, c.out, c.err };
+	return clirun(&a, line, input, input != NULL ? strlen(input) : 0);
 }
 
-static struct run
+static struct clirun
 run(struct fixture *f, int who, const char *line, const char *input)
 {
 	return run_opts(f, who, line, input, NULL);
-}
-
-static void
-run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 /* Run, check the status (and, for failures, one line on stderr and nothing on stdout). */
@@ -87,21 +72,10 @@ static void
 expect(struct fixture *f, int who, const char *line, int status, const char *out_has,
     const char *err_has)
 {
-	struct run r = run(f, who, line, NULL);
+	struct clirun r = run(f, who, line, NULL);
 
-	if (r.status != status)
-		fail_msg("'%s': status %d, expected %d (out '%s', err '%s')", line, r.status,
-		    status, r.out, r.err);
-	if (out_has != NULL && strstr(r.out, out_has) == NULL)
-		fail_msg("'%s': output lacks '%s':\n%s", line, out_has, r.out);
-	if (err_has != NULL && strstr(r.err, err_has) == NULL)
-		fail_msg("'%s': stderr lacks '%s': %s", line, err_has, r.err);
-	if (status != 0) {
-		assert_string_equal(r.out, "");
-		assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
-	} else
-		assert_string_equal(r.err, "");
-	run_free(&r);
+	clirun_check(line, &r, status, out_has, err_has);
+	clirun_free(&r);
 }
 
 static int
@@ -180,69 +154,6 @@ befriend(struct fixture *f, int a, int b)
 	expect(f, b, line, 0, "now friends", NULL);
 }
 
-/* Parse the first line of out as a JSON object (caller puts it). */
-static struct json_object *
-json_line(const char *out, size_t nth)
-{
-	struct json_object	*o;
-	const char		*p = out;
-	char			*line;
-	size_t			 len;
-
-	while (nth-- > 0) {
-		assert_non_null(p = strchr(p, '\n'));
-		p++;
-	}
-	len = strcspn(p, "\n");
-	assert_true(len > 0);
-	line = strndup(p, len);
-	o = json_tokener_parse(line);
-	free(line);
-	assert_non_null(o);
-	assert_true(json_object_is_type(o, json_type_object));
-	return o;
-}
-
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no key '%s'", key);
-	return json_object_get_string(v);
-}
-
-static bool
-jnull(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no key '%s'", key);
-	return v == NULL;
-}
-
-static int64_t
-jint(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		fail_msg("no number '%s'", key);
-	return json_object_get_int64(v);
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* ---- profile ------------------------------------------------------------ */
 
 static void
@@ -250,7 +161,7 @@ test_profile_set_and_show(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o, *tags;
-	struct run		 r;
+	struct clirun		 r;
 
 	expect(f, ALICE, "profile set name Alice Liddell", 0, "display name updated", NULL);
 	expect(f, ALICE, "profile set location Oxford, England", 0, "location updated", NULL);
@@ -260,7 +171,7 @@ test_profile_set_and_show(void **state)
 	    "Down the *rabbit hole*, see [my site](https://alice.example).\n\n"
 	    "- tea\n- croquet\n\n#wonderland\n\n");
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, ALICE, "profile", NULL);
 	assert_int_equal(r.status, 0);
@@ -275,7 +186,7 @@ test_profile_set_and_show(void **state)
 	assert_non_null(strstr(r.out,
 	    "\nDown the rabbit hole, see my site (https://alice.example).\n\n• tea\n• croquet\n"));
 	assert_null(strchr(r.out, '*'));
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, ALICE, "profile --json", NULL);
 	assert_int_equal(r.status, 0);
@@ -295,7 +206,7 @@ test_profile_set_and_show(void **state)
 	assert_string_equal(jstr(o, "relation"), "self");
 	assert_int_equal(strlen(jstr(o, "created_at")), 20);
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
@@ -303,7 +214,7 @@ test_profile_of_others_and_privacy(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 
 	expect(f, BOB, "profile set bio I build *things*", 0, NULL, NULL);
 	expect(f, BOB, "profile set privacy friends", 0, "privacy updated", NULL);
@@ -315,7 +226,7 @@ test_profile_of_others_and_privacy(void **state)
 	assert_null(strstr(r.out, "things"));
 	assert_null(strstr(r.out, "joined"));
 	assert_non_null(strstr(r.out, "not friends"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "profile @bob --json", NULL);
 	assert_int_equal(r.status, 0);
 	o = json_line(r.out, 0);
@@ -326,7 +237,7 @@ test_profile_of_others_and_privacy(void **state)
 	assert_true(jnull(o, "privacy"));
 	assert_string_equal(jstr(o, "relation"), "none");
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "friends bob", 3, NULL, "not visible");
 
 	/* A friend sees it all, with the mutual count. */
@@ -338,7 +249,7 @@ test_profile_of_others_and_privacy(void **state)
 	assert_non_null(strstr(r.out, "friends:  2 (1 mutual)\n"));
 	assert_non_null(strstr(r.out, "relation: friends\n"));
 	assert_non_null(strstr(r.out, "\nI build things\n"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "profile bob --json", NULL);
 	o = json_line(r.out, 0);
 	assert_int_equal(jint(o, "friends"), 2);
@@ -346,7 +257,7 @@ test_profile_of_others_and_privacy(void **state)
 	assert_string_equal(jstr(o, "relation"), "friend");
 	assert_string_equal(jstr(o, "privacy"), "friends");
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	/* Unknown users: 2, and the name quoted without its escapes. */
 	expect(f, ALICE, "profile nosuch", 2, NULL, "profile: no user named 'nosuch'");
@@ -354,7 +265,7 @@ test_profile_of_others_and_privacy(void **state)
 	assert_int_equal(r.status, 2);
 	assert_null(strchr(r.err, '\x1b'));
 	assert_non_null(strstr(r.err, "no user named"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "profile bob carol", 1, NULL, "usage: profile");
 	expect(f, ALICE, "profile --frob", 1, NULL, "unknown option '--frob'");
 }
@@ -364,7 +275,7 @@ test_profile_set_refuses_bad_input(void **state)
 {
 	struct fixture	*f = *state;
 	struct profile	 p = { 0 };
-	struct run	 r;
+	struct clirun	 r;
 	char		 line[700];
 
 	expect(f, ALICE, "profile set location Paris", 0, NULL, NULL);
@@ -383,12 +294,12 @@ test_profile_set_refuses_bad_input(void **state)
 	r = run(f, ALICE, "profile set bio -", NULL);	/* no stdin: the `:` line */
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "stdin"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "profile set colour '\x1b]0;x\x07'", NULL);
 	assert_int_equal(r.status, 1);
 	assert_null(strchr(r.err, '\x1b'));
 	assert_null(strchr(r.err, '\x07'));
-	run_free(&r);
+	clirun_free(&r);
 	/* Nothing changed. */
 	assert_int_equal(store_profile_get(f->st, f->id[ALICE], "alice", &p), 0);
 	assert_string_equal(p.location, "Paris");
@@ -405,7 +316,7 @@ test_friend_request_accept_remove(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 
 	expect(f, ALICE, "friend add bob", 0, "friend request sent to bob\n", NULL);
 	expect(f, ALICE, "friend add bob", 1, NULL, "already sent");
@@ -416,11 +327,11 @@ test_friend_request_accept_remove(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "incoming requests (1):\n  alice  Alice  (0 mutual)  asked "));
 	assert_non_null(strstr(r.out, "outgoing requests (0): none\n"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "requests", NULL);
 	assert_non_null(strstr(r.out, "incoming requests (0): none\n"));
 	assert_non_null(strstr(r.out, "outgoing requests (1):\n  bob  Bob  (0 mutual)  sent "));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, BOB, "requests --json", NULL);
 	assert_int_equal(count_lines(r.out), 1);
 	o = json_line(r.out, 0);
@@ -429,7 +340,7 @@ test_friend_request_accept_remove(void **state)
 	assert_string_equal(jstr(o, "relation"), "request_received");
 	assert_non_null(strstr(jstr(o, "since"), "Z"));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	expect(f, BOB, "notifications", 0, "Alice (@alice) sent you a friend request", NULL);
 	expect(f, BOB, "friend accept alice", 0, "you and alice are now friends\n", NULL);
@@ -449,14 +360,14 @@ test_friend_request_accept_remove(void **state)
 	assert_int_equal(jint(o, "friends"), 1);
 	assert_string_equal(jstr(o, "relation"), "friend");
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	expect(f, ALICE, "friend remove bob", 0, "bob is no longer your friend\n", NULL);
 	expect(f, ALICE, "friend remove bob", 2, NULL, "not friends");
 	expect(f, ALICE, "friends", 0, "no friends yet", NULL);
 	r = run(f, ALICE, "friends --json", NULL);
 	assert_string_equal(r.out, "");
-	run_free(&r);
+	clirun_free(&r);
 }
 
 static void
@@ -484,7 +395,7 @@ static void
 test_friend_usage_unknown_and_blocks(void **state)
 {
 	struct fixture	*f = *state;
-	struct run	 r;
+	struct clirun	 r;
 
 	expect(f, ALICE, "friend", 1, NULL, "usage: friend add|accept");
 	expect(f, ALICE, "friend add", 1, NULL, "usage: friend");
@@ -496,7 +407,7 @@ test_friend_usage_unknown_and_blocks(void **state)
 	assert_int_equal(r.status, 2);
 	assert_null(strchr(r.err, '\x1b'));
 	assert_null(strstr(r.err, "\x9b"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "block nosuch", 2, NULL, "block: no user named 'nosuch'");
 	expect(f, ALICE, "block alice", 1, NULL, "block:");
 
@@ -523,14 +434,14 @@ test_hints_after_actions(void **state)
 	struct fixture	*f = *state;
 	struct opts	 o = { 0 };
 	struct hub_msg	 m[8];
-	struct run	 r;
+	struct clirun	 r;
 	int		 sv[2], n = 0;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	o.hub_fd = sv[0];
 	r = run_opts(f, ALICE, "friend add bob", NULL, &o);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	while (n < 8 && hub_recv(sv[1], &m[n]) == 1)
 		n++;
 	assert_int_equal(n, 3);
@@ -541,7 +452,7 @@ test_hints_after_actions(void **state)
 	/* A block notifies nobody: no notification hint. */
 	r = run_opts(f, ALICE, "block bob", NULL, &o);
 	assert_int_equal(r.status, 0);
-	run_free(&r);
+	clirun_free(&r);
 	for (n = 0; n < 8 && hub_recv(sv[1], &m[n]) == 1; n++)
 		assert_int_equal(m[n].topic, TOPIC_FRIEND);
 	assert_int_equal(n, 2);
@@ -549,7 +460,7 @@ test_hints_after_actions(void **state)
 	/* A refused action sends nothing. */
 	r = run_opts(f, ALICE, "friend add nosuch", NULL, &o);
 	assert_int_equal(r.status, 2);
-	run_free(&r);
+	clirun_free(&r);
 	assert_int_equal(hub_recv(sv[1], &m[0]), 0);
 	close(sv[0]);
 	close(sv[1]);
@@ -570,7 +481,7 @@ test_search_users(void **state)
 	};
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	size_t			 i;
 
 	expect(f, CAROL, "profile set name Carol Bobbington", 0, NULL, NULL);
@@ -580,7 +491,7 @@ test_search_users(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "bob  Bob  (1 mutual)\n"));
 	assert_non_null(strstr(r.out, "carol  Carol Bobbington  (0 mutual)\n"));
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "search --users bob", 0, "bob  Bob", NULL);
 	expect(f, ALICE, "search carol bobb", 0, "carol  Carol Bobbington", NULL);
 	expect(f, ALICE, "search zebra", 0, "nobody found for 'zebra'", NULL);
@@ -592,10 +503,10 @@ test_search_users(void **state)
 	assert_non_null(jstr(o, "username"));
 	assert_non_null(jstr(o, "display_name"));
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "search bo --limit 1", NULL);
 	assert_non_null(strstr(r.out, "more people match"));
-	run_free(&r);
+	clirun_free(&r);
 
 	/* FTS5 syntax is text, never an error. */
 	for (i = 0; hostile[i] != NULL; i++) {
@@ -603,7 +514,7 @@ test_search_users(void **state)
 		if (r.status != 0 || r.err[0] != '\0')
 			fail_msg("'%s': status %d, err '%s'", hostile[i], r.status, r.err);
 		assert_null(strchr(r.out, '\x01'));
-		run_free(&r);
+		clirun_free(&r);
 	}
 	expect(f, ALICE, "search '\"bob'", 0, "bob  Bob", NULL);
 
@@ -623,7 +534,7 @@ test_notifications_list_read_delete(void **state)
 {
 	struct fixture		*f = *state;
 	struct json_object	*o;
-	struct run		 r;
+	struct clirun		 r;
 	int64_t			 id;
 	char			 line[64];
 
@@ -637,7 +548,7 @@ test_notifications_list_read_delete(void **state)
 	/* Newest first. */
 	assert_true(strstr(r.out, "Carol (@carol)") < strstr(r.out, "Bob (@bob)"));
 	assert_non_null(strstr(r.out, "  unread  just now     Bob (@bob) sent you a friend request\n"));
-	run_free(&r);
+	clirun_free(&r);
 
 	r = run(f, ALICE, "notifications --json", NULL);
 	assert_int_equal(count_lines(r.out), 2);
@@ -651,17 +562,17 @@ test_notifications_list_read_delete(void **state)
 	assert_int_equal(strlen(jstr(o, "created_at")), 20);
 	assert_int_equal(jstr(o, "created_at")[19], 'Z');
 	json_object_put(o);
-	run_free(&r);
+	clirun_free(&r);
 
 	snprintf(line, sizeof line, "notifications read %lld", (long long)id);
 	expect(f, ALICE, line, 0, "marked notification", NULL);
 	r = run(f, ALICE, "notifications --unread", NULL);
 	assert_int_equal(count_lines(r.out), 1);
 	assert_non_null(strstr(r.out, "Carol"));
-	run_free(&r);
+	clirun_free(&r);
 	r = run(f, ALICE, "notifications --unread --json", NULL);
 	assert_int_equal(count_lines(r.out), 1);
-	run_free(&r);
+	clirun_free(&r);
 	expect(f, ALICE, "notifications", 0, "  read    ", NULL);
 
 	/* Someone else's notification, or none at all: not found. */
@@ -729,7 +640,7 @@ test_follow_through_the_hub(void **state)
 	struct follow_script	 s = { f, f->st, -1, 0, 2, false };
 	struct opts		 o = { 0 };
 	struct json_object	*j;
-	struct run		 r;
+	struct clirun		 r;
 	int			 sv[2];
 	const char		*bob, *carol;
 
@@ -753,7 +664,7 @@ test_follow_through_the_hub(void **state)
 	assert_non_null(carol);
 	assert_true(bob < carol);	/* a stream: the new one below */
 	assert_int_equal(count_lines(r.out), 2);
-	run_free(&r);
+	clirun_free(&r);
 
 	/* --json --unread: only unread ones, one object per line. */
 	expect(f, ALICE, "notifications read all", 0, NULL, NULL);
@@ -766,7 +677,7 @@ test_follow_through_the_hub(void **state)
 	assert_string_equal(jstr(j, "actor"), "carol");
 	assert_string_equal(jstr(j, "type"), "friend_request");
 	json_object_put(j);
-	run_free(&r);
+	clirun_free(&r);
 	close(sv[0]);
 	close(sv[1]);
 
@@ -780,7 +691,7 @@ test_follow_without_the_hub(void **state)
 	struct fixture		*f = *state;
 	struct follow_script	 s = { f, NULL, -1, 0, 2, false };
 	struct opts		 o = { 0 };
-	struct run		 r;
+	struct clirun		 r;
 	char			 path[128];
 
 	/* Another connection writes; the 1 s data_version poll finds it. */
@@ -792,7 +703,7 @@ test_follow_without_the_hub(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(s.ticks, 2);
 	assert_non_null(strstr(r.out, "Carol (@carol) sent you a friend request"));
-	run_free(&r);
+	clirun_free(&r);
 	store_close(s.writer);
 }
 
@@ -803,7 +714,7 @@ test_follow_stops_when_the_client_goes(void **state)
 	struct follow_script	 s = { f, f->st, -1, 0, 1000, true };
 	struct opts		 o = { 0 };
 	struct sigaction	 sa;
-	struct run		 r;
+	struct clirun		 r;
 	int			 p[2];
 
 	/* SIGHUP (sshbookd's word that the channel closed) ends it cleanly... */
@@ -812,7 +723,7 @@ test_follow_stops_when_the_client_goes(void **state)
 	r = run_opts(f, ALICE, "notifications --follow", "", &o);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(s.ticks, 1);
-	run_free(&r);
+	clirun_free(&r);
 	/* ...and the handlers are the caller's again afterwards. */
 	assert_int_equal(sigaction(SIGHUP, NULL, &sa), 0);
 	assert_ptr_equal(sa.sa_handler, SIG_DFL);
@@ -832,7 +743,7 @@ test_follow_stops_when_the_client_goes(void **state)
 	signal(SIGPIPE, SIG_IGN);	/* fclose may try the write again */
 	fclose(o.out);
 	signal(SIGPIPE, SIG_DFL);
-	run_free(&r);
+	clirun_free(&r);
 }
 
 int
