@@ -183,3 +183,75 @@ has_id(const long long *ids, int n, long long id)
 			return true;
 	return false;
 }
+
+/* Run cmd as p with inlen bytes of in on standard input; true when it exited with want. */
+bool
+run_stdin(struct person *p, int want, const char *cmd, const void *in, size_t inlen)
+{
+	exec_result_free(&last);
+	if (run_exec(e2e_srv, p->name, &p->cred, cmd, in, inlen, &last) != 0)
+		last.status = -1;
+	if (last.status == want)
+		return true;
+	fprintf(stderr, "test: '%s' as '%s' (%zu bytes in) exited %d, expected %d; stdout '%s', "
+	    "stderr '%s'\n", cmd, p->name, inlen, last.status, want, last.out ? last.out : "",
+	    last.err ? last.err : "");
+	return false;
+}
+
+const char *
+at(const struct person *p)
+{
+	static char	ring[8][48];
+	static int	next;
+	char		*s = ring[next++ % 8];
+
+	snprintf(s, sizeof ring[0], "@%s ", p->name);
+	return s;
+}
+
+const char *
+jstr(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_string))
+		return "";
+	return json_object_get_string(f);
+}
+
+bool
+wait_below_has(struct term *t, const char *text, int dy, const char *also)
+{
+	long long deadline = harness_now_ms() + harness_timeout_ms();
+
+	for (;;) {
+		char	row[2048];
+		int	y = term_find(t, text);
+
+		if (y >= 0 && y + dy >= 0) {
+			term_row(t, y + dy, row, sizeof row);
+			if (strstr(row, also) != NULL)
+				return true;
+		}
+		if (harness_now_ms() >= deadline)
+			return screen_fail(t, "no '%s' %d row(s) from '%s'", also, dy, text);
+		if (term_pump(t, 50) < 0 && harness_now_ms() + 50 >= deadline)
+			return screen_fail(t, "closed while waiting for '%s' with '%s'", text, also);
+	}
+}
+
+bool
+wait_row_has(struct term *t, const char *text, const char *also)
+{
+	return wait_below_has(t, text, 0, also);
+}
+
+bool
+absent(struct term *t, const char *text)
+{
+	term_wait_quiet(t, 150, 0);
+	if (!term_has_text(t, text))
+		return true;
+	return screen_fail(t, "'%s' is on the screen and should not be", text);
+}

@@ -7,6 +7,7 @@
 #define SSHBOOK_E2E_PEOPLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tests/e2e/harness.h"
 
@@ -47,6 +48,18 @@ void		 json_free_all(struct json_object **v, int n);
 /* Print the screen of t with why; returns false. */
 bool		 screen_fail(struct term *t, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* Run cmd as p with inlen bytes of in on standard input; true when it exited with want. */
+bool		 run_stdin(struct person *, int want, const char *cmd, const void *in, size_t inlen);
+/* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12); a ring of 8. */
+const char	*at(const struct person *);
+/* The string member key of o ("" when absent or not a string). */
+const char	*jstr(struct json_object *o, const char *key);
+/* Wait until row y + dy (y: the first row holding text) contains also; prints the screen if not. */
+bool		 wait_below_has(struct term *t, const char *text, int dy, const char *also);
+/* Wait until the row holding text also holds also. */
+bool		 wait_row_has(struct term *t, const char *text, const char *also);
+/* After the screen settled, text is not on it. */
+bool		 absent(struct term *t, const char *text);
 /* Whether id is among ids[0..n). */
 bool		 has_id(const long long *ids, int n, long long id);
 

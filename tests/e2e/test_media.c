@@ -76,21 +76,6 @@ media_group_teardown(void **state)
 	return e2e_group_teardown(state);
 }
 
-/* Run `cmd` as p with in on stdin; true when it exited with want. The result is in `last`. */
-static bool
-run_stdin(struct person *p, int want, const char *cmd, const void *in, size_t inlen)
-{
-	exec_result_free(&last);
-	if (run_exec(e2e_srv, p->name, &p->cred, cmd, in, inlen, &last) != 0)
-		last.status = -1;
-	if (last.status == want)
-		return true;
-	fprintf(stderr, "test: '%s' as '%s' (%zu bytes in) exited %d, expected %d; stdout '%s', "
-	    "stderr '%s'\n", cmd, p->name, inlen, last.status, want, last.out ? last.out : "",
-	    last.err ? last.err : "");
-	return false;
-}
-
 /* The last command failed with exactly one stderr line starting with prefix and no stdout. */
 static bool
 last_refused(const char *prefix)

@@ -74,20 +74,6 @@ bye(struct term *t)
 	return term_quit(t);
 }
 
-/* Run cmdline as p with in on standard input; true when it exited with want. */
-static bool
-run_stdin(struct person *p, int want, const char *cmdline, const char *in)
-{
-	exec_result_free(&last);
-	if (run_exec(e2e_srv, p->name, &p->cred, cmdline, in, strlen(in), &last) != 0)
-		last.status = -1;
-	if (last.status == want)
-		return true;
-	fprintf(stderr, "test: '%s' < %zu bytes as '%s' exited %d, expected %d; stdout '%s' "
-	    "stderr '%s'\n", cmdline, strlen(in), p->name, last.status, want, last.out, last.err);
-	return false;
-}
-
 /* Quote s as one word for the exec command line (common/cmdline.h: single quotes). */
 static char *
 quote_dup(const char *s)
@@ -106,71 +92,6 @@ quote_dup(const char *s)
 	*w++ = '\'';
 	*w = '\0';
 	return q;
-}
-
-/* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
-static const char *
-at(const struct person *p)
-{
-	static char	ring[8][48];
-	static int	next;
-	char		*s = ring[next++ % 8];
-
-	snprintf(s, sizeof ring[0], "@%s ", p->name);
-	return s;
-}
-
-/* Wait until the row holding text also holds also. */
-static bool
-wait_row_has(struct term *t, const char *text, const char *also)
-{
-	long long deadline = harness_now_ms() + harness_timeout_ms();
-
-	for (;;) {
-		char	row[2048];
-		int	y = term_find(t, text);
-
-		if (y >= 0) {
-			term_row(t, y, row, sizeof row);
-			if (strstr(row, also) != NULL)
-				return true;
-		}
-		if (harness_now_ms() >= deadline)
-			return screen_fail(t, "no row with '%s' and '%s'", text, also);
-		if (term_pump(t, 50) < 0 && harness_now_ms() + 50 >= deadline)
-			return screen_fail(t, "closed while waiting for '%s' with '%s'", text, also);
-	}
-}
-
-/* Wait until row y + dy (y: the row holding text) contains also. */
-static bool
-wait_below_has(struct term *t, const char *text, int dy, const char *also)
-{
-	long long deadline = harness_now_ms() + harness_timeout_ms();
-
-	for (;;) {
-		char	row[2048];
-		int	y = term_find(t, text);
-
-		if (y >= 0 && y + dy >= 0) {
-			term_row(t, y + dy, row, sizeof row);
-			if (strstr(row, also) != NULL)
-				return true;
-		}
-		if (harness_now_ms() >= deadline)
-			return screen_fail(t, "no '%s' %d row(s) from '%s'", also, dy, text);
-		term_pump(t, 50);
-	}
-}
-
-/* After the screen settled, text is not on it. */
-static bool
-absent(struct term *t, const char *text)
-{
-	term_wait_quiet(t, 150, 0);
-	if (!term_has_text(t, text))
-		return true;
-	return screen_fail(t, "'%s' is on the screen and should not be", text);
 }
 
 /* The row that is exactly "    seen" (the read mark under my last message), or -1. */
@@ -307,17 +228,6 @@ chat_say(struct term *t, const char *text)
 		return false;
 	term_key(t, VTERM_KEY_ENTER);
 	return term_wait_row_gone(t, ROW_INPUT, tail, 0);
-}
-
-/* The string field key of o ("" when absent or not a string). */
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *f;
-
-	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_string))
-		return "";
-	return json_object_get_string(f);
 }
 
 /* RFC 3339 in UTC: 2026-01-02T03:04:05Z (fractions of a second allowed). */
@@ -966,7 +876,7 @@ bad_messages_refused(void **state)
 		char cmd[96];
 
 		snprintf(cmd, sizeof cmd, "dm %s", b.name);
-		assert_true(run_stdin(&a, 1, cmd, text));
+		assert_true(run_stdin(&a, 1, cmd, text, strlen(text)));
 		assert_true(last_failed_cleanly());
 		assert_non_null(after = history_json(&a, &b));
 		assert_string_equal(before, after);
@@ -975,10 +885,10 @@ bad_messages_refused(void **state)
 		for (i = 0; i < 4001; i++)
 			memcpy(text + 2 * i, "\xc3\xa9", 2);
 		text[2 * 4001] = '\0';
-		assert_true(run_stdin(&a, 1, cmd, text));
+		assert_true(run_stdin(&a, 1, cmd, text, strlen(text)));
 		assert_true(last_failed_cleanly());
 		text[2 * 4000] = '\0';
-		assert_true(run_stdin(&a, 0, cmd, text));
+		assert_true(run_stdin(&a, 0, cmd, text, strlen(text)));
 		/* taller than the window: its top part shows, under the sender's name */
 		assert_true(wait_below_has(b.t, "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
 		    -1, "Alice Hostile"));
@@ -1003,7 +913,7 @@ bad_messages_refused(void **state)
 		assert_null(strchr(last.err, '\x1b'));
 		free(q);
 		snprintf(cmd, sizeof cmd, "dm %s", b.name);
-		assert_true(run_stdin(&a, 1, cmd, hostile[k]));
+		assert_true(run_stdin(&a, 1, cmd, hostile[k], strlen(hostile[k])));
 		assert_true(last_failed_cleanly());
 	}
 	assert_non_null(after = history_json(&a, &b));
@@ -1017,7 +927,7 @@ bad_messages_refused(void **state)
 		char cmd[96];
 
 		snprintf(cmd, sizeof cmd, "dm %s", b.name);
-		assert_true(run_stdin(&a, 1, cmd, "\n\n"));
+		assert_true(run_stdin(&a, 1, cmd, "\n\n", strlen("\n\n")));
 		assert_true(last_failed_cleanly());
 	}
 	snprintf(ghost, sizeof ghost, "%s", fresh_user("ghost"));
@@ -1143,7 +1053,7 @@ exec_messages_json(void **state)
 		char cmd[96];
 
 		snprintf(cmd, sizeof cmd, "dm %s", b.name);
-		assert_true(run_stdin(&a, 0, cmd, "three\nlines\nhere\n"));
+		assert_true(run_stdin(&a, 0, cmd, "three\nlines\nhere\n", strlen("three\nlines\nhere\n")));
 	}
 	assert_true(run_as(&c, 0, "dm %s from a stranger", a.name));
 

@@ -88,90 +88,11 @@ bye(struct term *t)
 	return term_quit(t);
 }
 
-/* Run a command as p with in on standard input; true when it exited with want. */
-static bool
-run_stdin(struct person *p, int want, const char *cmd, const void *in, size_t inlen)
-{
-	exec_result_free(&last);
-	if (run_exec(e2e_srv, p->name, &p->cred, cmd, in, inlen, &last) != 0)
-		last.status = -1;
-	if (last.status == want)
-		return true;
-	fprintf(stderr, "test: '%s' as '%s' (%zu bytes in) exited %d, expected %d; stdout '%s', "
-	    "stderr '%s'\n", cmd, p->name, inlen, last.status, want, last.out ? last.out : "",
-	    last.err ? last.err : "");
-	return false;
-}
-
-/* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
-static const char *
-at(const struct person *p)
-{
-	static char	ring[8][48];
-	static int	next;
-	char		*s = ring[next++ % 8];
-
-	snprintf(s, sizeof ring[0], "@%s ", p->name);
-	return s;
-}
-
 /* A post by p over exec (text on stdin); its id, or -1. */
 static long long
 post_as(struct person *p, const char *vis, const char *text)
 {
 	return exec_post(e2e_srv, p->name, &p->cred, vis, text);
-}
-
-/* Wait until the row holding text also holds also. */
-static bool
-wait_row_has(struct term *t, const char *text, const char *also)
-{
-	long long deadline = harness_now_ms() + harness_timeout_ms();
-
-	for (;;) {
-		char	row[2048];
-		int	y = term_find(t, text);
-
-		if (y >= 0) {
-			term_row(t, y, row, sizeof row);
-			if (strstr(row, also) != NULL)
-				return true;
-		}
-		if (harness_now_ms() >= deadline)
-			return screen_fail(t, "no row with '%s' and '%s'", text, also);
-		term_pump(t, 50);
-	}
-}
-
-/* Wait until row y + dy (y: the first row holding text) contains also. */
-static bool
-wait_below_has(struct term *t, const char *text, int dy, const char *also)
-{
-	long long deadline = harness_now_ms() + harness_timeout_ms();
-
-	for (;;) {
-		char	row[2048];
-		int	y = term_find(t, text);
-
-		if (y >= 0 && y + dy >= 0) {
-			term_row(t, y + dy, row, sizeof row);
-			if (strstr(row, also) != NULL)
-				return true;
-		}
-		if (harness_now_ms() >= deadline)
-			return screen_fail(t, "no '%s' %d row(s) from '%s'", also, dy, text);
-		term_pump(t, 50);
-	}
-}
-
-/* After the screen settled, text is not on it. */
-static bool
-absent(struct term *t, const char *text)
-{
-	term_wait_quiet(t, 150, 0);
-	if (!term_has_text(t, text))
-		return true;
-	return screen_fail(t, "'%s' is on the screen and should not be", text);
 }
 
 /* Wait until the screen shows one or the other. */
@@ -201,17 +122,6 @@ rows_with(struct term *t, const char *text)
 		n += strstr(row, text) != NULL;
 	}
 	return n;
-}
-
-/* The string field key of o ("" when absent or not a string). */
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *f;
-
-	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_string))
-		return "";
-	return json_object_get_string(f);
 }
 
 /* The integer field key of o (-1 when absent or not an integer). */

@@ -79,73 +79,6 @@ no_sql_leak(const char *s)
 	return true;
 }
 
-/* "@name " as a row shows it (the trailing blank keeps bob1 from matching bob12). */
-static const char *
-at(const struct person *p)
-{
-	static char	ring[8][48];
-	static int	next;
-	char		*s = ring[next++ % 8];
-
-	snprintf(s, sizeof ring[0], "@%s ", p->name);
-	return s;
-}
-
-/* The row holding text contains also (both on one row). */
-static bool
-row_has(struct term *t, const char *text, const char *also)
-{
-	char	row[2048];
-	int	y;
-
-	term_pump(t, 0);
-	if ((y = term_find(t, text)) < 0) {
-		fprintf(stderr, "test: no row with '%s'\n", text);
-		term_screen_dump(t, stderr);
-		return false;
-	}
-	term_row(t, y, row, sizeof row);
-	if (strstr(row, also) == NULL) {
-		fprintf(stderr, "test: row %d '%s' lacks '%s'\n", y, row, also);
-		term_screen_dump(t, stderr);
-		return false;
-	}
-	return true;
-}
-
-/* Wait until the row holding text also holds also. */
-static bool
-wait_row_has(struct term *t, const char *text, const char *also)
-{
-	long long deadline = harness_now_ms() + harness_timeout_ms();
-
-	for (;;) {
-		char	row[2048];
-		int	y = term_find(t, text);
-
-		if (y >= 0) {
-			term_row(t, y, row, sizeof row);
-			if (strstr(row, also) != NULL)
-				return true;
-		}
-		if (harness_now_ms() >= deadline)
-			return row_has(t, text, also);	/* prints the screen */
-		term_pump(t, 50);
-	}
-}
-
-/* After the screen settled, text is not on it. */
-static bool
-absent(struct term *t, const char *text)
-{
-	term_wait_quiet(t, 150, 0);
-	if (!term_has_text(t, text))
-		return true;
-	fprintf(stderr, "test: '%s' is on the screen of '%s' and should not be:\n", text, t->user);
-	term_screen_dump(t, stderr);
-	return false;
-}
-
 /* Open the search with `/`, type typed (a prefix of what finds who), and wait for who's row. */
 static bool
 search_type(struct term *t, const char *typed, const struct person *who)
@@ -186,17 +119,6 @@ wait_relation(struct term *t, const struct person *who, const char *relation)
 
 	snprintf(want, sizeof want, "@%s  \u00b7  %s", who->name, relation);
 	return term_wait_text(t, want, 0);
-}
-
-/* The string field key of o ("" when absent or not a string). */
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *f;
-
-	if (!json_object_object_get_ex(o, key, &f) || !json_object_is_type(f, json_type_string))
-		return "";
-	return json_object_get_string(f);
 }
 
 /* The notification's actor as a username, whether `actor` is a string or an object. */
