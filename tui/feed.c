@@ -159,38 +159,73 @@ feed_nav(struct feed *f, struct app *app, int action)
 	return true;
 }
 
+/*
+ * Re-read the stale items among [from, to) (all of them when force): counts
+ * and edits change, deleted or hidden posts go (the selection and the top
+ * keep pointing at the same posts).
+ */
+static void
+freshen(struct feed *f, struct app *app, size_t from, size_t to, bool force)
+{
+	struct post	p;
+	int64_t		viewer = app_user(app)->id;
+	size_t		i = from;
+
+	while (i < to && i < f->n) {
+		if (!force && !f->items[i].stale) {
+			i++;
+			continue;
+		}
+		memset(&p, 0, sizeof p);
+		if (store_post_get(app_store(app), viewer, f->items[i].post.id, &p) == 0) {
+			post_item_free(&f->items[i]);
+			post_item_init(&f->items[i], &p);
+			i++;
+			continue;
+		}
+		post_item_free(&f->items[i]);
+		memmove(&f->items[i], &f->items[i + 1], (f->n - i - 1) * sizeof *f->items);
+		f->n--;
+		to--;
+		if (f->sel > i)
+			f->sel--;
+		if (f->top > i)
+			f->top--;
+	}
+	if (f->sel >= f->n)
+		f->sel = f->n ? f->n - 1 : 0;
+	if (f->top > f->sel)
+		f->top = f->sel;
+}
+
+/* The items that can be on screen: one above the top, and as many as rows below it. */
+static void
+window(const struct feed *f, size_t *from, size_t *to)
+{
+	*from = f->top > 0 ? f->top - 1 : 0;
+	*to = f->top + (size_t)(f->height > 0 ? f->height : PAGE) + 1;
+}
+
 void
 feed_refresh(struct feed *f, struct app *app)
 {
 	struct post_page	 first = { 0 };
-	struct post		 p;
 	int64_t			 viewer = app_user(app)->id, newest;
-	size_t			 i, j;
+	size_t			 i, from, to;
 
 	if (!f->loaded || f->n == 0) {
 		feed_reload(f, app);
 		return;
 	}
-	/* Re-read what is loaded: counts and edits change, deleted or hidden posts go. */
-	for (i = j = 0; i < f->n; i++) {
-		memset(&p, 0, sizeof p);
-		if (store_post_get(app_store(app), viewer, f->items[i].post.id, &p) != 0) {
-			post_item_free(&f->items[i]);
-			if (f->sel > j && f->sel >= i)
-				f->sel--;
-			continue;
-		}
-		post_item_free(&f->items[i]);
-		post_item_init(&f->items[i], &p);
-		if (j != i)
-			f->items[j] = f->items[i];
-		j++;
-	}
-	f->n = j;
-	if (f->sel >= f->n)
-		f->sel = f->n ? f->n - 1 : 0;
-	if (f->top > f->sel)
-		f->top = f->sel;
+	/*
+	 * Only what can be on screen is read now; the rest is marked and read
+	 * when it scrolls into view (feed_draw), so a hint costs a screenful of
+	 * reads however far the user has scrolled.
+	 */
+	for (i = 0; i < f->n; i++)
+		f->items[i].stale = true;
+	window(f, &from, &to);
+	freshen(f, app, from, to, false);
 	/* Newer posts above the first one shown are counted, not inserted. */
 	newest = f->n ? f->items[0].post.id : 0;
 	if (f->load(app, f->arg, NULL, PAGE, &first) == 0) {
@@ -225,6 +260,14 @@ feed_draw(struct feed *f, struct app *app, const struct rect *r)
 	f->height = area.h;
 	f->width = area.w;
 	feed_follow(f);
+	/* Items marked by feed_refresh that scrolled into view; re-reading may drop some. */
+	{
+		size_t from, to;
+
+		window(f, &from, &to);
+		freshen(f, app, from, to, false);
+		feed_follow(f);
+	}
 	y = area.y;
 	for (i = f->top; i < f->n && y < area.y + area.h; i++) {
 		used = post_item_draw(&f->items[i], app, y, area.x, area.w, i == f->top ? f->top_skip : 0,

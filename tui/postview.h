@@ -22,6 +22,7 @@ struct post_item {
 	struct md_doc	body;		/* post.text rendered at width */
 	struct md_doc	orig_body;	/* post.original->text, for shares */
 	int		width;		/* 0: not rendered yet */
+	bool		stale;		/* storage may have changed it: re-read before it is shown */
 };
 
 /* Take ownership of p's contents (p is cleared). */

@@ -490,7 +490,8 @@ home_live_new_and_order(void **state)
 /*
  * 45 posts seeded over exec: Home loads 20 at a time; pressing j walks
  * through all of them, newest first, past the first page, never skipping
- * one. Over exec --before pages the same way.
+ * one. An edit and a delete far above the screen show once scrolled back.
+ * Over exec --before pages the same way (44 left).
  */
 static void
 home_infinite_scroll(void **state)
@@ -521,15 +522,29 @@ home_infinite_scroll(void **state)
 	term_send(s.t, "j");
 	assert_true(term_wait_quiet(s.t, 100, 0));
 	assert_true(term_wait_selected(s.t, "scroll post n01 end"));
+	/*
+	 * Changes far above the screen (a refresh re-reads only what can be on
+	 * it and marks the rest): back at the top they show, the deleted one is gone.
+	 */
+	assert_int_equal(exec_feed_ids(e2e_srv, s.name, &s.cred, "--limit 2", p1, 24), 2);
+	assert_true(run_as(&s, 0, "edit %lld scroll post n45 edited", p1[0]));
+	assert_true(run_as(&s, 0, "delete %lld", p1[1]));
+	assert_true(term_wait_quiet(s.t, 200, 0));
+	assert_true(term_wait_selected(s.t, "scroll post n01 end"));
 	term_send(s.t, "g");
-	assert_true(term_wait_selected(s.t, "scroll post n45 end"));
+	assert_true(term_wait_selected(s.t, "scroll post n45 edited"));
+	term_send(s.t, "j");
+	assert_true(term_wait_selected(s.t, "scroll post n43 end"));
+	assert_true(absent(s.t, "scroll post n44 end"));
+	term_send(s.t, "k");
+	assert_true(term_wait_selected(s.t, "scroll post n45 edited"));
 
 	/* over exec: pages of 20 by --before, the same 45, newest first */
 	assert_int_equal(exec_feed_ids(e2e_srv, s.name, &s.cred, "--limit 20", p1, 24), 20);
 	snprintf(want, sizeof want, "--limit 20 --before %lld", p1[19]);
 	assert_int_equal(exec_feed_ids(e2e_srv, s.name, &s.cred, want, p2, 24), 20);
 	snprintf(want, sizeof want, "--limit 20 --before %lld", p2[19]);
-	assert_int_equal(exec_feed_ids(e2e_srv, s.name, &s.cred, want, p3, 24), 5);
+	assert_int_equal(exec_feed_ids(e2e_srv, s.name, &s.cred, want, p3, 24), 4);
 	for (int i = 1; i < 20; i++) {
 		assert_true(p1[i] < p1[i - 1]);
 		assert_true(p2[i] < p2[i - 1]);
