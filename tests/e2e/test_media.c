@@ -577,6 +577,70 @@ avatar_shows_on_profile_live(void **state)
 	assert_true(run_as(&b, 0, "media show %lld --json", id));
 }
 
+/* Wait until the row holding text is row y (the profile header moved under a banner, or back). */
+static bool
+wait_text_at_row(struct term *t, const char *text, int y)
+{
+	long long deadline = harness_now_ms() + harness_timeout_ms();
+
+	for (;;) {
+		if (term_find(t, text) == y)
+			return true;
+		if (harness_now_ms() >= deadline)
+			return screen_fail(t, "'%s' is not on row %d", text, y);
+		term_pump(t, 50);
+	}
+}
+
+/*
+ * The background: carol (a stranger) looks at alice's public profile; after
+ * `upload background` a 3-row banner in colour appears under the tab bar,
+ * live, and the header moves down under it. A second session of carol on a
+ * terminal without colours (TERM=vt100) sees the banner too, drawn in ASCII
+ * with no colour at all. When alice makes her profile friends-only, the
+ * background goes for carol (only name and avatar are hers to see).
+ */
+static void
+background_banner_live_mono_and_private(void **state)
+{
+	struct person	 a, c;
+	struct term	*mono;
+	char		 row[512];
+	long long	 id;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "bga", "Banner Alice"));
+	assert_true(person_new(&c, "bgc", "Banner Carol"));
+	assert_true(term_open_profile(c.t, a.name, a.display));
+	assert_true(wait_text_at_row(c.t, a.display, 2));
+	assert_int_equal(term_count_bg(c.t, 1, 2, 3, TERM_COLS - 4), 0);
+
+	assert_true((id = upload_as(&a, "background", FX_PHOTO, NULL)) > 0);
+	assert_true(term_wait_bg(c.t, 1, 2, 3, TERM_COLS - 4, 100, 0));
+	assert_true(wait_text_at_row(c.t, a.display, 5));
+
+	assert_non_null(mono = term_open_type(e2e_srv, c.name, &c.cred, "vt100", TERM_COLS,
+	    TERM_ROWS));
+	assert_true(term_wait_text(mono, TXT_HOME, 0));
+	assert_true(term_open_profile(mono, a.name, a.display));
+	assert_true(wait_text_at_row(mono, a.display, 5));
+	assert_int_equal(term_count_bg(mono, 0, 0, TERM_ROWS, TERM_COLS), 0);
+	for (int y = 1; y <= 3; y++) {
+		term_row(mono, y, row, sizeof row);
+		for (const char *p = row; *p; p++)
+			assert_true((unsigned char)*p < 0x80);	/* ASCII only */
+	}
+	term_row(mono, 2, row, sizeof row);
+	assert_true(strspn(row, " ") < strlen(row));	/* not blank: the picture is there */
+	term_close(mono);
+
+	assert_true(run_as(&a, 0, "profile set privacy friends"));
+	assert_true(term_wait_text(c.t, "Only their name and avatar are visible to you.", 0));
+	assert_true(term_wait_bg(c.t, 1, 2, 3, TERM_COLS - 4, 0, 0));
+	assert_true(wait_text_at_row(c.t, a.display, 2));
+	assert_true(run_as(&c, 2, "media show %lld", id));
+}
+
 /*
  * alice and bob are friends; bob sits on Home. alice runs `upload post TEXT`
  * with a photo: it prints the media id and "post N"; bob's Home shows the
@@ -993,6 +1057,7 @@ main(void)
 		cmocka_unit_test_teardown(scp_refusals_exit_nonzero, media_teardown),
 		cmocka_unit_test_teardown(sftp_put_and_ls, media_teardown),
 		cmocka_unit_test_teardown(avatar_shows_on_profile_live, media_teardown),
+		cmocka_unit_test_teardown(background_banner_live_mono_and_private, media_teardown),
 		cmocka_unit_test_teardown(friend_post_picture_in_home, media_teardown),
 		cmocka_unit_test_teardown(composer_attach_and_viewer, media_teardown),
 		cmocka_unit_test_teardown(gallery_sets_avatar, media_teardown),
