@@ -342,8 +342,8 @@ bench_pss(int n)
 	long		  total, listener;
 
 	raise_fd_limit();
-	/* The background worker is one process for the whole server, not a session's: off here. */
-	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\nworker = 0\n") != 0 ||
+	/* server_descendants leaves out the background worker: one per server, not per session. */
+	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\n") != 0 ||
 	    make_user(srv, "bench", key) != 0)
 		goto out;
 	if ((opened = open_sessions(srv, key, terms, n)) != n)

@@ -183,9 +183,9 @@ proc_list(struct proc **out)
 	return n;
 }
 
-/* Descendants of root (not root itself), breadth first. */
+/* Descendants of root (not root itself), breadth first, leaving out skip and all below it. */
 static int
-descendants(pid_t root, pid_t *pids, int max)
+descendants_but(pid_t root, pid_t skip, pid_t *pids, int max)
 {
 	struct proc	*v;
 	int		 n = proc_list(&v), found = 0;
@@ -197,7 +197,7 @@ descendants(pid_t root, pid_t *pids, int max)
 		pid_t parent = queue[head++];
 
 		for (int i = 0; i < n; i++) {
-			if (v[i].ppid != parent || v[i].pid == root)
+			if (v[i].ppid != parent || v[i].pid == root || v[i].pid == skip)
 				continue;
 			if (pids != NULL && found < max)
 				pids[found] = v[i].pid;
@@ -209,6 +209,12 @@ descendants(pid_t root, pid_t *pids, int max)
 	free(queue);
 	free(v);
 	return found;
+}
+
+static int
+descendants(pid_t root, pid_t *pids, int max)
+{
+	return descendants_but(root, 0, pids, max);
 }
 
 /* Every server started and not yet freed: their daemons are not orphans. */
@@ -750,12 +756,42 @@ server_log_contains(const struct server *srv, const char *text)
 	return found;
 }
 
+pid_t
+server_worker_pid(const struct server *srv)
+{
+	pid_t	pids[512];
+	int	n;
+
+	if (srv->pid <= 0)
+		return 0;
+	n = descendants(srv->pid, pids, 512);
+	for (int i = 0; i < n && i < 512; i++) {
+		char	 path[64], buf[4096];
+		FILE	*fp;
+		size_t	 len;
+
+		snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		len = fread(buf, 1, sizeof buf - 1, fp);
+		fclose(fp);
+		/* arguments are NUL-separated */
+		for (size_t k = 0; k < len; k++)
+			if (buf[k] == '\0')
+				buf[k] = ' ';
+		buf[len] = '\0';
+		if (strstr(buf, "--worker") != NULL)
+			return pids[i];
+	}
+	return 0;
+}
+
 int
 server_descendants(const struct server *srv, pid_t *pids, int max)
 {
 	if (srv->pid <= 0)
 		return 0;
-	return descendants(srv->pid, pids, max);
+	return descendants_but(srv->pid, server_worker_pid(srv), pids, max);
 }
 
 bool

@@ -86,11 +86,15 @@ void	server_print_log(const struct server *, FILE *, int lines);
 /* Whether the log contains text. */
 bool	server_log_contains(const struct server *, const char *text);
 /*
- * The processes descending from sshbookd (session children, apps), up to max
- * pids into pids (may be NULL); returns how many there are.
+ * The processes of sshbookd's sessions (session children and their apps), up
+ * to max pids into pids (may be NULL); returns how many there are. The
+ * background worker (one per server, always running) and what it runs are
+ * not counted.
  */
 int	server_descendants(const struct server *, pid_t *pids, int max);
-/* Wait until sshbookd has at most n descendant processes. */
+/* The background worker's pid (a child whose command line holds --worker), or 0. */
+pid_t	server_worker_pid(const struct server *);
+/* Wait until sshbookd's sessions have at most n processes. */
 bool	server_wait_descendants(const struct server *, int n, int ms);
 /*
  * SIGKILL every descendant of sshbookd whose resident memory exceeds max_mb

@@ -914,34 +914,6 @@ delete_removes_files(void **state)
 
 /* ---- the worker ------------------------------------------------------------------------ */
 
-/* The pid of srv's worker (a descendant whose command line holds "--worker"), or 0. */
-static pid_t
-worker_pid(const struct server *srv)
-{
-	pid_t	pids[512];
-	int	n = server_descendants(srv, pids, 512);
-
-	for (int i = 0; i < n && i < 512; i++) {
-		char	 path[64], buf[4096];
-		FILE	*fp;
-		size_t	 len;
-
-		snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		len = fread(buf, 1, sizeof buf - 1, fp);
-		fclose(fp);
-		/* arguments are NUL-separated */
-		for (size_t k = 0; k < len; k++)
-			if (buf[k] == '\0')
-				buf[k] = ' ';
-		buf[len] = '\0';
-		if (strstr(buf, "--worker") != NULL)
-			return pids[i];
-	}
-	return 0;
-}
-
 /* Wait until srv has a worker other than `not` (0: any); its pid, or 0. */
 static pid_t
 wait_worker(const struct server *srv, pid_t not)
@@ -949,7 +921,7 @@ wait_worker(const struct server *srv, pid_t not)
 	long long deadline = harness_now_ms() + harness_timeout_ms();
 
 	for (;;) {
-		pid_t p = worker_pid(srv);
+		pid_t p = server_worker_pid(srv);
 
 		if (p > 0 && p != not)
 			return p;
@@ -1010,7 +982,7 @@ jobs_survive_restart(void **state)
 	assert_int_equal(server_start(&second_srv, "worker = 0"), 0);
 	srv = second_srv;
 	assert_true(make_user_with_key(srv, name, key, NULL));
-	assert_int_equal(worker_pid(srv), 0);
+	assert_int_equal(server_worker_pid(srv), 0);
 	assert_non_null(data = fixture_load(FX_PHOTO, &n));
 	id = exec_upload(srv, name, &cr, "post Waiting for the worker", data, n, &post);
 	free(data);
@@ -1030,7 +1002,7 @@ jobs_survive_restart(void **state)
 	assert_non_null(o = media_show(srv, name, &cr, id));
 	assert_string_equal(json_str(o, "state"), "processing");
 	json_object_put(o);
-	assert_int_equal(worker_pid(srv), 0);
+	assert_int_equal(server_worker_pid(srv), 0);
 
 	assert_int_equal(server_term(srv), 0);
 	server_set_extra(srv, "worker = 1");
