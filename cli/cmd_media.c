@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/hub.h"
 #include "common/timefmt.h"
+#include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "media/pipeline.h"
 #include "media/preview.h"
@@ -134,30 +135,21 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 	}
 	free(thumb);
 	for (y = 0; y < g.rows; y++) {
+		int last_fg = -1, last_bg = -1;	/* a colour is sent when it changes, not per cell */
+
 		for (x = 0; x < g.cols; x++) {
 			const struct cell *c = &g.v[y * g.cols + x];
-			size_t n = 0;
+			size_t n;
 
-			if (g.color)
+			if (g.color && (c->fg != last_fg || c->bg != last_bg)) {
+				last_fg = c->fg;
+				last_bg = c->bg;
 				fprintf(ctx->out, "\033[%d;%dm",
 				    c->fg == CELL_COLOR_DEFAULT ? 39 : (c->fg < 8 ? 30 + c->fg : 82 + c->fg),
 				    c->bg == CELL_COLOR_DEFAULT ? 49 : (c->bg < 8 ? 40 + c->bg : 92 + c->bg));
-			/* The grid holds printable width-1 code points only (preview.h). */
-			if (c->ch < 0x80)
-				u[n++] = (char)c->ch;
-			else if (c->ch < 0x800) {
-				u[n++] = (char)(0xc0 | (c->ch >> 6));
-				u[n++] = (char)(0x80 | (c->ch & 0x3f));
-			} else if (c->ch < 0x10000) {
-				u[n++] = (char)(0xe0 | (c->ch >> 12));
-				u[n++] = (char)(0x80 | ((c->ch >> 6) & 0x3f));
-				u[n++] = (char)(0x80 | (c->ch & 0x3f));
-			} else {
-				u[n++] = (char)(0xf0 | (c->ch >> 18));
-				u[n++] = (char)(0x80 | ((c->ch >> 12) & 0x3f));
-				u[n++] = (char)(0x80 | ((c->ch >> 6) & 0x3f));
-				u[n++] = (char)(0x80 | (c->ch & 0x3f));
 			}
+			/* The grid holds printable width-1 code points only (preview.h). */
+			n = utf8_encode(c->ch, u);
 			fwrite(u, 1, n, ctx->out);
 		}
 		fputs(g.color ? "\033[0m\n" : "\n", ctx->out);
