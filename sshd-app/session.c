@@ -412,6 +412,16 @@ serve(struct conn *c)
 		sync_fds(c);
 		if (!keepalive(c, now))
 			return;
+		/*
+		 * A write in chan_step can be what finds the client gone (a
+		 * reset): libssh then closes the socket and drops it from the
+		 * event, so the next poll would sleep its whole timeout with
+		 * nothing left to wake it.
+		 */
+		if (!alive(c)) {
+			log_debug("connection lost while sending");
+			return;
+		}
 	}
 }
 

@@ -794,6 +794,39 @@ server_descendants(const struct server *srv, pid_t *pids, int max)
 	return descendants_but(srv->pid, server_worker_pid(srv), pids, max);
 }
 
+/* One line per remaining process, for a failed wait: what it is and where it sleeps. */
+static void
+print_descendants(const struct server *srv)
+{
+	pid_t	pids[64];
+	int	n = server_descendants(srv, pids, 64);
+
+	fprintf(stderr, "harness: worker pid %d\n", (int)server_worker_pid(srv));
+	for (int i = 0; i < n && i < 64; i++) {
+		static const char *const files[] = { "stat", "cmdline", "wchan" };
+
+		fprintf(stderr, "harness: pid %d:", (int)pids[i]);
+		for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+			char	 path[64], buf[512];
+			FILE	*fp;
+			size_t	 len = 0;
+
+			snprintf(path, sizeof path, "/proc/%d/%s", (int)pids[i], files[f]);
+			if ((fp = fopen(path, "r")) != NULL) {
+				len = fread(buf, 1, sizeof buf - 1, fp);
+				fclose(fp);
+			}
+			for (size_t k = 0; k < len; k++)
+				if (buf[k] == '\0' || buf[k] == '\n')
+					buf[k] = ' ';
+			buf[len] = '\0';
+			fprintf(stderr, " %s=[%s]", files[f], buf);
+		}
+		fputc('\n', stderr);
+	}
+	server_print_log(srv, stderr, 40);
+}
+
 bool
 server_wait_descendants(const struct server *srv, int n, int ms)
 {
@@ -809,6 +842,7 @@ server_wait_descendants(const struct server *srv, int n, int ms)
 	}
 	fprintf(stderr, "harness: sshbookd still has %d descendant processes "
 	    "(want at most %d) after %d ms\n", have, n, effective_ms(ms));
+	print_descendants(srv);
 	return false;
 }
 

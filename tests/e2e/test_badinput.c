@@ -354,6 +354,41 @@ disconnect_mid_signup(void **state)
 	assert_server_serves();
 }
 
+/*
+ * A client that vanishes while its screen is being redrawn: the session
+ * may learn of it from a failed write rather than from a read, and must
+ * still go at once (not after its poll timeout). Several rounds, since the
+ * moment the reset arrives varies.
+ */
+static void
+disconnect_while_drawing(void **state)
+{
+	const char	*u = fresh_user("vanish");
+	ssh_key		 k = key_new();
+	struct cred	 c = cred_key(k);
+	char		 burst[801];
+	int		 before;
+
+	(void)state;
+	assert_true(make_user_with_key(e2e_srv, u, k, NULL));
+	/* every '?' opens or closes the help overlay: a redraw each */
+	memset(burst, '?', sizeof burst - 1);
+	burst[sizeof burst - 1] = '\0';
+	server_wait_descendants(e2e_srv, 0, 2000);
+	before = server_descendants(e2e_srv, NULL, 0);
+	for (int round = 0; round < 5; round++) {
+		struct term *t;
+
+		assert_non_null(t = term_open(e2e_srv, u, &c, TERM_COLS, TERM_ROWS));
+		assert_true(term_wait_text(t, TXT_HOME, 0));
+		term_send(t, burst);
+		term_drop(t);
+		/* well under the session's 30 s poll timeout, well over the 2 s hang-up grace */
+		assert_true(server_wait_descendants(e2e_srv, before, 8000));
+	}
+	assert_server_serves();
+}
+
 /* Committed data survives kill -9 of sshbookd: restart on the same data dir and log in. */
 static void
 committed_data_survives_kill9(void **state)
@@ -397,6 +432,7 @@ main(void)
 		cmocka_unit_test_teardown(pty_of_zero_size, e2e_teardown),
 		cmocka_unit_test_teardown(pty_of_huge_size, e2e_teardown),
 		cmocka_unit_test_teardown(disconnect_mid_signup, e2e_teardown),
+		cmocka_unit_test_teardown(disconnect_while_drawing, e2e_teardown),
 		cmocka_unit_test_teardown(committed_data_survives_kill9, e2e_teardown),
 	};
 
