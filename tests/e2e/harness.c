@@ -920,7 +920,7 @@ key_line(ssh_key k, const char *comment)
 }
 
 const char *
-key_fingerprint(ssh_key k)
+harness_key_fingerprint(ssh_key k)
 {
 	unsigned char	*hash = NULL;
 	size_t		 hlen = 0;

@@ -117,7 +117,7 @@ ssh_key		 key_new(void);
 /* "ssh-ed25519 AAAA... comment" (comment may be NULL). */
 const char	*key_line(ssh_key, const char *comment);
 /* The OpenSSH fingerprint "SHA256:..." computed by libssh from the key blob. */
-const char	*key_fingerprint(ssh_key);
+const char	*harness_key_fingerprint(ssh_key);
 
 /* ---- credentials ---------------------------------------------------------- */
 

@@ -104,20 +104,20 @@ keys_list_and_add(void **state)
 	assert_true(make_user_with_key(e2e_srv, u, k, NULL));
 	exec_ok(u, &c, "keys list", NULL, &r);
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, key_fingerprint(k)));
+	assert_non_null(strstr(r.out, harness_key_fingerprint(k)));
 	assert_int_equal(count_lines(r.out), 1);
 	exec_result_free(&r);
 
 	snprintf(line, sizeof line, "%s\n", key_line(k2, "dora@desk"));
 	exec_ok(u, &c, "keys add", line, &r);
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, key_fingerprint(k2)));
+	assert_non_null(strstr(r.out, harness_key_fingerprint(k2)));
 	exec_result_free(&r);
 
 	exec_ok(u, &c, "keys", NULL, &r);	/* plain `keys` lists too */
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, key_fingerprint(k)));
-	assert_non_null(strstr(r.out, key_fingerprint(k2)));
+	assert_non_null(strstr(r.out, harness_key_fingerprint(k)));
+	assert_non_null(strstr(r.out, harness_key_fingerprint(k2)));
 	exec_result_free(&r);
 
 	c = cred_key(k2);
@@ -177,13 +177,13 @@ keys_remove(void **state)
 	assert_int_equal(r.status, 0);
 	exec_result_free(&r);
 
-	snprintf(cmd, sizeof cmd, "keys remove %s", key_fingerprint(k2));
+	snprintf(cmd, sizeof cmd, "keys remove %s", harness_key_fingerprint(k2));
 	exec_ok(u, &c, cmd, NULL, &r);
 	assert_int_equal(r.status, 0);
 	exec_result_free(&r);
 	exec_ok(u, &c, "keys list", NULL, &r);
-	assert_null(strstr(r.out, key_fingerprint(k2)));
-	assert_non_null(strstr(r.out, key_fingerprint(k)));
+	assert_null(strstr(r.out, harness_key_fingerprint(k2)));
+	assert_non_null(strstr(r.out, harness_key_fingerprint(k)));
 	exec_result_free(&r);
 
 	c = cred_key(k2);
@@ -209,7 +209,7 @@ keys_remove_last_refused(void **state)
 
 	(void)state;
 	assert_true(make_user_with_key(e2e_srv, u, k, NULL));
-	snprintf(cmd, sizeof cmd, "keys remove %s", key_fingerprint(k));
+	snprintf(cmd, sizeof cmd, "keys remove %s", harness_key_fingerprint(k));
 	exec_ok(u, &c, cmd, NULL, &r);
 	assert_int_equal(r.status, 3);
 	assert_one_line(r.err);

@@ -49,7 +49,7 @@ signup_with_key_shows_fingerprint_then_home(void **state)
 	(void)state;
 	assert_non_null(t = term_open(e2e_srv, u, &c, TERM_COLS, TERM_ROWS));
 	assert_true(term_wait_text(t, TXT_SIGNUP, 0));
-	snprintf(want, sizeof want, "Key: %s", key_fingerprint(k));
+	snprintf(want, sizeof want, "Key: %s", harness_key_fingerprint(k));
 	assert_true(term_wait_text(t, want, 0));
 	assert_true(term_wait_text(t, "Display name", 0));
 	assert_true(term_wait_text(t, "Password (optional)", 0));

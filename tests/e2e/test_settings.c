@@ -77,7 +77,7 @@ settings_lists_keys(void **state)
 	assert_true(make_user_with_key(e2e_srv, u, k, NULL));
 	assert_non_null(t = open_settings(u, &c));
 	assert_true(term_wait_text(t, "SSH keys (1)", 0));
-	assert_true(term_wait_text(t, key_fingerprint(k), 0));
+	assert_true(term_wait_text(t, harness_key_fingerprint(k), 0));
 	assert_true(term_quit(t));
 }
 
@@ -175,10 +175,10 @@ add_key(void **state)
 	assert_true(term_wait_text(t, "Paste an authorized_keys line:", 0));
 	term_send(t, key_line(k2, "olga@laptop"));
 	term_key(t, VTERM_KEY_ENTER);
-	snprintf(want, sizeof want, "key added: %s", key_fingerprint(k2));
+	snprintf(want, sizeof want, "key added: %s", harness_key_fingerprint(k2));
 	assert_true(term_wait_text(t, want, 0));
 	assert_true(term_wait_text(t, "SSH keys (2)", 0));
-	assert_true(term_wait_text(t, key_fingerprint(k), 0));
+	assert_true(term_wait_text(t, harness_key_fingerprint(k), 0));
 	assert_true(term_quit(t));
 
 	c = cred_key(k2);
@@ -231,7 +231,7 @@ remove_key(void **state)
 
 	assert_non_null(t = open_settings(u, &c));
 	assert_true(term_wait_text(t, "SSH keys (2)", 0));
-	snprintf(want, sizeof want, "Remove key %s? (y/n)", key_fingerprint(k2));
+	snprintf(want, sizeof want, "Remove key %s? (y/n)", harness_key_fingerprint(k2));
 	/* find k2 in the list: d asks about the selected key; n keeps it */
 	for (int i = 0; i < 2 && !asked; i++) {
 		term_send(t, "d");
@@ -246,7 +246,7 @@ remove_key(void **state)
 	}
 	assert_true(asked);
 	term_send(t, "y");
-	snprintf(want, sizeof want, "key removed: %s", key_fingerprint(k2));
+	snprintf(want, sizeof want, "key removed: %s", harness_key_fingerprint(k2));
 	assert_true(term_wait_text(t, want, 0));
 	assert_true(term_wait_text(t, "SSH keys (1)", 0));
 	assert_true(term_quit(t));
@@ -272,12 +272,12 @@ remove_last_way_in_refused(void **state)
 	assert_true(make_user_with_key(e2e_srv, u, k, NULL));
 	assert_non_null(t = open_settings(u, &c));
 	term_send(t, "d");
-	snprintf(want, sizeof want, "Remove key %s? (y/n)", key_fingerprint(k));
+	snprintf(want, sizeof want, "Remove key %s? (y/n)", harness_key_fingerprint(k));
 	assert_true(term_wait_text(t, want, 0));
 	term_send(t, "y");
 	assert_true(term_wait_text(t, "last way to log in", 0));
 	assert_true(term_wait_text(t, "SSH keys (1)", 0));
-	assert_true(term_has_text(t, key_fingerprint(k)));
+	assert_true(term_has_text(t, harness_key_fingerprint(k)));
 	assert_true(term_quit(t));
 	assert_true(logs_into_home(e2e_srv, u, &c));
 }
@@ -298,10 +298,10 @@ remove_key_when_password_remains(void **state)
 	assert_true(make_user_with_key(e2e_srv, u, k, pw));
 	assert_non_null(t = open_settings(u, &c));
 	term_send(t, "d");
-	snprintf(want, sizeof want, "Remove key %s? (y/n)", key_fingerprint(k));
+	snprintf(want, sizeof want, "Remove key %s? (y/n)", harness_key_fingerprint(k));
 	assert_true(term_wait_text(t, want, 0));
 	term_send(t, "y");
-	snprintf(want, sizeof want, "key removed: %s", key_fingerprint(k));
+	snprintf(want, sizeof want, "key removed: %s", harness_key_fingerprint(k));
 	assert_true(term_wait_text(t, want, 0));
 	assert_true(term_wait_text(t, "SSH keys (0)", 0));
 	assert_true(term_quit(t));
