@@ -5,6 +5,16 @@
  * pixel cap held, so no decoder allocates for a bomb's claimed size. A
  * decoder's warning counts as failure: a truncated JPEG still "decodes" into
  * grey rows, and storing that would hide the damage from the uploader.
+ *
+ * Except stray bytes between a JPEG's marker segments before its first scan
+ * (libjpeg: "Corrupt JPEG data: N extraneous bytes before marker 0xXX"),
+ * which some cameras and editors leave: they lie outside every segment and
+ * cannot change a pixel, so jpeg_drop_stray removes them before libjpeg
+ * reads the file, and the rest is decoded as strictly as any other. Not by
+ * libjpeg's message: it keeps only the first warning, so stray bytes would
+ * hide a truncation after them; and after a scan's data the same message is
+ * what corrupt entropy data usually gives (the decoder loses step, finishes
+ * early and skips the rest), so stray bytes there still count as damage.
  */
 #include "media/image.h"
 
@@ -229,12 +239,103 @@ jpeg_header(tjhandle tj, const uint8_t *p, size_t n, int *wp, int *hp, bool *cmy
 	return 0;
 }
 
+/* Append len bytes of p at out + *op (only count them when out is NULL). */
+static void
+keep(uint8_t *out, size_t *op, const uint8_t *p, size_t len)
+{
+	if (out != NULL)
+		memcpy(out + *op, p, len);
+	*op += len;
+}
+
+/*
+ * The JPEG p without the stray bytes between its marker segments up to the
+ * first scan (SOS), written to out unless it is NULL; returns the length of
+ * that (n when there are none). The walk is libjpeg's own (next_marker in
+ * jdmarker.c): before each marker it skips bytes up to an 0xff, fill bytes
+ * (more 0xff) and stuffed 0xff 0x00 pairs, and a segment is as long as its
+ * length field says, so libjpeg reads the same segments from the result.
+ * What cannot be walked (a cut, a bad length, a second SOI) ends the walk
+ * and is kept as it is, for libjpeg to refuse.
+ */
+static size_t
+jpeg_drop_stray(const uint8_t *p, size_t n, uint8_t *out)
+{
+	size_t	i = 2, j, end, len, o = 0;
+	bool	stray;
+	uint8_t	m;
+
+	if (n < 2 || p[0] != 0xff || p[1] != 0xd8) {
+		keep(out, &o, p, n);
+		return o;
+	}
+	keep(out, &o, p, 2);
+	for (;;) {
+		/* The next marker: j at its code, j - 1 at its 0xff. */
+		stray = false;
+		for (j = i;;) {
+			for (; j < n && p[j] != 0xff; j++)
+				stray = true;
+			for (; j < n && p[j] == 0xff; j++)
+				;
+			if (j >= n || p[j] != 0)
+				break;
+			j++;	/* 0xff 0x00 */
+			stray = true;
+		}
+		if (j >= n)
+			break;
+		if (stray)
+			i = j - 1;	/* fill bytes go with the stray ones */
+		m = p[j];
+		if (m == 0xda || m == 0xd9 || m == 0xd8)	/* the first scan, or an error */
+			break;
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {	/* TEM, RSTn: no length */
+			end = j + 1;
+		} else {
+			if (n - j < 3)
+				break;
+			len = (size_t)p[j + 1] << 8 | p[j + 2];
+			if (len < 2 || len > n - j - 1)
+				break;
+			end = j + 1 + len;
+		}
+		keep(out, &o, p + i, end - i);
+		i = end;
+	}
+	keep(out, &o, p + i, n - i);
+	return o;
+}
+
+/*
+ * p itself, or when its header has stray bytes a malloc'd copy without them
+ * in *copyp (the caller frees it; NULL otherwise), and *np its length.
+ * NULL when out of memory.
+ */
+static const uint8_t *
+jpeg_without_stray(const uint8_t *p, size_t *np, uint8_t **copyp)
+{
+	size_t	kept = jpeg_drop_stray(p, *np, NULL);
+
+	*copyp = NULL;
+	if (kept == *np)
+		return p;
+	if ((*copyp = malloc(kept)) == NULL)
+		return NULL;
+	jpeg_drop_stray(p, *np, *copyp);
+	*np = kept;
+	return *copyp;
+}
+
 int
 image_probe(const uint8_t *p, size_t n, enum media_format *fmtp, int *wp, int *hp,
     char *why, size_t whysz)
 {
 	enum media_format	 fmt;
 	const char		*reason;
+	const uint8_t		*q;
+	uint8_t			*copy;
+	size_t			 qn = n;
 	tjhandle		 tj;
 	bool			 cmyk;
 	int			 w = 0, h = 0, r;
@@ -245,12 +346,16 @@ image_probe(const uint8_t *p, size_t n, enum media_format *fmtp, int *wp, int *h
 	fmt = media_sniff(p, n);
 	switch (fmt) {
 	case MF_JPEG:
-		if ((tj = tjInitDecompress()) == NULL) {
+		/* libjpeg's header reader fails on stray bytes too: it reads the same copy. */
+		if ((q = jpeg_without_stray(p, &qn, &copy)) == NULL ||
+		    (tj = tjInitDecompress()) == NULL) {
+			free(copy);
 			set_why(why, whysz, "out of memory");
 			return ERR_SYSTEM;
 		}
-		r = jpeg_header(tj, p, n, &w, &h, &cmyk);
+		r = jpeg_header(tj, q, qn, &w, &h, &cmyk);
 		tjDestroy(tj);
+		free(copy);
 		if (r != 0) {
 			set_why(why, whysz, WHY_DAMAGED);
 			return r;
@@ -358,15 +463,19 @@ static int
 decode_jpeg(const uint8_t *p, size_t n, int min_side, struct image *out, char *why, size_t whysz)
 {
 	tjscalingfactor	 sf;
-	tjhandle	 tj;
+	tjhandle	 tj = NULL;
+	const uint8_t	*q;
+	uint8_t		*copy;
+	size_t		 qn = n;
 	bool		 cmyk;
 	int		 w, h, sw, sh, r, o;
 
-	if ((tj = tjInitDecompress()) == NULL) {
+	if ((q = jpeg_without_stray(p, &qn, &copy)) == NULL || (tj = tjInitDecompress()) == NULL) {
 		set_why(why, whysz, "out of memory");
-		return ERR_SYSTEM;
+		r = ERR_SYSTEM;
+		goto out;
 	}
-	if ((r = jpeg_header(tj, p, n, &w, &h, &cmyk)) != 0) {
+	if ((r = jpeg_header(tj, q, qn, &w, &h, &cmyk)) != 0) {
 		set_why(why, whysz, WHY_DAMAGED);
 		goto out;
 	}
@@ -379,12 +488,16 @@ decode_jpeg(const uint8_t *p, size_t n, int min_side, struct image *out, char *w
 		goto out;
 	}
 	/*
-	 * STOPONWARNING: a warning (premature end of data, corrupt entropy
-	 * data) is a failure, so stop at once; tjDecompress2 reports it as -1
-	 * with TJERR_WARNING either way. LIMITSCANS: a progressive file with
-	 * thousands of scans is a known CPU bomb.
+	 * q has no stray header bytes left (see the top of this file), so any
+	 * warning now is damage: a premature end of data, corrupt entropy data,
+	 * or stray bytes after a scan's data, which a decoder that lost step on
+	 * corrupt data reports the same way. STOPONWARNING stops at the first,
+	 * at once; tjDecompress2 reports it as -1 with TJERR_WARNING. (Without
+	 * it, tjGetErrorStr2 would tell only the first of several warnings.)
+	 * LIMITSCANS: a progressive file with thousands of scans is a known CPU
+	 * bomb.
 	 */
-	if (tjDecompress2(tj, p, (unsigned long)n, out->rgba, sw, 0, sh,
+	if (tjDecompress2(tj, q, (unsigned long)qn, out->rgba, sw, 0, sh,
 	    cmyk ? TJPF_CMYK : TJPF_RGBA, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0) {
 		/* libjpeg says "Insufficient memory" for its own allocations. */
 		if (strstr(tjGetErrorStr2(tj), "memory") != NULL) {
@@ -401,6 +514,7 @@ decode_jpeg(const uint8_t *p, size_t n, int min_side, struct image *out, char *w
 	out->w = sw;
 	out->h = sh;
 	out->has_alpha = false;
+	/* From the bytes as uploaded, like the upload check's upright size (media/pipeline.c). */
 	o = exif_orientation(p, n);
 	if (o != 1 && (r = image_orient(out, o)) != 0) {
 		set_why(why, whysz, "out of memory");
@@ -408,7 +522,9 @@ decode_jpeg(const uint8_t *p, size_t n, int min_side, struct image *out, char *w
 	}
 	r = 0;
  out:
-	tjDestroy(tj);
+	if (tj != NULL)
+		tjDestroy(tj);
+	free(copy);
 	if (r != 0)
 		image_free(out);
 	return r;

@@ -68,7 +68,8 @@ int	image_probe(const uint8_t *p, size_t n, enum media_format *fmtp, int *wp, in
  * first: the caps hold before any pixel memory is allocated. ERR_SYSTEM
  * (why "out of memory") when an allocation failed: in a sandbox child, the
  * memory limit. Any decoder warning (libjpeg's "premature end of data",
- * "extraneous bytes") counts as damage.
+ * "extraneous bytes") counts as damage, except stray bytes between a JPEG's
+ * marker segments before its first scan, which are skipped (image.c).
  */
 int	image_decode(const uint8_t *p, size_t n, int min_side, struct image *out,
 	    char *why, size_t whysz);

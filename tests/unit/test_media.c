@@ -280,6 +280,52 @@ jpeg_with_exif(const uint8_t *jpeg, size_t n, int orientation, size_t *np)
 	return out;
 }
 
+/* p with len bytes inserted at offset at; malloc'd. */
+static uint8_t *
+insert_bytes(const uint8_t *p, size_t n, size_t at, const void *b, size_t len, size_t *np)
+{
+	uint8_t *out = xmalloc(n + len);
+
+	memcpy(out, p, at);
+	memcpy(out + at, b, len);
+	memcpy(out + at + len, p + at, n - at);
+	*np = n + len;
+	return out;
+}
+
+/* Offset of the first marker 0xff m (our encoder puts none inside a segment before the scan). */
+static size_t
+marker_at(const uint8_t *p, size_t n, uint8_t m)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (p[i] == 0xff && p[i + 1] == m)
+			return i;
+	fail_msg("no marker 0x%02x", m);
+	return 0;
+}
+
+/*
+ * What libjpeg itself says of a w x h JPEG decoded to the end without
+ * stopping: "" or its message, which is that of the FIRST warning only.
+ */
+static const char *
+libjpeg_says(const uint8_t *p, size_t n, int w, int h)
+{
+	static char	 msg[256];
+	uint8_t		*buf = xmalloc((size_t)w * h * 4);
+	tjhandle	 tj = tjInitDecompress();
+
+	assert_non_null(tj);
+	msg[0] = '\0';
+	if (tjDecompress2(tj, p, (unsigned long)n, buf, w, 0, h, TJPF_RGBA, 0) != 0)
+		snprintf(msg, sizeof msg, "%s", tjGetErrorStr2(tj));
+	tjDestroy(tj);
+	free(buf);
+	return msg;
+}
+
 static const uint8_t *
 px(const struct image *im, int x, int y)
 {
@@ -506,6 +552,106 @@ test_decode_truncated(void **state)
 	assert_int_equal(image_decode(p, n - 12, 0, &out, why, sizeof why), ERR_INVALID);	/* no IEND */
 	free(p);
 	image_free(&src);
+}
+
+/*
+ * Stray bytes between the header's marker segments ("N extraneous bytes
+ * before marker 0xXX"), which some cameras leave, are harmless: decoded. The
+ * same warning from after a scan's data is what corrupt data gives: refused.
+ */
+static void
+test_decode_jpeg_stray(void **state)
+{
+	static const uint8_t	 junk[5] = { 0x12, 0x34, 0x56, 0x78, 0x9a };
+	static const uint8_t	 messy[6] = { 0x00, 0xff, 0x00, 0x7f, 0xff, 0xff };	/* stuffing, fill */
+	static const uint8_t	 before[] = { 0xdb, 0xc4, 0xc0, 0xda };	/* DQT DHT SOF0 SOS */
+	struct image		 src = make_image(64, 48, PAT_GRADIENT), ref, out, big;
+	enum media_format	 fmt;
+	uint8_t			*p, *q;
+	size_t			 n, qn, i, at, cut;
+	long			 err;
+	char			 why[256], want[64];
+	int			 w, h;
+
+	(void)state;
+	encode(&src, MF_JPEG, &p, &n);
+	assert_int_equal(image_decode(p, n, 0, &ref, why, sizeof why), 0);
+	for (i = 0; i < sizeof before; i++) {
+		at = marker_at(p, n, before[i]);
+		q = insert_bytes(p, n, at, junk, sizeof junk, &qn);
+		snprintf(want, sizeof want, "Corrupt JPEG data: 5 extraneous bytes before marker 0x%02x",
+		    before[i]);
+		assert_string_equal(libjpeg_says(q, qn, 64, 48), want);
+		assert_int_equal(image_probe(q, qn, &fmt, &w, &h, why, sizeof why), 0);
+		assert_int_equal(w, 64);
+		assert_int_equal(h, 48);
+		assert_int_equal(image_decode(q, qn, 0, &out, why, sizeof why), 0);
+		assert_int_equal(out.w, 64);
+		assert_int_equal(out.h, 48);
+		/* the very pixels of the file without them, so close to the original */
+		assert_memory_equal(out.rgba, ref.rgba, 64 * 48 * 4);
+		err = 0;
+		for (at = 0; at < 64 * 48 * 4; at++)
+			err += labs((long)out.rgba[at] - src.rgba[at]);
+		assert_true(err / (64 * 48 * 4) < 6);
+		image_free(&out);
+		/* at the smallest DCT scale too, as the upload check decodes */
+		assert_int_equal(image_decode(q, qn, 1, &out, why, sizeof why), 0);
+		assert_int_equal(out.w, 8);
+		image_free(&out);
+
+		/* cut in the scan: libjpeg's message is still the stray bytes' (it keeps the first) */
+		cut = (marker_at(q, qn, 0xda) + qn) / 2;
+		assert_string_equal(libjpeg_says(q, cut, 64, 48), want);
+		assert_int_equal(image_decode(q, cut, 0, &out, why, sizeof why), ERR_INVALID);
+		assert_string_equal(why, "the image is truncated or damaged");
+		assert_null(out.rgba);
+		assert_int_equal(image_decode(q, cut, 1, &out, why, sizeof why), ERR_INVALID);
+		assert_int_equal(image_decode(q, qn - 2, 0, &out, why, sizeof why), ERR_INVALID);
+		assert_string_equal(why, "the image is truncated or damaged");
+		free(q);
+	}
+	/* stuffed 0xff 0x00 and fill bytes among them */
+	q = insert_bytes(p, n, marker_at(p, n, 0xc4), messy, sizeof messy, &qn);
+	assert_non_null(strstr(libjpeg_says(q, qn, 64, 48), "extraneous bytes before marker 0xc4"));
+	assert_int_equal(image_decode(q, qn, 0, &out, why, sizeof why), 0);
+	assert_memory_equal(out.rgba, ref.rgba, 64 * 48 * 4);
+	image_free(&out);
+	free(q);
+
+	/* a plain cut is still refused: "Premature end of JPEG file" */
+	cut = (marker_at(p, n, 0xda) + n) / 2;
+	assert_string_equal(libjpeg_says(p, cut, 64, 48), "Premature end of JPEG file");
+	assert_int_equal(image_decode(p, cut, 0, &out, why, sizeof why), ERR_INVALID);
+	assert_string_equal(why, "the image is truncated or damaged");
+
+	/* after the scan's data, before EOI: the same message as corrupt data, so refused */
+	q = insert_bytes(p, n, n - 2, junk, sizeof junk, &qn);
+	assert_non_null(strstr(libjpeg_says(q, qn, 64, 48), "extraneous bytes before marker 0xd9"));
+	assert_int_equal(image_decode(q, qn, 0, &out, why, sizeof why), ERR_INVALID);
+	assert_string_equal(why, "the image is truncated or damaged");
+	free(q);
+	image_free(&ref);
+	free(p);
+	image_free(&src);
+
+	/* corrupt entropy data whose only sign is that message: the decoder lost step */
+	big = make_image(256, 256, PAT_NOISE);
+	encode(&big, MF_JPEG, &p, &n);
+	q = xmalloc(n);
+	for (at = marker_at(p, n, 0xda) + 64; at < n - 64; at += 97) {
+		memcpy(q, p, n);
+		q[at] ^= 0x5a;
+		if (strstr(libjpeg_says(q, n, 256, 256), "extraneous bytes before marker 0xd9") != NULL)
+			break;
+	}
+	assert_true(at < n - 64);
+	assert_int_equal(image_decode(q, n, 0, &out, why, sizeof why), ERR_INVALID);
+	assert_string_equal(why, "the image is truncated or damaged");
+	assert_int_equal(image_decode(q, n, 1, &out, why, sizeof why), ERR_INVALID);
+	free(q);
+	free(p);
+	image_free(&big);
 }
 
 static void
@@ -1239,6 +1385,45 @@ test_validate(void **state)
 	image_free(&src);
 }
 
+/* The upload check and the worker read stray header bytes the way image_decode does. */
+static void
+test_validate_jpeg_stray(void **state)
+{
+	static const uint8_t	 junk[5] = { 0x12, 0x34, 0x56, 0x78, 0x9a };
+	struct image		 src = make_image(300, 200, PAT_NOISE);
+	struct media_info	 info;
+	struct media_processed	 res;
+	uint8_t			*p, *q;
+	size_t			 n, qn;
+	char			 why[256], *path, *out, *thumb;
+
+	(void)state;
+	encode(&src, MF_JPEG, &p, &n);
+	q = insert_bytes(p, n, marker_at(p, n, 0xdb), junk, sizeof junk, &qn);
+	path = write_tmp("stray.jpg", q, qn);
+	assert_int_equal(media_validate_file(path, &info, why, sizeof why), 0);
+	assert_int_equal(info.format, MF_JPEG);
+	assert_int_equal(info.width, 300);
+	assert_int_equal(info.height, 200);
+	out = tmp_path("stray.stored");
+	thumb = tmp_path("stray.thumb.jpg");
+	assert_int_equal(media_process_file(path, MF_JPEG, out, thumb, &res, why, sizeof why), 0);
+	assert_int_equal(res.width, 300);
+	assert_int_equal(res.height, 200);
+	free(out);
+	free(thumb);
+	free(path);
+
+	/* with a cut after them */
+	path = write_tmp("stray-cut.jpg", q, qn / 2);
+	assert_int_equal(media_validate_file(path, &info, why, sizeof why), ERR_INVALID);
+	assert_string_equal(why, "the image is truncated or damaged");
+	free(path);
+	free(q);
+	free(p);
+	image_free(&src);
+}
+
 static void
 test_process_image(void **state)
 {
@@ -1558,6 +1743,7 @@ main(void)
 		cmocka_unit_test(test_decode_jpeg_png_webp),
 		cmocka_unit_test(test_decode_gif),
 		cmocka_unit_test(test_decode_truncated),
+		cmocka_unit_test(test_decode_jpeg_stray),
 		cmocka_unit_test(test_decode_cmyk),
 		cmocka_unit_test(test_decode_dct_scaling),
 		cmocka_unit_test(test_orient),
@@ -1569,6 +1755,7 @@ main(void)
 		cmocka_unit_test(test_sandbox),
 		cmocka_unit_test(test_sandbox_eintr),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_validate_jpeg_stray),
 		cmocka_unit_test(test_process_image),
 		cmocka_unit_test(test_media_path),
 		cmocka_unit_test(test_video),
