@@ -1,7 +1,9 @@
 /*
  * media: a gallery (anyone's, as storage lets the user see it), one item,
  * or deleting one of the user's own. On a terminal `media show` also draws
- * the picture, with the same renderer the TUI uses.
+ * the picture, with the same renderer the TUI uses, fitted to the window and
+ * in colour when terminfo gives TERM colours, ASCII where the TUI would
+ * draw ASCII (common/terminal.h).
  */
 #include <sys/ioctl.h>
 
@@ -17,12 +19,16 @@
 #include "cli/upload.h"
 #include "common/err.h"
 #include "common/hub.h"
+#include "common/terminal.h"
 #include "common/timefmt.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "media/pipeline.h"
 #include "media/preview.h"
 #include "storage/media.h"
+
+#include <curses.h>
+#include <term.h>	/* last: its capability macros are short names */
 
 #define GALLERY_PAGE	100
 #define SHOW_MAX_ROWS	40
@@ -105,6 +111,25 @@ media_get(struct cli_ctx *ctx, const char *cmd, int64_t id, struct media *m)
 	return 0;
 }
 
+/*
+ * Whether the terminal on fd has colours, as the TUI's has_colors() decides
+ * from terminfo (vt100 and vt220 have none). A TERM that terminfo does not
+ * know is taken to have them unless it is "dumb".
+ */
+static bool
+term_colors(const char *term, int fd)
+{
+	int	err = 0, n;
+
+	if (term == NULL || strcmp(term, "dumb") == 0)
+		return false;
+	if (setupterm(term, fd, &err) != OK)
+		return true;
+	n = tigetnum("colors");
+	del_curterm(cur_term);
+	return n >= 8;
+}
+
 /* The picture as coloured text, when stdout is a terminal and the preview exists. */
 static void
 draw_art(struct cli_ctx *ctx, const struct media *m)
@@ -113,22 +138,26 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 	struct winsize	 ws;
 	const char	*term = getenv("TERM");
 	char		*thumb;
-	int		 w, h, cols, rows, maxc = 78, y, x;
-	bool		 color = term != NULL && strcmp(term, "dumb") != 0;
-	bool		 ascii = term != NULL && (strcmp(term, "linux") == 0 ||
-			    strncmp(term, "vt", 2) == 0);
+	int		 w, h, cols, rows, maxc = 78, maxr = SHOW_MAX_ROWS, y, x;
+	bool		 color, ascii = terminal_ascii_only();
 	char		 u[8];
 
 	if (m->state != MEDIA_READY || ctx->data_dir == NULL || !isatty(fileno(ctx->out)))
 		return;
-	if (ioctl(fileno(ctx->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 2)
-		maxc = ws.ws_col - 1;
+	if (ioctl(fileno(ctx->out), TIOCGWINSZ, &ws) == 0) {
+		if (ws.ws_col > 2)
+			maxc = ws.ws_col - 1;
+		/* Room for the description line and the prompt: no row scrolls away. */
+		if (ws.ws_row > 3 && ws.ws_row - 2 < maxr)
+			maxr = ws.ws_row - 2;
+	}
 	thumb = media_path(ctx->data_dir, m->owner_id, m->id, MEDIA_FILE_THUMB, MF_JPEG);
 	if (media_thumb_size(thumb, &w, &h) != 0) {
 		free(thumb);
 		return;
 	}
-	preview_fit(w, h, maxc, SHOW_MAX_ROWS, &cols, &rows);
+	color = term_colors(term, fileno(ctx->out));
+	preview_fit(w, h, maxc, maxr, &cols, &rows);
 	if (media_render_thumb(thumb, cols, rows, color, ascii, &g) != 0) {
 		free(thumb);
 		return;

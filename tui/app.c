@@ -24,6 +24,7 @@
 #include "common/cmdline.h"
 #include "common/hub.h"
 #include "common/log.h"
+#include "common/terminal.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "storage/messages.h"
@@ -235,20 +236,6 @@ bool
 app_ascii(struct app *app)
 {
 	return app->ascii;
-}
-
-/* Terminals known to lack emoji glyphs (the Linux console, hardware-era types). */
-static bool
-term_lacks_emoji(void)
-{
-	const char *t = getenv("TERM"), *force = getenv("SSHBOOK_ASCII");
-
-	if (force != NULL && strcmp(force, "1") == 0)
-		return true;
-	if (t == NULL)
-		return true;
-	return strcmp(t, "linux") == 0 || strncmp(t, "vt", 2) == 0 || strcmp(t, "dumb") == 0 ||
-	    strcmp(t, "ansi") == 0 || strncmp(t, "cons", 4) == 0;
 }
 
 int64_t
@@ -1093,7 +1080,7 @@ app_new_headless(struct store *st, const char *data_dir, int64_t user_id)
 		free(app);
 		return NULL;
 	}
-	app->ascii = term_lacks_emoji();
+	app->ascii = terminal_ascii_only();
 	return app;
 }
 
@@ -1128,7 +1115,7 @@ app_run(struct store *st, const char *data_dir, int64_t user_id, const char *use
 		return 1;
 	}
 	store_data_version(st, &app->data_version);
-	app->ascii = term_lacks_emoji();
+	app->ascii = terminal_ascii_only();
 
 	signals_setup();
 	if (initscr() == NULL)

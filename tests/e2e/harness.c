@@ -1119,9 +1119,14 @@ term_flush(struct term *t)
 		write_all(t, buf, n);
 }
 
+/*
+ * A session channel on c with pty-req (type, pty_cols x pty_rows), then a
+ * shell request (cmdline NULL) or an exec request for cmdline, and an
+ * emulator of cols x rows. Takes ownership of c (freed on failure too).
+ */
 static struct term *
 start(struct server *srv, struct conn *c, const char *type, unsigned pty_cols,
-    unsigned pty_rows, int cols, int rows)
+    unsigned pty_rows, int cols, int rows, const char *cmdline)
 {
 	struct term *t;
 
@@ -1138,8 +1143,11 @@ start(struct server *srv, struct conn *c, const char *type, unsigned pty_cols,
 		fprintf(stderr, "harness: pty-req: %s\n", ssh_get_error(c->s));
 		goto fail;
 	}
-	if (ssh_channel_request_shell(t->ch) != SSH_OK) {
-		fprintf(stderr, "harness: shell request: %s\n", ssh_get_error(c->s));
+	if (cmdline == NULL ? ssh_channel_request_shell(t->ch) != SSH_OK :
+	    ssh_channel_request_exec(t->ch, cmdline) != SSH_OK) {
+		fprintf(stderr, "harness: %s request%s%s refused: %s\n",
+		    cmdline == NULL ? "shell" : "exec", cmdline == NULL ? "" : " for ",
+		    cmdline == NULL ? "" : cmdline, ssh_get_error(c->s));
 		goto fail;
 	}
 	t->vt = vt_new(cols, rows);
@@ -1156,19 +1164,21 @@ start(struct server *srv, struct conn *c, const char *type, unsigned pty_cols,
 struct term *
 term_start(struct server *srv, struct conn *c, int cols, int rows)
 {
-	return start(srv, c, "xterm-256color", (unsigned)cols, (unsigned)rows, cols, rows);
+	return start(srv, c, "xterm-256color", (unsigned)cols, (unsigned)rows, cols, rows,
+	    NULL);
 }
 
 struct term *
 term_start_pty(struct server *srv, struct conn *c, unsigned pty_cols, unsigned pty_rows,
     int cols, int rows)
 {
-	return start(srv, c, "xterm-256color", pty_cols, pty_rows, cols, rows);
+	return start(srv, c, "xterm-256color", pty_cols, pty_rows, cols, rows, NULL);
 }
 
-struct term *
-term_open_type(struct server *srv, const char *user, const struct cred *a, const char *type,
-    int cols, int rows)
+/* Log in as user, then start(): a shell (cmdline NULL) or cmdline on a pty of type. */
+static struct term *
+open_pty(struct server *srv, const char *user, const struct cred *a, const char *type,
+    int cols, int rows, const char *cmdline)
 {
 	struct conn	*c;
 	struct term	*t;
@@ -1180,9 +1190,17 @@ term_open_type(struct server *srv, const char *user, const struct cred *a, const
 		conn_close(c);
 		return NULL;
 	}
-	if ((t = start(srv, c, type, (unsigned)cols, (unsigned)rows, cols, rows)) != NULL)
+	if ((t = start(srv, c, type, (unsigned)cols, (unsigned)rows, cols, rows,
+	    cmdline)) != NULL)
 		snprintf(t->user, sizeof t->user, "%s", user);
 	return t;
+}
+
+struct term *
+term_open_type(struct server *srv, const char *user, const struct cred *a, const char *type,
+    int cols, int rows)
+{
+	return open_pty(srv, user, a, type, cols, rows, NULL);
 }
 
 struct term *
@@ -1449,6 +1467,22 @@ term_wait_closed(struct term *t, int ms, int *status)
 	if (status != NULL)
 		*status = ssh_channel_get_exit_status(t->ch);
 	return true;
+}
+
+struct term *
+term_exec(struct server *srv, const char *user, const struct cred *a, const char *type,
+    int cols, int rows, const char *cmdline, int *status)
+{
+	struct term *t;
+
+	*status = -1;
+	if ((t = open_pty(srv, user, a, type, cols, rows, cmdline)) == NULL)
+		return NULL;
+	if (!term_wait_closed(t, 0, status)) {
+		term_close(t);
+		return NULL;
+	}
+	return t;
 }
 
 struct bg_arg {

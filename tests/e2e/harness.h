@@ -199,6 +199,23 @@ struct term	*term_start(struct server *, struct conn *, int cols, int rows);
  */
 struct term	*term_start_pty(struct server *, struct conn *, unsigned pty_cols,
 		    unsigned pty_rows, int cols, int rows);
+/*
+ * `ssh -t host CMDLINE` from a terminal whose TERM is type: log in as user,
+ * open a session channel with pty-req (type, cols x rows), send an exec request for
+ * cmdline (stdin stays open and empty, as at a terminal left alone), and feed
+ * everything the server writes into an emulator of cols x rows until the
+ * channel closes, waiting at most the harness deadline. *status gets the
+ * exit status (-1 if none came).
+ *
+ * Returns the finished term (t->eof set) for reading the screen and its
+ * colours (term_row, term_find, term_count_bg, vt_cell_colors on t->vt,
+ * vt_raw for the bytes). The caller owns it and frees it with term_close;
+ * after a failed assertion harness_cleanup does. NULL when the login or a
+ * channel request failed or the channel did not close in time, after
+ * printing why (and the screen); nothing is left to free then.
+ */
+struct term	*term_exec(struct server *, const char *user, const struct cred *,
+		    const char *type, int cols, int rows, const char *cmdline, int *status);
 void		 term_close(struct term *);
 /* Drop the connection abruptly: shut the socket down, no SSH disconnect, then free. */
 void		 term_drop(struct term *);

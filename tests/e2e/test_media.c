@@ -912,6 +912,173 @@ delete_removes_files(void **state)
 	free(thumb);
 }
 
+/* ---- `ssh -t host media show ID`: the picture drawn on a terminal ---------------------- */
+
+/*
+ * The rows above the description line (row desc) are a picture: none blank,
+ * and together at least min_cells drawn cells (a character other than a
+ * space, or a background colour). The picture's characters are all one
+ * column wide, so the n-th code point of a row is its n-th cell.
+ */
+static bool
+art_above(struct term *t, int desc, int min_cells)
+{
+	char	row[1024];
+	int	cells = 0;
+
+	for (int y = 0; y < desc; y++) {
+		int x = 0, drawn = 0, fg, bg;
+
+		term_row(t, y, row, sizeof row);
+		for (const char *p = row; *p; p++) {
+			if (((unsigned char)*p & 0xc0) == 0x80)
+				continue;	/* not the first byte of a character */
+			vt_cell_colors(t->vt, y, x++, &fg, &bg);
+			drawn += *p != ' ' || bg != -1;
+		}
+		if (drawn == 0)
+			return screen_fail(t, "row %d of the picture is blank", y);
+		cells += drawn;
+	}
+	if (cells < min_cells)
+		return screen_fail(t, "the picture has %d drawn cells, expected %d or more", cells,
+		    min_cells);
+	return true;
+}
+
+/* The row of the description line into *yp, with room for a picture above it. */
+static bool
+desc_below_art(struct term *t, const char *desc, int *yp)
+{
+	if ((*yp = term_find(t, desc)) < 0)
+		return screen_fail(t, "no description line '%s'", desc);
+	if (*yp < 8)
+		return screen_fail(t, "the description line is on row %d: no picture above it",
+		    *yp);
+	return true;
+}
+
+/* Rows 0..rows-1 hold printable ASCII only. */
+static bool
+ascii_only(struct term *t, int rows)
+{
+	char row[1024];
+
+	for (int y = 0; y < rows; y++) {
+		term_row(t, y, row, sizeof row);
+		for (const char *p = row; *p; p++) {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				return screen_fail(t, "row %d is not ASCII", y);
+		}
+	}
+	return true;
+}
+
+/* No cell of the screen has a colour, foreground or background. */
+static bool
+colourless(struct term *t)
+{
+	int cols, rows, fg, bg;
+
+	vt_size(t->vt, &cols, &rows);
+	for (int y = 0; y < rows; y++) {
+		for (int x = 0; x < cols; x++) {
+			vt_cell_colors(t->vt, y, x, &fg, &bg);
+			if (fg != -1 || bg != -1)
+				return screen_fail(t, "cell %d,%d has colours %d on %d", y, x, fg,
+				    bg);
+		}
+	}
+	return true;
+}
+
+/* Lines the command wrote: at most rows - 1, so nothing scrolled off the top of the screen. */
+static bool
+fits_on_screen(struct term *t, int rows)
+{
+	size_t		 len, lines = 0;
+	const char	*raw = vt_raw(t->vt, &len);
+
+	for (size_t i = 0; i < len; i++)
+		lines += raw[i] == '\n';
+	if (lines < (size_t)rows)
+		return true;
+	return screen_fail(t, "%zu lines on a terminal of %d rows: the top scrolled away", lines,
+	    rows);
+}
+
+/*
+ * `ssh -t host media show ID` (an exec request on a pty) draws the picture
+ * above the description line "ID image jpeg WxH  N KB  DATE", fitted to the
+ * terminal so that nothing scrolls away:
+ * - TERM=xterm-256color at 80x24: rows of coloured cells (foreground and
+ *   background, several colours) from the top, then the description in the
+ *   terminal's own colours; exit 0;
+ * - TERM=vt100 (no colours in its terminfo, like the TUI's monochrome
+ *   fallback): the picture in ASCII characters only, not one coloured cell;
+ *   exit 0;
+ * - carol, a stranger, asks for alice's gallery-only upload: one line, the
+ *   "not found" refusal, no picture, exit 2.
+ */
+static void
+media_show_draws_on_a_pty(void **state)
+{
+	struct person		 a, c;
+	struct json_object	*o;
+	struct term		*t;
+	char			 cmd[64], desc[128], row[1024];
+	long long		 id;
+	int			 status, y, fg, bg;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "ptya", "Pty Alice"));
+	assert_true(person_new_offline(&c, "ptyc", "Pty Carol"));
+	assert_true((id = upload_as(&a, "", FX_PHOTO, NULL)) > 0);
+	assert_non_null(o = media_wait_state(e2e_srv, a.name, &a.cred, id, "ready", 0));
+	snprintf(desc, sizeof desc, "%-6lld %-5s %-4s %lldx%lld", id, "image",
+	    json_str(o, "stored_format"), json_int(o, "width"), json_int(o, "height"));
+	json_object_put(o);
+	snprintf(cmd, sizeof cmd, "media show %lld", id);
+
+	/* in colour */
+	assert_non_null(t = term_exec(e2e_srv, a.name, &a.cred, "xterm-256color", TERM_COLS,
+	    TERM_ROWS, cmd, &status));
+	assert_int_equal(status, 0);
+	assert_true(desc_below_art(t, desc, &y));
+	term_row(t, y, row, sizeof row);
+	assert_non_null(strstr(row, " KB  "));
+	assert_true(fits_on_screen(t, TERM_ROWS));
+	assert_true(art_above(t, y, y * 40));
+	assert_true(vt_count_bg(t->vt, 0, 0, y, TERM_COLS) >= y * 40);
+	assert_true(vt_count_bg_colors(t->vt, 0, 0, y, TERM_COLS) >= 3);
+	assert_true(vt_cell_colors(t->vt, 0, 0, &fg, &bg));
+	assert_true(fg != -1 && bg != -1);
+	assert_int_equal(vt_count_bg(t->vt, y, 0, TERM_ROWS - y, TERM_COLS), 0);
+	term_close(t);
+
+	/* without colours: ASCII art */
+	assert_non_null(t = term_exec(e2e_srv, a.name, &a.cred, "vt100", TERM_COLS, TERM_ROWS, cmd,
+	    &status));
+	assert_int_equal(status, 0);
+	assert_true(desc_below_art(t, desc, &y));
+	assert_true(fits_on_screen(t, TERM_ROWS));
+	assert_true(art_above(t, y, y * 40));
+	assert_true(ascii_only(t, y));
+	assert_true(colourless(t));
+	term_close(t);
+
+	/* someone who may not see it */
+	assert_non_null(t = term_exec(e2e_srv, c.name, &c.cred, "xterm-256color", TERM_COLS,
+	    TERM_ROWS, cmd, &status));
+	assert_int_equal(status, 2);
+	snprintf(row, sizeof row, "media show: no media %lld (or you cannot see it)", id);
+	assert_int_equal(term_find(t, row), 0);
+	assert_int_equal(vt_count_bg(t->vt, 0, 0, TERM_ROWS, TERM_COLS), 0);
+	term_row(t, 1, row, sizeof row);
+	assert_string_equal(row, "");
+	term_close(t);
+}
+
 /* ---- the worker ------------------------------------------------------------------------ */
 
 /* Wait until srv has a worker other than `not` (0: any); its pid, or 0. */
@@ -1036,6 +1203,7 @@ main(void)
 		cmocka_unit_test_teardown(video_gets_duration, media_teardown),
 		cmocka_unit_test_teardown(privacy_friends_only_picture, media_teardown),
 		cmocka_unit_test_teardown(delete_removes_files, media_teardown),
+		cmocka_unit_test_teardown(media_show_draws_on_a_pty, media_teardown),
 		cmocka_unit_test_teardown(worker_killed_is_restarted, media_teardown),
 		cmocka_unit_test_teardown(jobs_survive_restart, media_teardown),
 	};
