@@ -15,6 +15,8 @@
  *   dmload    throughput: 100 pairs in chat screens, the total message rate raised
  *             step by step (typed + Enter), delivery latency percentiles per step,
  *             until p99 passes 100 ms
+ *   fanout    a post reaching 50 friends' screens, when they are all of the
+ *             author's friends and when she has 5,000 (the worker's fan-out)
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
@@ -37,6 +39,7 @@
 #include <libssh/libssh.h>
 #include <sqlite3.h>
 
+#include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 
 #define FRAME_MARK	"q quit"	/* the status line's hint: drawn with the full frame */
@@ -1168,6 +1171,176 @@ bench_dmload(int npairs, int step_ms)
 	return rc;
 }
 
+/* ---- fanout: one post to the screens of many friends ------------------------------ */
+
+#define FANOUT_ONLINE	50	/* friends on Home, watched */
+#define FANOUT_CROWD	4950	/* friends offline, only hinted: 5,000 friends in all */
+#define FANOUT_MAX_RUNS	19	/* per phase: Home counts "k new" up to 19, then "20+ new" */
+
+/*
+ * One run: alice's exec `post TEXT` (t_sent), then one poll() loop over her
+ * channel and every watched screen, recording her exit status and when each
+ * screen first shows the "k new" line that announces her k-th post (k 0: the
+ * warm-up post on empty Homes, shown itself). Gives exit, first screen and
+ * last screen, each minus t_sent.
+ */
+static int
+fanout_once(struct server *srv, const struct cred *alice, struct fleet *f, int k,
+    double *exit_ms, double *first_ms, double *last_ms)
+{
+	struct exec_chan	*e;
+	char			 cmd[64], text[48], banner[48];
+	long long		 seen[FANOUT_ONLINE] = { 0 }, first = 0, last = 0;
+	long long		 deadline = harness_now_ms() + harness_timeout_ms();
+	int			 nseen = 0, status = -1, rc = -1, i;
+
+	snprintf(text, sizeof text, "fan-out post %d", k);
+	/* counts only grow by one, so "k new" never matches the line before it */
+	if (k == 0)
+		snprintf(banner, sizeof banner, "%s", text);
+	else
+		snprintf(banner, sizeof banner, "%d new: press R", k);
+	snprintf(cmd, sizeof cmd, "post '%s'", text);
+	if ((e = exec_start(srv, "alice", alice, cmd)) == NULL)
+		return -1;
+	exec_send_eof(e);
+	while (!e->exited || nseen < f->n) {
+		if (harness_now_ms() >= deadline) {
+			fprintf(stderr, "bench: fan-out run %d timed out: %d of %d screens\n", k,
+			    nseen, f->n);
+			goto out;
+		}
+		fleet_poll(f, exec_fd(e), 20);
+		if (!e->exited)
+			exec_pump(e, 0);
+		for (i = 0; i < f->n; i++) {
+			if (seen[i] != 0 || !term_has_text(f->t[i], banner))
+				continue;
+			seen[i] = harness_now_us();
+			nseen++;
+			if (first == 0)
+				first = seen[i];
+			last = seen[i];
+		}
+	}
+	if (!exec_wait_exit(e, 0, &status) || status != 0) {
+		fprintf(stderr, "bench: post exited %d: %s\n", status, e->err);
+		goto out;
+	}
+	*exit_ms = (double)(e->t_exit_us - e->t_sent_us) / 1000;
+	*first_ms = (double)(first - e->t_sent_us) / 1000;
+	*last_ms = (double)(last - e->t_sent_us) / 1000;
+	rc = 0;
+ out:
+	exec_close(e);
+	return rc;
+}
+
+/* R on every watched Home: the announced posts show, and the next one is "1 new" again. */
+static bool
+fanout_show_all(struct fleet *f)
+{
+	for (int i = 0; i < f->n; i++) {
+		term_send(f->t[i], "R");
+		if (!term_wait_gone(f->t[i], " new: press R", 0))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * runs (at most FANOUT_MAX_RUNS: Home counts up to a page of new posts)
+ * posts by alice with her current friends. Prints prefix_* lines.
+ */
+static int
+fanout_phase(struct server *srv, const struct cred *ca, struct fleet *f, int runs,
+    const char *prefix, double *medianp)
+{
+	double	*ex = calloc((size_t)runs, sizeof *ex), *fi = calloc((size_t)runs, sizeof *fi);
+	double	*la = calloc((size_t)runs, sizeof *la);
+	char	 name[64];
+	int	 i, rc = -1;
+
+	if (!fanout_show_all(f))
+		goto out;
+	for (i = 0; i < runs; i++) {
+		if (fanout_once(srv, ca, f, i + 1, &ex[i], &fi[i], &la[i]) != 0)
+			goto out;
+	}
+	snprintf(name, sizeof name, "%s_last_screen_after_request", prefix);
+	print_dist(name, la, runs, "");
+	*medianp = percentile(la, runs, 0.5);
+	snprintf(name, sizeof name, "%s_first_screen_after_request", prefix);
+	print_dist(name, fi, runs, "");
+	snprintf(name, sizeof name, "%s_exit_after_request", prefix);
+	print_dist(name, ex, runs, "");
+	rc = 0;
+ out:
+	free(ex);
+	free(fi);
+	free(la);
+	return rc;
+}
+
+/*
+ * alice posts; 50 friends watch Home. First with those 50 as all her
+ * friends (the session hints them itself), then with 4,950 more friends
+ * added to the database (the worker hints all 5,000 at the hub's pace).
+ * The same 50 screens are timed in both, in the same run.
+ */
+static int
+bench_fanout(int runs)
+{
+	struct server	*srv = NULL;
+	struct fleet	*f = calloc(1, sizeof *f);
+	ssh_key		 ka = key_new();
+	struct cred	 ca = cred_key(ka);
+	char		 name[32];
+	double		 inline_median = 0, worker_median = 0, x, y, z;
+	long long	 t0;
+	int		 i, rc = 1;
+
+	if (runs > FANOUT_MAX_RUNS)
+		runs = FANOUT_MAX_RUNS;
+	raise_fd_limit();
+	if (server_start(&srv, DM_CONF) != 0 || make_user(srv, "alice", ka) != 0)
+		goto out;
+	if (open_people(srv, f, "watch", FANOUT_ONLINE, 0) != 0)
+		goto out;
+	for (i = 0; i < FANOUT_ONLINE; i++) {
+		snprintf(name, sizeof name, "watch%d", i + 1);
+		if (!crowd_make_friends(srv->data_dir, "alice", name))
+			goto out;
+	}
+	/* warm-up, not counted: each Home gets its first post (shown, not announced) */
+	if (fanout_once(srv, &ca, f, 0, &x, &y, &z) != 0)
+		goto out;
+	printf("fanout_watched_screens: %d\n", FANOUT_ONLINE);
+	printf("fanout_inline_audience: %d (alice and her friends; at most 64 are hinted by the "
+	    "session itself)\n", FANOUT_ONLINE + 1);
+	if (fanout_phase(srv, &ca, f, runs, "fanout_inline", &inline_median) != 0)
+		goto out;
+	t0 = harness_now_ms();
+	if (!crowd_befriend(srv->data_dir, "alice", "crowd", FANOUT_CROWD))
+		goto out;
+	printf("fanout_crowd_added: %d friends in %.1f s\n", FANOUT_CROWD,
+	    (double)(harness_now_ms() - t0) / 1000);
+	printf("fanout_worker_audience: %d (a hint_friends job; the worker sends them)\n",
+	    FANOUT_ONLINE + FANOUT_CROWD + 1);
+	if (fanout_phase(srv, &ca, f, runs, "fanout_worker", &worker_median) != 0)
+		goto out;
+	printf("fanout_last_screen_ratio_worker_to_inline: %.2f (medians)\n",
+	    worker_median / inline_median);
+	rc = 0;
+ out:
+	for (i = 0; i < f->n; i++)
+		term_close(f->t[i]);
+	if (srv)
+		server_stop(srv);
+	free(f);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1175,7 +1348,7 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]] | "
-		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]]\n");
+		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -1193,6 +1366,8 @@ main(int argc, char **argv)
 		    argc > 4 ? atoi(argv[4]) : 50);
 	else if (strcmp(argv[1], "dmload") == 0)
 		rc = bench_dmload(n > 0 ? n : 100, argc > 3 ? atoi(argv[3]) : 3000);
+	else if (strcmp(argv[1], "fanout") == 0)
+		rc = bench_fanout(n > 0 ? n : FANOUT_MAX_RUNS);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;

@@ -17,6 +17,7 @@
 #include "common/err.h"
 #include "storage/media.h"
 #include "storage/posts.h"
+#include "worker/fanout.h"
 
 #define COMMENTS_PAGE	100
 
@@ -243,7 +244,7 @@ cmd_delete_exec(struct cli_ctx *ctx, int argc, char **argv)
 		return postcmd_fail(ctx, "delete", r, id, NULL);
 	}
 	fprintf(ctx->out, "deleted #%lld\n", (long long)id);
-	postcmd_hint_audience(ctx, id, ids, n);
+	fanout_post(ctx->st, ctx->hub_fd, ctx->user_id, id, ids, n);
 	free(ids);
 	return 0;
 }

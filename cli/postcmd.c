@@ -10,6 +10,7 @@
 #include "common/hub.h"
 #include "common/sanitize.h"
 #include "common/utf8.h"
+#include "worker/fanout.h"
 
 #define UTF8_MAX_BYTES	4	/* per character: max characters of text fit in 4 * max bytes */
 
@@ -187,28 +188,13 @@ postcmd_visibility(struct cli_ctx *ctx, const char *cmd, const char *word, enum 
 }
 
 void
-postcmd_hint_audience(struct cli_ctx *ctx, int64_t post, const int64_t *ids, size_t n)
+postcmd_hint(struct cli_ctx *ctx, int64_t post, const int64_t *notified, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (ids[i] != ctx->user_id)
-			cli_hint(ctx, TOPIC_POST, ids[i], post);
-	cli_hint(ctx, TOPIC_POST, ctx->user_id, post);
-}
-
-void
-postcmd_hint(struct cli_ctx *ctx, int64_t post, const int64_t *notified, size_t n)
-{
-	int64_t	*ids = NULL;
-	size_t	 nids = 0, i;
-
 	if (ctx->hub_fd < 0)
 		return;	/* no daemon: nobody to tell, and no query to make */
-	if (store_post_audience(ctx->st, post, &ids, &nids) != 0)
-		nids = 0;	/* a lost hint costs a refresh, never data */
-	postcmd_hint_audience(ctx, post, ids, nids);
-	free(ids);
+	fanout_post_now(ctx->st, ctx->hub_fd, ctx->user_id, post);
 	for (i = 0; i < n; i++)
 		if (notified[i] != 0 && notified[i] != ctx->user_id)
 			cli_hint(ctx, TOPIC_NOTIFICATION, notified[i], post);

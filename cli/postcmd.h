@@ -77,15 +77,9 @@ int	postcmd_text(struct cli_ctx *, const char *cmd, int argc, char **argv, int f
 int	postcmd_visibility(struct cli_ctx *, const char *cmd, const char *word, enum visibility *out);
 
 /*
- * After a change to post: TOPIC_POST to each of its audience (ids, n; as
- * store_post_audience gave them before the change when it deleted the post)
- * and to ctx's user.
- */
-void	postcmd_hint_audience(struct cli_ctx *, int64_t post, const int64_t *ids, size_t n);
-/*
- * After a change to post: its audience as storage says now (TOPIC_POST),
- * and TOPIC_NOTIFICATION to each of the n users in notified (0 and ctx's
- * own id are skipped).
+ * After a change to post: its audience as storage says now (TOPIC_POST,
+ * through worker/fanout.h), and TOPIC_NOTIFICATION to each of the n users
+ * in notified (0 and ctx's own id are skipped).
  */
 void	postcmd_hint(struct cli_ctx *, int64_t post, const int64_t *notified, size_t n);
 

@@ -43,6 +43,12 @@ struct hub_msg {
 
 /* Send one message without blocking; returns 0, or -1 when it could not go (dropped). */
 int	hub_send(int fd, const struct hub_msg *);
+/*
+ * Send one message, waiting up to timeout_ms for room when the hub is
+ * behind: for the worker, which may send thousands in a row and can afford
+ * to wait; a session never should. 0, or -1 (timed out, or broken).
+ */
+int	hub_send_wait(int fd, const struct hub_msg *, int timeout_ms);
 /* Receive one message without blocking; 1 got one, 0 none waiting, -1 closed or broken. */
 int	hub_recv(int fd, struct hub_msg *);
 

@@ -145,7 +145,6 @@ store_post_audience(struct store *st, int64_t post, int64_t **idsp, size_t *np)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int64_t		 author = 0, vis = VIS_PRIVATE;
-	size_t		 alloc = 16;
 	int		 r;
 
 	*idsp = NULL;
@@ -163,10 +162,23 @@ store_post_audience(struct store *st, int64_t post, int64_t **idsp, size_t *np)
 	stmt_reset(stmt);
 	if (r != 0)
 		return r;
+	if (vis != VIS_PRIVATE)
+		return store_author_audience(st, author, idsp, np);
+	*idsp = xcalloc(1, sizeof **idsp);
+	(*idsp)[(*np)++] = author;
+	return 0;
+}
+
+int
+store_author_audience(struct store *st, int64_t author, int64_t **idsp, size_t *np)
+{
+	sqlite3_stmt	*stmt = NULL;
+	size_t		 alloc = 16;
+	int		 r;
+
+	*np = 0;
 	*idsp = xcalloc(alloc, sizeof **idsp);
 	(*idsp)[(*np)++] = author;
-	if (vis == VIS_PRIVATE)
-		return 0;
 	/* Whose Home may show it: the author's friends (a hint is no data; they re-query). */
 	if ((r = stmt_get(st, "SELECT friend_id FROM friendships WHERE user_id = ?",
 	    &stmt)) != 0)

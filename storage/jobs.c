@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "storage/jobs.h"
 #include "storage/media-int.h"
 #include "storage/media.h"
 #include "storage/store-int.h"
@@ -75,6 +76,30 @@ store_job_add(struct store *st, const char *kind, int64_t arg, int64_t *idp)
 		return ERR_INVALID;
 	/* One statement: atomic by itself. */
 	return job_insert(st, kind, arg, idp);
+}
+
+int
+store_job_add_once(struct store *st, const char *kind, int64_t arg, bool *addedp)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 r;
+
+	if (addedp != NULL)
+		*addedp = false;
+	if (!kind_ok(kind))
+		return ERR_INVALID;
+	/* One statement, so the check and the insert cannot be split by another writer. */
+	if ((r = stmt_get(st, "INSERT INTO jobs (kind, arg, run_after, created_at) "
+	    "SELECT ?1, ?2, ?3, ?3 WHERE NOT EXISTS (SELECT 1 FROM jobs "
+	    "WHERE state = 0 AND kind = ?1 AND arg = ?2)", &stmt)) != 0)
+		return r;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, arg);
+	sqlite3_bind_int64(stmt, 3, store_now());
+	if ((r = stmt_done(st, stmt, "insert job once")) == 0 && addedp != NULL)
+		*addedp = sqlite3_changes(st->db) > 0;
+	stmt_reset(stmt);
+	return r;
 }
 
 /*

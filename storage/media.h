@@ -1,7 +1,7 @@
 /*
  * storage: media items (uploaded images and videos), their attachment to
- * posts, avatars and backgrounds, the rendered-preview cache, and the job
- * table the background worker processes. Conventions as in store.h: 0 or a
+ * posts, avatars and backgrounds and the rendered-preview cache (the job
+ * table the worker processes them from is storage/jobs.h). Conventions as in store.h: 0 or a
  * negative ERR_*, outputs cleared on entry and deep-owned by the caller.
  *
  * Files are not touched here (media/pipeline.h names them); a row is the
@@ -201,43 +201,5 @@ int	store_preview_get(struct store *, int64_t media_id, int cols, int rows, bool
 	    uint8_t **blobp, size_t *blobn);
 int	store_preview_put(struct store *, int64_t media_id, int cols, int rows, bool color,
 	    const uint8_t *blob, size_t blobn);
-
-/* ---- jobs for the background worker ------------------------------------------ */
-
-#define JOB_MAX_ATTEMPTS	3
-#define JOB_KIND_MAX		32
-
-struct job {
-	int64_t	 id;
-	char	 kind[JOB_KIND_MAX + 1];	/* "media", ... */
-	int64_t	 arg;				/* what it works on (a media id) */
-	int	 attempts;			/* including this one */
-};
-
-/* Queue a job to run now. kind: 1..JOB_KIND_MAX of a-z _. */
-int	store_job_add(struct store *, const char *kind, int64_t arg, int64_t *idp);
-/*
- * Take the job that has been due the longest (then the oldest): queued
- * with run_after <= now, or running with its lease expired (its worker
- * died). It becomes running with a lease until now + lease_secs (>= 1) and
- * attempts + 1. A running job whose lease ran out on its last attempt
- * (attempts >= JOB_MAX_ATTEMPTS: its worker died every time) is not taken
- * again but failed for good, and so is its media item if still PENDING.
- * ERR_NOTFOUND when none is due.
- */
-int	store_job_claim(struct store *, int64_t now, int lease_secs, struct job *out);
-/* The job is done: its row goes. ERR_NOTFOUND when it is gone already. */
-int	store_job_done(struct store *, int64_t id);
-/*
- * The running job failed this attempt: back to queued, due at now +
- * retry_secs, or (attempts >= JOB_MAX_ATTEMPTS) failed for good, with why
- * kept (cut to 200 bytes). *finalp (may be NULL) says which; on a final
- * failure of a "media" job the worker also calls store_media_failed.
- * ERR_NOTFOUND when the job is gone or not running.
- */
-int	store_job_fail(struct store *, int64_t id, int64_t now, int retry_secs, const char *why,
-	    bool *finalp);
-/* Counts by state, for the log and the tests. */
-int	store_job_counts(struct store *, size_t *queued, size_t *running, size_t *failed);
 
 #endif

@@ -355,6 +355,12 @@ app_hint(struct app *app, unsigned topic, int64_t user, int64_t object)
 	(void)hub_send(app->hub_fd, &m);
 }
 
+int
+app_hub_fd(struct app *app)
+{
+	return app->hub_fd;
+}
+
 void
 app_quit(struct app *app, int status, const char *farewell)
 {

@@ -84,6 +84,8 @@ int64_t	app_unread_notifications(struct app *);
 void	app_refresh(struct app *);
 /* Send a hint to the event hub (after a commit). */
 void	app_hint(struct app *, unsigned topic, int64_t user, int64_t object);
+/* The event hub's socket, -1 without a daemon (for worker/fanout.h). */
+int	app_hub_fd(struct app *);
 /* The sign-up made an account: say HELLO to the hub and open Home as that user. */
 void	app_signed_up(struct app *, int64_t user_id);
 struct screen_ops;

@@ -14,6 +14,7 @@
 #include "tui/app.h"
 #include "tui/postview.h"
 #include "tui/screen.h"
+#include "worker/fanout.h"
 
 /* The post a pending question is about (one question is open at a time). */
 static int64_t	pending_post;
@@ -21,14 +22,7 @@ static int64_t	pending_post;
 void
 post_hint(struct app *app, int64_t post)
 {
-	int64_t	*ids = NULL;
-	size_t	 n = 0, i;
-
-	if (store_post_audience(app_store(app), post, &ids, &n) == 0)
-		for (i = 0; i < n; i++)
-			app_hint(app, TOPIC_POST, ids[i], post);
-	free(ids);
-	app_hint(app, TOPIC_POST, app_user(app)->id, post);
+	fanout_post_now(app_store(app), app_hub_fd(app), app_user(app)->id, post);
 }
 
 static void
@@ -145,7 +139,7 @@ static void
 delete_yes(struct app *app, void *ctx)
 {
 	int64_t	*ids = NULL;
-	size_t	 n = 0, i;
+	size_t	 n = 0;
 	int	 r;
 
 	(void)ctx;
@@ -156,8 +150,7 @@ delete_yes(struct app *app, void *ctx)
 		free(ids);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		app_hint(app, TOPIC_POST, ids[i], pending_post);
+	fanout_post(app_store(app), app_hub_fd(app), app_user(app)->id, pending_post, ids, n);
 	free(ids);
 	app_status(app, false, "post deleted");
 	app_refresh(app);

@@ -38,7 +38,7 @@ void	post_act_open(struct app *, const struct post *);
  * false when the action is not a post action.
  */
 bool	post_act(struct app *, const struct post *, int action);
-/* Tell the hub a post changed: its audience refreshes. */
+/* Tell the hub a post changed: its audience refreshes (worker/fanout.h). */
 void	post_hint(struct app *, int64_t post);
 
 #endif

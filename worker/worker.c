@@ -25,8 +25,10 @@
 #include "media/layout.h"
 #include "media/pipeline.h"
 #include "media/preview.h"
+#include "storage/jobs.h"
 #include "storage/media.h"
 #include "storage/posts.h"
+#include "worker/fanout.h"
 
 #define POLL_MS		2000	/* without a hint, look at the table this often */
 #define SWEEP_SECS	600	/* look for abandoned uploads this often ... */
@@ -82,15 +84,14 @@ static void
 hint_posts(struct store *st, int hub_fd, int64_t id)
 {
 	int64_t	*posts = NULL, *ids = NULL;
-	size_t	 nposts = 0, nids, i, k;
+	size_t	 nposts = 0, nids, i;
 
 	if (hub_fd < 0 || store_media_posts(st, id, &posts, &nposts) != 0)
 		return;
 	for (i = 0; i < nposts; i++) {
 		if (store_post_audience(st, posts[i], &ids, &nids) != 0)
 			continue;
-		for (k = 0; k < nids; k++)
-			hint(hub_fd, TOPIC_POST, ids[k], posts[i]);
+		(void)fanout_send_paced(hub_fd, posts[i], ids, nids);
 		free(ids);
 		ids = NULL;
 	}
@@ -251,7 +252,10 @@ worker_drain(struct store *st, const char *data_dir, int hub_fd)
 		why[0] = '\0';
 		if (strcmp(j.kind, "media") == 0)
 			r = process_media(st, data_dir, hub_fd, j.arg, why, sizeof why);
-		else {
+		else if (strcmp(j.kind, JOB_KIND_HINT_FRIENDS) == 0) {
+			if ((r = fanout_run_friends(st, hub_fd, j.arg)) != 0)
+				snprintf(why, sizeof why, "storage: %s", err_str(r));
+		} else {
 			log_error("worker: job %lld has unknown kind '%s'", (long long)j.id, j.kind);
 			snprintf(why, sizeof why, "unknown job kind");
 			r = ERR_INTERNAL;

@@ -1,10 +1,11 @@
 /*
  * The background worker: `sshbook --data-dir DIR --worker`, started (and
  * restarted when it dies) by sshbookd. It takes jobs from the job table
- * (storage/media.h) one at a time; today these are "media" jobs: make the
- * stored copy and the preview source of an upload (media/pipeline.h, in a
- * limited child), render the first feed preview into the cache, mark the
- * item ready and hint its owner's sessions, so the picture appears live.
+ * (storage/jobs.h) one at a time: "media" jobs make the stored copy and the
+ * preview source of an upload (media/pipeline.h, in a limited child),
+ * render the first feed preview into the cache, mark the item ready and
+ * hint its owner's sessions, so the picture appears live; "hint_friends"
+ * jobs tell a large audience that a post changed (worker/fanout.h).
  * Jobs are rows, so they survive restarts: a job whose worker died is taken
  * again once its lease runs out.
  */

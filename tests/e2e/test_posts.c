@@ -18,6 +18,7 @@
  * the key hints (22).
  */
 #include <ctype.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,8 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "common/xmalloc.h"
+#include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
@@ -484,6 +487,83 @@ home_live_new_and_order(void **state)
 	assert_int_equal(ids[1], ap);
 	assert_int_equal(ids[2], bp);
 	assert_false(has_id(ids, 3, cp));
+	assert_true(bye(b.t));
+}
+
+static int
+lines_in(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The app processes' log (sessions and the worker) contains text. */
+static bool
+app_log_contains(const char *text)
+{
+	char	*path = xasprintf("%s/sshbook-app.log", e2e_srv->data_dir), *data;
+	FILE	*fp = fopen(path, "r");
+	size_t	 n;
+	bool	 found = false;
+
+	free(path);
+	if (fp == NULL)
+		return false;
+	data = xmalloc(1 << 22);
+	n = fread(data, 1, (1 << 22) - 1, fp);
+	data[n] = '\0';
+	fclose(fp);
+	found = strstr(data, text) != NULL;
+	free(data);
+	return found;
+}
+
+static bool
+wait_until_app_log(const char *text)
+{
+	long long deadline = harness_now_ms() + harness_timeout_ms();
+
+	while (!app_log_contains(text))
+		if (harness_now_ms() >= deadline) {
+			fprintf(stderr, "test: the app log never said '%s'\n", text);
+			return false;
+		} else
+			poll(NULL, 0, 20);
+	return true;
+}
+
+/*
+ * An author with more friends than a session tells at once (72 here; the
+ * limit is 64): the hints go through a job that the worker runs. bob, one
+ * of the 72, sees alice's new post appear live on his Home and then go
+ * when she deletes it; the worker's log says it told all 72.
+ */
+static void
+popular_author_reaches_friends(void **state)
+{
+	struct person	a, b;
+	char		prefix[sizeof a.name + 1];
+	long long	ap;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "popular", "Popular Alice"));
+	assert_true(person_new(&b, "fan", "Bob Fan"));
+	assert_true(make_friends(&a, &b));
+	snprintf(prefix, sizeof prefix, "%sf", a.name);
+	assert_true(crowd_befriend(e2e_srv->data_dir, a.name, prefix, 70));
+	assert_true(run_as(&a, 0, "friends"));
+	assert_int_equal(lines_in(last.out), 71);
+
+	assert_true((ap = post_as(&a, NULL, "news for all my friends")) > 0);
+	/* bob's Home was empty: the post shows at once, no "1 new" line */
+	assert_true(term_wait_text(b.t, "news for all my friends", 0));
+	assert_true(wait_until_app_log("told 72 of 72 people that user "));
+
+	assert_true(run_as(&a, 0, "delete %lld", ap));
+	assert_true(term_wait_gone(b.t, "news for all my friends", 0));
 	assert_true(bye(b.t));
 }
 
@@ -1497,6 +1577,7 @@ main(void)
 		cmocka_unit_test_teardown(shares_and_originals, posts_teardown),
 		cmocka_unit_test_teardown(edit_delete_own_and_others, posts_teardown),
 		cmocka_unit_test_teardown(mentions_notify_only_viewers, posts_teardown),
+		cmocka_unit_test_teardown(popular_author_reaches_friends, posts_teardown),
 		cmocka_unit_test_teardown(privacy_matrix, posts_teardown),
 		cmocka_unit_test_teardown(bad_input, posts_teardown),
 	};

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "common/err.h"
+#include "storage/jobs.h"
 #include "storage/media-int.h"
 #include "storage/media.h"
 #include "storage/posts-int.h"
