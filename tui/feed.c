@@ -38,6 +38,7 @@ feed_clear(struct feed *f)
 	f->sel = f->top = 0;
 	f->top_skip = 0;
 	f->fresh = 0;
+	f->fresh_more = false;
 }
 
 void
@@ -237,6 +238,8 @@ feed_refresh(struct feed *f, struct app *app)
 				f->fresh++;
 				mine += first.v[i].author_id == viewer;
 			}
+		/* Only one page is counted: "20+ new" rather than a count that stops growing. */
+		f->fresh_more = first.n == PAGE && f->fresh == first.n;
 		post_page_free(&first);
 		/* What I just wrote or shared shows at once; others' posts wait for R. */
 		if (mine > 0 && f->sel == 0)
@@ -252,8 +255,8 @@ feed_draw(struct feed *f, struct app *app, const struct rect *r)
 	int		y, used;
 
 	if (f->fresh > 0) {
-		draw_textf(area.y, area.x + 2, area.w - 4, ROLE_OK, "%zu new: press R to show %s",
-		    f->fresh, f->fresh == 1 ? "it" : "them");
+		draw_textf(area.y, area.x + 2, area.w - 4, ROLE_OK, "%zu%s new: press R to show %s",
+		    f->fresh, f->fresh_more ? "+" : "", f->fresh == 1 ? "it" : "them");
 		area.y++;
 		area.h--;
 	}

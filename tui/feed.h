@@ -30,6 +30,7 @@ struct feed {
 	size_t			 top;		/* first item on screen */
 	int			 top_skip;	/* rows of it scrolled away (a tall selected post) */
 	size_t			 fresh;		/* newer posts not shown yet */
+	bool			 fresh_more;	/* ... and maybe more: a whole page of them was newer */
 	feed_load_fn		 load;
 	void			*arg;
 	int			 height, width;	/* of the last draw */

@@ -568,6 +568,37 @@ popular_author_reaches_friends(void **state)
 }
 
 /*
+ * More new posts than Home counts (it reads one page of 20 above the first
+ * shown): bob sees "20+ new", and R shows the newest first.
+ */
+static void
+home_counts_past_a_page(void **state)
+{
+	enum { N = 21 };
+	struct person	 a, b;
+	char		*cmds[N];
+
+	(void)state;
+	assert_true(person_new_offline(&a, "prolific", "Prolific Alice"));
+	assert_true(person_new(&b, "counter", "Bob Counter"));
+	assert_true(make_friends(&a, &b));
+	assert_true(post_as(&b, NULL, "bob was here first") > 0);
+	assert_true(term_wait_selected(b.t, "bob was here first"));
+	for (int i = 0; i < N; i++) {
+		cmds[i] = malloc(64);
+		snprintf(cmds[i], 64, "post alice burst n%02d", i + 1);
+	}
+	assert_int_equal(exec_batch(e2e_srv, a.name, &a.cred, cmds, N), N);
+	for (int i = 0; i < N; i++)
+		free(cmds[i]);
+	assert_true(term_wait_row(b.t, 1, "20+ new: press R to show them", 0));
+	term_send(b.t, "R");
+	assert_true(term_wait_selected(b.t, "alice burst n21"));
+	assert_true(term_wait_gone(b.t, " new: press R", 0));
+	assert_true(bye(b.t));
+}
+
+/*
  * 45 posts seeded over exec: Home loads 20 at a time; pressing j walks
  * through all of them, newest first, past the first page, never skipping
  * one. An edit and a delete far above the screen show once scrolled back.
@@ -1578,6 +1609,7 @@ main(void)
 		cmocka_unit_test_teardown(edit_delete_own_and_others, posts_teardown),
 		cmocka_unit_test_teardown(mentions_notify_only_viewers, posts_teardown),
 		cmocka_unit_test_teardown(popular_author_reaches_friends, posts_teardown),
+		cmocka_unit_test_teardown(home_counts_past_a_page, posts_teardown),
 		cmocka_unit_test_teardown(privacy_matrix, posts_teardown),
 		cmocka_unit_test_teardown(bad_input, posts_teardown),
 	};
