@@ -59,6 +59,8 @@ messages_teardown(void **state)
 static bool
 bye(struct term *t)
 {
+	/* decide on a settled screen: half a frame may still show the hint of the mode before */
+	term_wait_quiet(t, 100, 0);
 	if (term_has_text(t, TXT_CHAT) && !term_has_text(t, TXT_BROWSE)) {
 		term_key(t, VTERM_KEY_ESCAPE);
 		if (!term_wait_text(t, TXT_BROWSE, 0)) {
@@ -822,6 +824,7 @@ scrollback_loads_older(void **state)
 	term_send(b.t, "i");
 	assert_true(term_wait_text(b.t, line_text(SCROLL_N + 1), 0));
 	assert_true(term_wait_gone(b.t, line_text(1), 0));
+	assert_true(term_wait_gone(b.t, TXT_BROWSE, 0));
 	assert_true(bye(b.t));
 }
 
