@@ -713,10 +713,13 @@ test_follow_stops_when_the_client_goes(void **state)
 	struct fixture		*f = *state;
 	struct follow_script	 s = { f, f->st, -1, 0, 1000, true };
 	struct opts		 o = { 0 };
-	struct sigaction	 sa;
+	struct sigaction	 sa, hup_before, pipe_before;
 	struct clirun		 r;
 	int			 p[2];
 
+	/* What the caller had (the test may start with SIGPIPE ignored, as under nohup). */
+	assert_int_equal(sigaction(SIGHUP, NULL, &hup_before), 0);
+	assert_int_equal(sigaction(SIGPIPE, NULL, &pipe_before), 0);
 	/* SIGHUP (sshbookd's word that the channel closed) ends it cleanly... */
 	o.tick = follow_tick;
 	o.arg = &s;
@@ -726,9 +729,9 @@ test_follow_stops_when_the_client_goes(void **state)
 	clirun_free(&r);
 	/* ...and the handlers are the caller's again afterwards. */
 	assert_int_equal(sigaction(SIGHUP, NULL, &sa), 0);
-	assert_ptr_equal(sa.sa_handler, SIG_DFL);
+	assert_ptr_equal(sa.sa_handler, hup_before.sa_handler);
 	assert_int_equal(sigaction(SIGPIPE, NULL, &sa), 0);
-	assert_ptr_equal(sa.sa_handler, SIG_DFL);
+	assert_ptr_equal(sa.sa_handler, pipe_before.sa_handler);
 
 	/* So does a write that fails: the reader is gone (EPIPE, no SIGPIPE death). */
 	expect(f, BOB, "friend add alice", 0, NULL, NULL);
@@ -742,7 +745,7 @@ test_follow_stops_when_the_client_goes(void **state)
 	assert_int_equal(s.ticks, 0);	/* stopped at the first batch */
 	signal(SIGPIPE, SIG_IGN);	/* fclose may try the write again */
 	fclose(o.out);
-	signal(SIGPIPE, SIG_DFL);
+	sigaction(SIGPIPE, &pipe_before, NULL);
 	clirun_free(&r);
 }
 
