@@ -737,10 +737,10 @@ server_print_log(const struct server *srv, FILE *fp, int lines)
 	free(data);
 }
 
-bool
-server_log_contains(const struct server *srv, const char *text)
+static bool
+file_contains(const char *path, const char *text)
 {
-	FILE	*in = fopen(srv->log, "r");
+	FILE	*in = fopen(path, "r");
 	char	*data = NULL;
 	size_t	 len = 0, n;
 	char	 buf[8192];
@@ -754,6 +754,21 @@ server_log_contains(const struct server *srv, const char *text)
 	found = data != NULL && memmem(data, len, text, strlen(text)) != NULL;
 	free(data);
 	return found;
+}
+
+bool
+server_log_contains(const struct server *srv, const char *text)
+{
+	return file_contains(srv->log, text);
+}
+
+bool
+server_app_log_contains(const struct server *srv, const char *text)
+{
+	char	path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/sshbook-app.log", srv->data_dir);
+	return file_contains(path, text);
 }
 
 pid_t

@@ -85,6 +85,8 @@ bool	server_alive(struct server *);
 void	server_print_log(const struct server *, FILE *, int lines);
 /* Whether the log contains text. */
 bool	server_log_contains(const struct server *, const char *text);
+/* Whether the apps' log (DATA_DIR/sshbook-app.log: sessions, commands, the worker) contains text. */
+bool	server_app_log_contains(const struct server *, const char *text);
 /*
  * The processes of sshbookd's sessions (session children and their apps), up
  * to max pids into pids (may be NULL); returns how many there are. The

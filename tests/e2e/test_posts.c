@@ -29,7 +29,6 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "common/xmalloc.h"
 #include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
@@ -490,43 +489,12 @@ home_live_new_and_order(void **state)
 	assert_true(bye(b.t));
 }
 
-static int
-lines_in(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* The app processes' log (sessions and the worker) contains text. */
-static bool
-app_log_contains(const char *text)
-{
-	char	*path = xasprintf("%s/sshbook-app.log", e2e_srv->data_dir), *data;
-	FILE	*fp = fopen(path, "r");
-	size_t	 n;
-	bool	 found = false;
-
-	free(path);
-	if (fp == NULL)
-		return false;
-	data = xmalloc(1 << 22);
-	n = fread(data, 1, (1 << 22) - 1, fp);
-	data[n] = '\0';
-	fclose(fp);
-	found = strstr(data, text) != NULL;
-	free(data);
-	return found;
-}
-
 static bool
 wait_until_app_log(const char *text)
 {
 	long long deadline = harness_now_ms() + harness_timeout_ms();
 
-	while (!app_log_contains(text))
+	while (!server_app_log_contains(e2e_srv, text))
 		if (harness_now_ms() >= deadline) {
 			fprintf(stderr, "test: the app log never said '%s'\n", text);
 			return false;
@@ -555,7 +523,7 @@ popular_author_reaches_friends(void **state)
 	snprintf(prefix, sizeof prefix, "%sf", a.name);
 	assert_true(crowd_befriend(e2e_srv->data_dir, a.name, prefix, 70));
 	assert_true(run_as(&a, 0, "friends"));
-	assert_int_equal(lines_in(last.out), 71);
+	assert_int_equal(count_lines(last.out), 71);
 
 	assert_true((ap = post_as(&a, NULL, "news for all my friends")) > 0);
 	/* bob's Home was empty: the post shows at once, no "1 new" line */
