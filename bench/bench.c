@@ -43,6 +43,11 @@
 #include "tests/e2e/harness.h"
 
 #define FRAME_MARK	"q quit"	/* the status line's hint: drawn with the full frame */
+/*
+ * Every benchmark's server: room for all its sessions, and no per-user write
+ * limit (the benchmarks measure throughput; the limit is tested in test_posts).
+ */
+#define BENCH_CONF	"max_sessions = 2000\nmax_sessions_per_addr = 2000\nwrite_burst = 0\n"
 
 /* The key exchange each server settled on, printed so the comparison is checked, not assumed. */
 static char kex_sshbook[64], kex_openssh[64];
@@ -248,7 +253,7 @@ bench_connect(int n)
 	int		 i, rc = 1;
 
 	memset(&d, 0, sizeof d);
-	if (server_start(&srv, NULL) != 0 || make_user(srv, "bench", key) != 0) {
+	if (server_start(&srv, BENCH_CONF) != 0 || make_user(srv, "bench", key) != 0) {
 		fprintf(stderr, "bench: cannot start sshbookd\n");
 		goto out;
 	}
@@ -346,7 +351,7 @@ bench_pss(int n)
 
 	raise_fd_limit();
 	/* server_descendants leaves out the background worker: one per server, not per session. */
-	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\n") != 0 ||
+	if (server_start(&srv, BENCH_CONF) != 0 ||
 	    make_user(srv, "bench", key) != 0)
 		goto out;
 	if ((opened = open_sessions(srv, key, terms, n)) != n)
@@ -380,7 +385,7 @@ bench_hold(int n)
 	long long	  t0;
 
 	raise_fd_limit();
-	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\n") != 0 ||
+	if (server_start(&srv, BENCH_CONF) != 0 ||
 	    make_user(srv, "bench", key) != 0)
 		goto out;
 	t0 = harness_now_ms();
@@ -535,7 +540,7 @@ bench_notify(int runs, int nidle)
 	long long		  t0;
 
 	raise_fd_limit();
-	if (server_start(&srv, "max_sessions = 2000\nmax_sessions_per_addr = 2000\n") != 0)
+	if (server_start(&srv, BENCH_CONF) != 0)
 		goto out;
 	t0 = harness_now_ms();
 	for (; opened < nidle; opened++) {
@@ -596,7 +601,7 @@ bench_notify(int runs, int nidle)
 
 /* ---- dm and dmload: direct messages, from one screen to another ------------------ */
 
-#define DM_CONF		"max_sessions = 2000\nmax_sessions_per_addr = 2000\n"
+#define DM_CONF		BENCH_CONF
 #define FLEET_MAX	1024
 
 /*

@@ -10,6 +10,7 @@ err_str(int e)
 	case ERR_EXISTS:	return "already exists";
 	case ERR_DENIED:	return "not allowed";
 	case ERR_BUSY:		return "busy, try again later";
+	case ERR_RATE:		return "too many changes in a short time: wait a minute and try again";
 	case ERR_DB:		return "storage error";
 	case ERR_SYSTEM:	return "system error";
 	default:		return "internal error";

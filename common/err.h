@@ -14,6 +14,7 @@ enum {
 	ERR_DB = -6,		/* storage failed (logged where it happened) */
 	ERR_SYSTEM = -7,	/* an OS call failed (errno logged) */
 	ERR_INTERNAL = -8,	/* a bug: an invariant broke */
+	ERR_RATE = -9,		/* the user's write rate limit: wait a little */
 };
 
 /* A short lower-case phrase for an error code ("not found"); never NULL. */

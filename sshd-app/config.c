@@ -46,6 +46,8 @@ static const struct config_key {
 	{ "log", K_LOG_TARGET, 0, 0, 0 },
 	{ "app_path", K_STRING, offsetof(struct config, app_path), 0, 0 },
 	{ "worker", K_INT, offsetof(struct config, worker), 0, 1 },
+	{ "write_burst", K_INT, offsetof(struct config, write_burst), 0, 1000000 },
+	{ "write_per_minute", K_INT, offsetof(struct config, write_per_minute), 1, 1000000 },
 };
 
 static const char *registration_names[] = { "open", "invite", "closed" };
@@ -71,6 +73,8 @@ config_init(struct config *c)
 	c->log_target = LOG_TO_STDERR;
 	c->app_path = NULL;
 	c->worker = 1;
+	c->write_burst = 60;
+	c->write_per_minute = 60;
 }
 
 void

@@ -37,6 +37,8 @@ struct config {
 	enum log_target		 log_target;	/* LOG_TO_STDERR or LOG_TO_SYSLOG */
 	char			*app_path;	/* NULL: `sshbook` next to sshbookd */
 	int			 worker;	/* 1: run the background worker (media jobs); 0: not */
+	int			 write_burst;	/* per-user writes in a burst; 0: no write limit */
+	int			 write_per_minute;	/* ... refilled at this rate */
 };
 
 /* Fill c with the defaults (port 2222 on 127.0.0.1, data in ./var ...). */

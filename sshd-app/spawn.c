@@ -111,6 +111,9 @@ build(const struct app_spec *s, struct exec_args *ea)
 	ea->envp[e++] = "PATH=/usr/bin:/bin";
 	ea->envp[e++] = own(ea, xasprintf("SSHBOOK_LOG=%s/sshbook-app.log",
 	    c->data_dir));
+	/* storage/store.h store_set_write_limit: "BURST/PER_MINUTE" */
+	ea->envp[e++] = own(ea, xasprintf("SSHBOOK_WRITE_LIMIT=%d/%d", c->write_burst,
+	    c->write_per_minute));
 	if (s->signup) {
 		ea->envp[e++] = own(ea, xasprintf("SSHBOOK_REGISTRATION=%s",
 		    s->registration ? s->registration : "open"));

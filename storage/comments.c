@@ -45,6 +45,8 @@ store_comment_add(struct store *st, int64_t me, int64_t post, const char *text,
 		return r;
 	if ((r = store_begin(st)) != 0)
 		goto out;
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
+		goto out;
 	if ((r = post_access(st, me, post, &acc, &author, NULL)) != 0)
 		goto out;
 	if (acc != POST_VISIBLE) {
@@ -129,6 +131,8 @@ store_comment_edit(struct store *st, int64_t me, int64_t comment, const char *te
 	if ((r = post_text_check(text, 1, COMMENT_MAX, "a comment", why, whysz)) != 0)
 		return r;
 	if ((r = store_begin(st)) != 0)
+		goto out;
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
 		goto out;
 	if ((r = comment_find(st, me, comment, &author, &post_author, &visible)) == 0 &&
 	    !visible)

@@ -153,6 +153,8 @@ run_request(struct store *st, int64_t me, int64_t other, const char *name,
 	bool	blocked;
 	int	r;
 
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
+		return r;
 	if ((r = check_my_block(st, me, other, name, why, whysz)) != 0)
 		return r;
 	if ((r = block_exists(st, other, me, &blocked)) != 0)

@@ -237,6 +237,8 @@ store_message_send(struct store *st, int64_t me, int64_t other, const char *text
 	}
 	if ((r = store_begin(st)) != 0)
 		goto out;
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
+		goto out;
 	if ((r = user_name(st, other, &name)) != 0)
 		goto out;
 	if ((r = block_exists(st, other, me, &blocked)) != 0)
@@ -351,6 +353,8 @@ message_change(struct store *st, int64_t me, int64_t id, const char *text,
 	if (text != NULL && (r = message_text_check(text, why, whysz)) != 0)
 		return r;
 	if ((r = store_begin(st)) != 0)
+		goto out;
+	if (text != NULL && (r = write_budget_take(st, me, why, whysz)) != 0)
 		goto out;
 	if ((r = message_mine(st, me, id, &other, why, whysz)) != 0)
 		goto out;

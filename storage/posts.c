@@ -109,6 +109,8 @@ post_create(struct store *st, int64_t author, const char *text, enum visibility 
 	}
 	if ((r = store_begin(st)) != 0)
 		goto out;
+	if ((r = write_budget_take(st, author, why, whysz)) != 0)
+		goto out;
 	/* Inside the transaction: the items must still be there and usable when attached. */
 	if (nmedia > 0 && (r = post_media_check(st, author, media, nmedia, why, whysz)) != 0)
 		goto out;
@@ -200,6 +202,8 @@ store_post_edit(struct store *st, int64_t me, int64_t post, const char *text,
 	    whysz)) != 0)
 		return text == NULL ? ERR_INVALID : r;
 	if ((r = store_begin(st)) != 0)
+		goto out;
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
 		goto out;
 	if ((r = own_post(st, me, post, &old, &shared, why, whysz)) != 0)
 		goto out;

@@ -156,6 +156,8 @@ store_react(struct store *st, int64_t me, int64_t post, enum reaction kind,
 		return ERR_INVALID;
 	if ((r = store_begin(st)) != 0)
 		return r;
+	if ((r = write_budget_take(st, me, NULL, 0)) != 0)
+		goto out;
 	if ((r = post_access(st, me, post, &acc, &author, NULL)) != 0)
 		goto out;
 	if (acc != POST_VISIBLE) {

@@ -33,6 +33,8 @@ store_share(struct store *st, int64_t me, int64_t post, const char *note,
 	}
 	if ((r = store_begin(st)) != 0)
 		goto out;
+	if ((r = write_budget_take(st, me, why, whysz)) != 0)
+		goto out;
 	if ((r = post_access(st, me, post, &acc, &author, &ovis)) != 0)
 		goto out;
 	/* A post me may not see answers exactly like one that does not exist. */

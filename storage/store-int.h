@@ -29,6 +29,11 @@ struct store {
 	size_t			 search_block;
 	/* Home walks posts by time from this many friends up (0: HOME_SCAN_FRIENDS); tests lower it. */
 	size_t			 home_scan_friends;
+	/* The write rate limit (store_set_write_limit): burst 0 is none. */
+	int			 write_burst;
+	int			 write_per_minute;
+	/* Tests: the budget's clock in ms (0: the real one). */
+	int64_t			 write_clock_ms;
 };
 
 /* The schema version store_open migrates to (PRAGMA user_version). */
@@ -79,6 +84,13 @@ void	store_rollback(struct store *);
 int	store_sodium_init(void);
 /* Unix seconds now. */
 int64_t	store_now(void);
+
+/*
+ * (budget.c) Take one write from user's budget, inside the caller's write
+ * transaction (so a write that fails after it gives the token back). 0, or
+ * ERR_RATE when the bucket is empty (why, when not NULL, says so), or ERR_DB.
+ */
+int	write_budget_take(struct store *, int64_t user, char *why, size_t whysz);
 
 /* Write a reason into why (whysz bytes) when why is not NULL. */
 void	store_why(char *why, size_t whysz, const char *fmt, ...)

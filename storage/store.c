@@ -461,6 +461,18 @@ static const struct migration {
 	/* The jobs of one item, dropped with it (store_media_delete). */
 	"CREATE INDEX jobs_arg ON jobs(kind, arg);"
 	},
+	{ "write rate limit",
+	/*
+	 * Each user's token bucket for writes others see (budget.c): tokens
+	 * left as of at_ms. A row, not memory: every exec command is its own
+	 * process, and a user may have several sessions.
+	 */
+	"CREATE TABLE write_budget ("
+	"	user_id		INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"	tokens		REAL NOT NULL,"
+	"	at_ms		INTEGER NOT NULL"
+	") STRICT;"
+	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

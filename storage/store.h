@@ -30,6 +30,16 @@ struct store;
  */
 int	store_open(const char *path, struct store **out);
 void	store_close(struct store *);
+
+/*
+ * The per-user rate limit on writes that reach other people (posts and
+ * their edits, comments and their edits, shares, reactions, messages and
+ * their edits, friend requests): a bucket of burst writes that refills at
+ * per_minute. Those functions then fail with ERR_RATE when it is empty,
+ * changing nothing. burst 0 (the default of store_open) means no limit;
+ * sshbookd's apps set it from the configuration (common/ratelimit.h).
+ */
+void	store_set_write_limit(struct store *, int burst, int per_minute);
 /* PRAGMA data_version: changes when another connection commits (the fallback poll). */
 int	store_data_version(struct store *, int64_t *out);
 

@@ -36,6 +36,21 @@ usage(FILE *f)
 	    "(sshbook --data-dir DIR --user NAME help lists them).\n");
 }
 
+/*
+ * The per-user write limit sshbookd passes (SSHBOOK_WRITE_LIMIT=BURST/PER_MINUTE,
+ * from write_burst and write_per_minute in its configuration). Without it
+ * (the app run by hand on a data dir) there is none.
+ */
+static void
+write_limit_from_env(struct store *st)
+{
+	const char	*v = getenv("SSHBOOK_WRITE_LIMIT");
+	int		 burst, per_minute;
+
+	if (v != NULL && sscanf(v, "%d/%d", &burst, &per_minute) == 2)
+		store_set_write_limit(st, burst, per_minute);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -94,6 +109,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	write_limit_from_env(st);
 	if (worker) {
 		status = worker_run(st, data_dir, hub_fd);
 		goto out;

@@ -326,13 +326,14 @@ count_lines(const char *s)
 	return n;
 }
 
-struct server *e2e_srv;
+struct server	*e2e_srv;
+const char	*e2e_server_config;
 
 int
 e2e_group_setup(void **state)
 {
 	(void)state;
-	return server_start(&e2e_srv, NULL);
+	return server_start(&e2e_srv, e2e_server_config);
 }
 
 int

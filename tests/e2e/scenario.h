@@ -100,7 +100,9 @@ int		 count_lines(const char *s);
 
 /* The server the tests of a binary share, started by e2e_group_setup. */
 extern struct server	*e2e_srv;
-/* cmocka group setup: start sshbookd with the harness defaults. */
+/* Extra configuration lines for e2e_group_setup; a test binary may set it in main (NULL: none). */
+extern const char	*e2e_server_config;
+/* cmocka group setup: start sshbookd with the harness defaults and e2e_server_config. */
 int		 e2e_group_setup(void **state);
 /* cmocka group teardown: stop it; fails when it did not stop cleanly. */
 int		 e2e_group_teardown(void **state);

@@ -1216,6 +1216,8 @@ main(void)
 
 	if (getenv("SSHBOOK_E2E_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("SSHBOOK_E2E_FILTER"));
+	/* scrollback_loads_older seeds 250 messages from one user: past the default burst of 60 */
+	e2e_server_config = "write_burst = 400\n";
 	return cmocka_run_group_tests_name("e2e messages", tests, e2e_group_setup,
 	    e2e_group_teardown);
 }
