@@ -94,11 +94,22 @@ exif_orientation(const uint8_t *p, size_t n)
 		return 1;
 	/* Markers up to the first scan: the EXIF segment comes before it. */
 	while (i + 4 <= n) {
-		if (p[i] != 0xff)
-			return 1;
+		/*
+		 * Stray bytes between segments (and stuffed 0xff 0x00 among them)
+		 * are skipped as libjpeg and image.c's jpeg_drop_stray skip them, so
+		 * an EXIF block after them still turns the picture upright.
+		 */
+		if (p[i] != 0xff) {
+			i++;
+			continue;
+		}
 		m = p[i + 1];
 		if (m == 0xff) {	/* fill byte */
 			i++;
+			continue;
+		}
+		if (m == 0x00) {
+			i += 2;
 			continue;
 		}
 		if (m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {	/* no length */

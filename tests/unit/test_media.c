@@ -817,6 +817,27 @@ test_exif_upright(void **state)
 		assert_int_equal(exif_orientation(bad, sizeof bad - 1), 1);
 	}
 	(void)sn;
+
+	/* stray bytes before the EXIF block (after a comment segment): still read, still upright */
+	{
+		static const uint8_t	 com[] = { 0xff, 0xfe, 0x00, 0x04, 'h', 'i' };
+		static const uint8_t	 junk[] = { 0x00, 0x13, 0xff, 0x00, 0x7f };
+		size_t			 sn2 = qn + sizeof com + sizeof junk;
+		uint8_t			*s2 = malloc(sn2);
+
+		assert_non_null(s2);
+		memcpy(s2, q, 2);
+		memcpy(s2 + 2, com, sizeof com);
+		memcpy(s2 + 2 + sizeof com, junk, sizeof junk);
+		memcpy(s2 + 2 + sizeof com + sizeof junk, q + 2, qn - 2);
+		assert_int_equal(exif_orientation(s2, sn2), 6);
+		assert_int_equal(image_decode(s2, sn2, 0, &out, why, sizeof why), 0);
+		assert_int_equal(out.w, 20);
+		assert_int_equal(out.h, 40);
+		assert_true(px(&out, 10, 5)[0] > 200 && px(&out, 10, 5)[2] < 60);
+		image_free(&out);
+		free(s2);
+	}
 	free(q);
 	free(p);
 	image_free(&src);
