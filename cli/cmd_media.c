@@ -112,22 +112,42 @@ media_get(struct cli_ctx *ctx, const char *cmd, int64_t id, struct media *m)
 }
 
 /*
- * Whether the terminal on fd has colours, as the TUI's has_colors() decides
- * from terminfo (vt100 and vt220 have none). A TERM that terminfo does not
- * know is taken to have them unless it is "dumb".
+ * How many colours the terminal on fd has, as the TUI's has_colors() and
+ * COLORS decide from terminfo (vt100 and vt220: none). A TERM that terminfo
+ * does not know is taken to have 16 unless it is "dumb".
  */
-static bool
+static int
 term_colors(const char *term, int fd)
 {
 	int	err = 0, n;
 
 	if (term == NULL || strcmp(term, "dumb") == 0)
-		return false;
+		return 0;
 	if (setupterm(term, fd, &err) != OK)
-		return true;
+		return 16;
 	n = tigetnum("colors");
 	del_curterm(cur_term);
-	return n >= 8;
+	return n < 8 ? 0 : n;
+}
+
+/*
+ * The SGR sequence for a cell's colours (preview.h: 0..15 or default). With
+ * 16 colours or more, bright ones are 90-97 and 100-107; with 8 (the Linux
+ * console), bright foregrounds are bold and bright backgrounds their base
+ * colour, as the TUI draws pictures there (tui/pictures.c).
+ */
+static void
+put_colors(FILE *out, int fg, int bg, int ncolors)
+{
+	if (ncolors >= 16) {
+		fprintf(out, "\033[%d;%dm",
+		    fg == CELL_COLOR_DEFAULT ? 39 : (fg < 8 ? 30 + fg : 82 + fg),
+		    bg == CELL_COLOR_DEFAULT ? 49 : (bg < 8 ? 40 + bg : 92 + bg));
+		return;
+	}
+	fprintf(out, "\033[0;%s%d;%dm", fg != CELL_COLOR_DEFAULT && fg >= 8 ? "1;" : "",
+	    fg == CELL_COLOR_DEFAULT ? 39 : 30 + (fg & 7),
+	    bg == CELL_COLOR_DEFAULT ? 49 : 40 + (bg & 7));
 }
 
 /* The picture as coloured text, when stdout is a terminal and the preview exists. */
@@ -138,8 +158,8 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 	struct winsize	 ws;
 	const char	*term = getenv("TERM");
 	char		*thumb;
-	int		 w, h, cols, rows, maxc = 78, maxr = SHOW_MAX_ROWS, y, x;
-	bool		 color, ascii = terminal_ascii_only();
+	int		 w, h, cols, rows, maxc = 78, maxr = SHOW_MAX_ROWS, y, x, ncolors;
+	bool		 ascii = terminal_ascii_only();
 	char		 u[8];
 
 	if (m->state != MEDIA_READY || ctx->data_dir == NULL || !isatty(fileno(ctx->out)))
@@ -156,9 +176,9 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 		free(thumb);
 		return;
 	}
-	color = term_colors(term, fileno(ctx->out));
+	ncolors = term_colors(term, fileno(ctx->out));
 	preview_fit(w, h, maxc, maxr, &cols, &rows);
-	if (media_render_thumb(thumb, cols, rows, color, ascii, &g) != 0) {
+	if (media_render_thumb(thumb, cols, rows, ncolors > 0, ascii, &g) != 0) {
 		free(thumb);
 		return;
 	}
@@ -173,9 +193,7 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 			if (g.color && (c->fg != last_fg || c->bg != last_bg)) {
 				last_fg = c->fg;
 				last_bg = c->bg;
-				fprintf(ctx->out, "\033[%d;%dm",
-				    c->fg == CELL_COLOR_DEFAULT ? 39 : (c->fg < 8 ? 30 + c->fg : 82 + c->fg),
-				    c->bg == CELL_COLOR_DEFAULT ? 49 : (c->bg < 8 ? 40 + c->bg : 92 + c->bg));
+				put_colors(ctx->out, c->fg, c->bg, ncolors);
 			}
 			/* The grid holds printable width-1 code points only (preview.h). */
 			n = utf8_encode(c->ch, u);

@@ -1007,6 +1007,24 @@ fits_on_screen(struct term *t, int rows)
 	    rows);
 }
 
+/* Every coloured cell of the first rows rows uses one of the 8 basic colours (0..7). */
+static bool
+eight_colours_only(struct term *t, int rows)
+{
+	int fg, bg;
+
+	for (int y = 0; y < rows; y++)
+		for (int x = 0; x < TERM_COLS; x++) {
+			if (!vt_cell_colors(t->vt, y, x, &fg, &bg))
+				continue;
+			if (fg > 7 || bg > 7) {
+				fprintf(stderr, "test: cell %d,%d has colours %d on %d\n", y, x, fg, bg);
+				return false;
+			}
+		}
+	return true;
+}
+
 /*
  * `ssh -t host media show ID` (an exec request on a pty) draws the picture
  * above the description line "ID image jpeg WxH  N KB  DATE", fitted to the
@@ -1065,6 +1083,16 @@ media_show_draws_on_a_pty(void **state)
 	assert_true(art_above(t, y, y * 40));
 	assert_true(ascii_only(t, y));
 	assert_true(colourless(t));
+	term_close(t);
+
+	/* the Linux console: ASCII art in its 8 colours (bright ones as bold, not 90-97) */
+	assert_non_null(t = term_exec(e2e_srv, a.name, &a.cred, "linux", TERM_COLS, TERM_ROWS, cmd,
+	    &status));
+	assert_int_equal(status, 0);
+	assert_true(desc_below_art(t, desc, &y));
+	assert_true(ascii_only(t, y));
+	assert_true(vt_count_bg_colors(t->vt, 0, 0, y, TERM_COLS) >= 2);
+	assert_true(eight_colours_only(t, y));
 	term_close(t);
 
 	/* someone who may not see it */
