@@ -28,6 +28,9 @@ for b in "feeds 100000"; do
 	echo "## $1 (users=$2)"
 	"$build/bench/sshbook-bench-storage" "$1" "$2" || { echo "!! $1 failed"; status=1; }
 done
+# What the per-user write limit costs a write (bench/storage_bench.c writes).
+echo "## writes (N=20000)"
+"$build/bench/sshbook-bench-storage" writes 20000 || { echo "!! writes failed"; status=1; }
 # Media: processing a 12-megapixel JPEG, drawing cached previews (bench/media_bench.c).
 for b in "process 15" "draw 1000"; do
 	# shellcheck disable=SC2086

@@ -16,8 +16,12 @@
  *                              USERS users with 20 friendships, 10 posts, 50
  *                              reactions and 10 comments each; see bench_feeds
  *
+ *   writes [N]                 N comments (20,000) with and without the
+ *                              per-user write limit: what it costs a write
+ *
  * Prints "name: value" lines that bench/run.sh collects; see bench/README.md.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -587,19 +591,108 @@ bench_feeds(size_t nusers, size_t nviewers, const char *keep)
 	return rc;
 }
 
+/* ---- writes: what the per-user write limit costs a write ------------------------ */
+
+#define WRITES_USERS	1000
+#define WRITES_ROUNDS	10
+
+/*
+ * nwrites comments (store_comment_add) by random users on random public
+ * posts, in WRITES_ROUNDS rounds; each round runs its half without the
+ * limit and its half with it (a bucket too large to run out: only the cost
+ * is measured), the order switching every round so drift and the growing
+ * tables hit both alike. Wall time per write; medians and p99 of each.
+ */
+static int
+bench_writes(size_t nwrites)
+{
+	char		 dir[] = "/tmp/sshbook-bench-storage.XXXXXX", path[256], side[300], why[256];
+	struct store	*st = NULL;
+	double		*off = calloc(nwrites, sizeof *off), *on = calloc(nwrites, sizeof *on);
+	size_t		 noff = 0, non = 0, per = nwrites / (2 * WRITES_ROUNDS), i;
+	int64_t		 nposts, id, author;
+	int		 round, half, rc = 1;
+
+	if (mkdtemp(dir) == NULL) {
+		perror("bench: mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/sshbook.db", dir);
+	if (off == NULL || on == NULL || per == 0 || store_open(path, &st) != 0 ||
+	    store_gen_users(st, WRITES_USERS, 1) != 0 ||
+	    store_gen_friendships(st, WRITES_USERS * 5, 2) != 0 ||
+	    store_gen_posts(st, WRITES_USERS * 10, 0, 0, 3) != 0) {
+		fprintf(stderr, "bench: cannot set up %s\n", path);
+		goto out;
+	}
+	nposts = WRITES_USERS * 10;
+	for (round = 0; round < WRITES_ROUNDS; round++) {
+		for (half = 0; half < 2; half++) {
+			bool limited = (half == 0) == (round % 2 == 0);
+
+			store_set_write_limit(st, limited ? 1000000000 : 0, 1000000000);
+			for (i = 0; i < per; i++) {
+				int64_t	user = 1 + (int64_t)rng_below(WRITES_USERS);
+				int64_t	post = 1 + (int64_t)rng_below((size_t)nposts);
+				double	t0 = now_ms();
+				int	r = store_comment_add(st, user, post, "a comment for the bench",
+				    &id, &author, why, sizeof why);
+
+				/* private posts and blocks refuse some: those are not counted */
+				if (r != 0)
+					continue;
+				if (limited)
+					on[non++] = now_ms() - t0;
+				else
+					off[noff++] = now_ms() - t0;
+			}
+		}
+	}
+	if (noff == 0 || non == 0) {
+		fprintf(stderr, "bench: no comment was stored\n");
+		goto out;
+	}
+	qsort(off, noff, sizeof *off, cmp_double);
+	qsort(on, non, sizeof *on, cmp_double);
+	printf("writes_users_posts: %d users, %lld posts; comments stored: %zu without the "
+	    "limit, %zu with it\n", WRITES_USERS, (long long)nposts, noff, non);
+	printf("writes_comment_no_limit_p50_ms: %.3f\n", percentile(off, noff, 0.5));
+	printf("writes_comment_no_limit_p99_ms: %.3f\n", percentile(off, noff, 0.99));
+	printf("writes_comment_with_limit_p50_ms: %.3f\n", percentile(on, non, 0.5));
+	printf("writes_comment_with_limit_p99_ms: %.3f\n", percentile(on, non, 0.99));
+	printf("writes_limit_cost_ratio_p50: %.2f (with / without)\n",
+	    percentile(on, non, 0.5) / percentile(off, noff, 0.5));
+	rc = 0;
+ out:
+	store_close(st);
+	free(off);
+	free(on);
+	for (i = 0; i < 3; i++) {
+		snprintf(side, sizeof side, "%s%s", path, (const char *[]){ "", "-wal", "-shm" }[i]);
+		unlink(side);
+	}
+	rmdir(dir);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	long	users = argc > 2 ? atol(argv[2]) : 100000;
 	long	queries = argc > 3 ? atol(argv[3]) : 1000;
 
+	if (argc >= 2 && strcmp(argv[1], "writes") == 0) {
+		log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);
+		return bench_writes(argc > 2 ? (size_t)atol(argv[2]) : 20000);
+	}
 	if (argc >= 2 && strcmp(argv[1], "feeds") == 0 && users >= 100 && queries >= 1) {
 		log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);
 		return bench_feeds((size_t)users, (size_t)queries, argc > 4 ? argv[4] : NULL);
 	}
 	if (argc < 2 || strcmp(argv[1], "search") != 0 || users < 100 || queries < 1) {
 		fprintf(stderr, "usage: sshbook-bench-storage search [USERS [QUERIES]]\n"
-		    "       sshbook-bench-storage feeds [USERS [VIEWERS [DB]]]\n");
+		    "       sshbook-bench-storage feeds [USERS [VIEWERS [DB]]]\n"
+		    "       sshbook-bench-storage writes [N]\n");
 		return 1;
 	}
 	log_open("sshbook-bench-storage", LOG_TO_STDERR, NULL, LOG_LVL_WARN);
