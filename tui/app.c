@@ -984,9 +984,14 @@ handle_hub(struct app *app)
 			app_reload_user(app);
 		if (m.topic == TOPIC_MEDIA)
 			pictures_forget(m.object_id);
-		counts_reload(app);
+		/*
+		 * The screen first, then the counts: an open chat marks what
+		 * arrived read as it refreshes, so "msg 1" never shows for a
+		 * message already on the screen.
+		 */
 		if (app->ops->refresh != NULL)
 			(*app->ops->refresh)(app, app->state, &m);
+		counts_reload(app);
 		app->dirty = true;
 	}
 	if (r < 0) {
@@ -1007,9 +1012,9 @@ check_data_version(struct app *app)
 	app->data_version = v;
 	if (!app->signing_up) {
 		app_reload_user(app);
-		counts_reload(app);
 		if (app->ops->refresh != NULL)
 			(*app->ops->refresh)(app, app->state, NULL);
+		counts_reload(app);	/* after the screen, as in handle_hub */
 	}
 	app->dirty = true;
 }
