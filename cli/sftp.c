@@ -772,18 +772,6 @@ req_close(struct sftp *s, struct rd *r)
 }
 
 static int
-req_setstat(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	rd_attrs(r);
-	if (r->bad)
-		return malformed("setstat");
-	return status(s, FX_OK, "ok");	/* scp -p sends times: nothing to keep them on */
-}
-
-static int
 req_fsetstat(struct sftp *s, struct rd *r)
 {
 	const uint8_t	*h;
@@ -838,90 +826,6 @@ req_readdir(struct sftp *s, struct rd *r)
 	return status(s, FX_EOF, "end of folder");
 }
 
-static int
-req_read(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	(void)rd_u64(r);
-	(void)rd_u32(r);
-	if (r->bad)
-		return malformed("read");
-	return refuse(s, FX_PERMISSION_DENIED, "uploads only: files cannot be read back");
-}
-
-static int
-req_remove(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	if (r->bad)
-		return malformed("remove");
-	return refuse(s, FX_PERMISSION_DENIED,
-	    "uploads only: files cannot be removed here (delete media in the app)");
-}
-
-static int
-req_rename(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	(void)rd_str(r, &n);
-	if (r->bad)
-		return malformed("rename");
-	return refuse(s, FX_PERMISSION_DENIED, "uploads only: files cannot be renamed");
-}
-
-static int
-req_mkdir(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	rd_attrs(r);
-	if (r->bad)
-		return malformed("mkdir");
-	return refuse(s, FX_PERMISSION_DENIED,
-	    "uploads only: folders cannot be made (send files one by one, not with -r)");
-}
-
-static int
-req_rmdir(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	if (r->bad)
-		return malformed("rmdir");
-	return refuse(s, FX_PERMISSION_DENIED, "uploads only: folders cannot be removed");
-}
-
-static int
-req_readlink(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	if (r->bad)
-		return malformed("readlink");
-	return status(s, FX_OP_UNSUPPORTED, "there are no links here");
-}
-
-static int
-req_symlink(struct sftp *s, struct rd *r)
-{
-	size_t n;
-
-	(void)rd_str(r, &n);
-	(void)rd_str(r, &n);
-	if (r->bad)
-		return malformed("symlink");
-	return refuse(s, FX_PERMISSION_DENIED, "uploads only: links cannot be made");
-}
-
 /* No extension is advertised, so a client asking for one is probing: say no quietly. */
 static int
 req_extended(struct sftp *s, struct rd *r)
@@ -938,30 +842,66 @@ req_extended(struct sftp *s, struct rd *r)
 	return status(s, FX_OP_UNSUPPORTED, "unsupported extension");
 }
 
-static const struct request {
+struct request {
 	uint8_t		 type;
 	const char	*name;
-	int		(*fn)(struct sftp *, struct rd *);
-} requests[] = {
-	{ FXP_OPEN,	"open",		req_open },
-	{ FXP_CLOSE,	"close",	req_close },
-	{ FXP_READ,	"read",		req_read },
-	{ FXP_WRITE,	"write",	req_write },
-	{ FXP_LSTAT,	"lstat",	req_stat },
-	{ FXP_FSTAT,	"fstat",	req_fstat },
-	{ FXP_SETSTAT,	"setstat",	req_setstat },
-	{ FXP_FSETSTAT,	"fsetstat",	req_fsetstat },
-	{ FXP_OPENDIR,	"opendir",	req_opendir },
-	{ FXP_READDIR,	"readdir",	req_readdir },
-	{ FXP_REMOVE,	"remove",	req_remove },
-	{ FXP_MKDIR,	"mkdir",	req_mkdir },
-	{ FXP_RMDIR,	"rmdir",	req_rmdir },
-	{ FXP_REALPATH,	"realpath",	req_realpath },
-	{ FXP_STAT,	"stat",		req_stat },
-	{ FXP_RENAME,	"rename",	req_rename },
-	{ FXP_READLINK,	"readlink",	req_readlink },
-	{ FXP_SYMLINK,	"symlink",	req_symlink },
-	{ FXP_EXTENDED,	"extended",	req_extended },
+	int		(*fn)(struct sftp *, struct rd *);	/* NULL: the fixed answer below */
+	/*
+	 * A fixed answer, for what an upload-only server answers the same way
+	 * every time: the fields are read (so a malformed request is told
+	 * apart), one letter each after the id: s string, a attrs, 8 u64, 4 u32.
+	 */
+	const char	*fields;
+	uint32_t	 code;
+	const char	*why;
+	bool		 tell;	/* also tell the person (refuse), not only the client */
+};
+
+static int
+req_fixed(struct sftp *s, struct rd *r, const struct request *q)
+{
+	size_t n;
+
+	for (const char *f = q->fields; *f != '\0'; f++)
+		switch (*f) {
+		case 's': (void)rd_str(r, &n); break;
+		case 'a': rd_attrs(r); break;
+		case '8': (void)rd_u64(r); break;
+		case '4': (void)rd_u32(r); break;
+		}
+	if (r->bad)
+		return malformed(q->name);
+	return q->tell ? refuse(s, q->code, "%s", q->why) : status(s, q->code, q->why);
+}
+
+static const struct request requests[] = {
+	{ FXP_OPEN,	"open",		req_open,	NULL, 0, NULL, false },
+	{ FXP_CLOSE,	"close",	req_close,	NULL, 0, NULL, false },
+	{ FXP_READ,	"read",		NULL,		"s84", FX_PERMISSION_DENIED,
+	    "uploads only: files cannot be read back", true },
+	{ FXP_WRITE,	"write",	req_write,	NULL, 0, NULL, false },
+	{ FXP_LSTAT,	"lstat",	req_stat,	NULL, 0, NULL, false },
+	{ FXP_FSTAT,	"fstat",	req_fstat,	NULL, 0, NULL, false },
+	/* scp -p sends times: nothing to keep them on */
+	{ FXP_SETSTAT,	"setstat",	NULL,		"sa", FX_OK, "ok", false },
+	{ FXP_FSETSTAT,	"fsetstat",	req_fsetstat,	NULL, 0, NULL, false },
+	{ FXP_OPENDIR,	"opendir",	req_opendir,	NULL, 0, NULL, false },
+	{ FXP_READDIR,	"readdir",	req_readdir,	NULL, 0, NULL, false },
+	{ FXP_REMOVE,	"remove",	NULL,		"s", FX_PERMISSION_DENIED,
+	    "uploads only: files cannot be removed here (delete media in the app)", true },
+	{ FXP_MKDIR,	"mkdir",	NULL,		"sa", FX_PERMISSION_DENIED,
+	    "uploads only: folders cannot be made (send files one by one, not with -r)", true },
+	{ FXP_RMDIR,	"rmdir",	NULL,		"s", FX_PERMISSION_DENIED,
+	    "uploads only: folders cannot be removed", true },
+	{ FXP_REALPATH,	"realpath",	req_realpath,	NULL, 0, NULL, false },
+	{ FXP_STAT,	"stat",		req_stat,	NULL, 0, NULL, false },
+	{ FXP_RENAME,	"rename",	NULL,		"ss", FX_PERMISSION_DENIED,
+	    "uploads only: files cannot be renamed", true },
+	{ FXP_READLINK,	"readlink",	NULL,		"s", FX_OP_UNSUPPORTED,
+	    "there are no links here", false },
+	{ FXP_SYMLINK,	"symlink",	NULL,		"ss", FX_PERMISSION_DENIED,
+	    "uploads only: links cannot be made", true },
+	{ FXP_EXTENDED,	"extended",	req_extended,	NULL, 0, NULL, false },
 };
 
 /* One packet of len >= 5 bytes: type, then the request id (or INIT's version). */
@@ -983,6 +923,8 @@ handle_packet(struct sftp *s, const uint8_t *p, size_t len)
 		if (requests[i].type == type) {
 			log_debug("sftp: %s (id %" PRIu32 ", %zu bytes)", requests[i].name, s->id,
 			    len);
+			if (requests[i].fn == NULL)
+				return req_fixed(s, &r, &requests[i]);
 			return requests[i].fn(s, &r);
 		}
 	}
