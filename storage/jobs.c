@@ -211,15 +211,12 @@ store_job_claim(struct store *st, int64_t now, int lease_secs, struct job *out)
 int
 store_job_done(struct store *st, int64_t id)
 {
-	sqlite3_stmt	*stmt = NULL;
-	int		 r;
+	int64_t	changed;
+	int	r;
 
-	if ((r = stmt_get(st, "DELETE FROM jobs WHERE id = ?1", &stmt)) != 0)
-		return r;
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((r = stmt_done(st, stmt, "job done")) == 0 && sqlite3_changes(st->db) == 0)
+	if ((r = stmt_exec_ints(st, "job done", "DELETE FROM jobs WHERE id = ?1", &changed, 1,
+	    id)) == 0 && changed == 0)
 		r = ERR_NOTFOUND;
-	stmt_reset(stmt);
 	return r;
 }
 

@@ -306,19 +306,21 @@ store_media_add(struct store *st, int64_t owner, enum media_kind kind, const cha
 	return r;
 }
 
-int
-store_media_get(struct store *st, int64_t viewer, int64_t id, struct media *out)
+/* One media row by a statement binding ?1 and ?2 (b unused when the statement has no ?2). */
+static int
+media_read_one(struct store *st, const char *what, const char *sql, int64_t a, int64_t b,
+    struct media *out)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int		 r;
 
 	memset(out, 0, sizeof *out);
-	if ((r = stmt_get(st, "SELECT " SQL_MEDIA_COLS("?1") "WHERE m.id = ?2 AND "
-	    SQL_MEDIA_VISIBLE("m", "?1"), &stmt)) != 0)
+	if ((r = stmt_get(st, sql, &stmt)) != 0)
 		return r;
-	sqlite3_bind_int64(stmt, 1, viewer);
-	sqlite3_bind_int64(stmt, 2, id);
-	if ((r = stmt_row(st, stmt, "read media")) == 1) {
+	sqlite3_bind_int64(stmt, 1, a);
+	if (sqlite3_bind_parameter_count(stmt) >= 2)
+		sqlite3_bind_int64(stmt, 2, b);
+	if ((r = stmt_row(st, stmt, what)) == 1) {
 		media_fill(stmt, out);
 		r = 0;
 	} else if (r == 0)
@@ -328,24 +330,18 @@ store_media_get(struct store *st, int64_t viewer, int64_t id, struct media *out)
 }
 
 int
+store_media_get(struct store *st, int64_t viewer, int64_t id, struct media *out)
+{
+	return media_read_one(st, "read media", "SELECT " SQL_MEDIA_COLS("?1") "WHERE m.id = ?2 "
+	    "AND " SQL_MEDIA_VISIBLE("m", "?1"), viewer, id, out);
+}
+
+int
 store_media_worker_get(struct store *st, int64_t id, struct media *out)
 {
-	sqlite3_stmt	*stmt = NULL;
-	int		 r;
-
-	memset(out, 0, sizeof *out);
 	/* As the owner sees it: the worker and the importer act for the owner. */
-	if ((r = stmt_get(st, "SELECT " SQL_MEDIA_COLS("m.owner_id") "WHERE m.id = ?1",
-	    &stmt)) != 0)
-		return r;
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((r = stmt_row(st, stmt, "read media for the worker")) == 1) {
-		media_fill(stmt, out);
-		r = 0;
-	} else if (r == 0)
-		r = ERR_NOTFOUND;
-	stmt_reset(stmt);
-	return r;
+	return media_read_one(st, "read media for the worker", "SELECT "
+	    SQL_MEDIA_COLS("m.owner_id") "WHERE m.id = ?1", id, 0, out);
 }
 
 int
@@ -486,15 +482,9 @@ media_mark_failed(struct store *st, int64_t id, const char *why, bool only_pendi
 		return r;
 	if (sqlite3_changes(st->db) == 0)
 		return only_pending ? 0 : ERR_NOTFOUND;
-	for (i = 2; i < sizeof sql / sizeof sql[0]; i++) {
-		if ((r = stmt_get(st, sql[i], &stmt)) != 0)
+	for (i = 2; i < sizeof sql / sizeof sql[0]; i++)
+		if ((r = stmt_exec_ints(st, "clear profile image", sql[i], NULL, 1, id)) != 0)
 			return r;
-		sqlite3_bind_int64(stmt, 1, id);
-		r = stmt_done(st, stmt, "clear profile image");
-		stmt_reset(stmt);
-		if (r != 0)
-			return r;
-	}
 	return 0;
 }
 
@@ -600,12 +590,8 @@ store_media_delete(struct store *st, int64_t me, int64_t id, char **stored_forma
 	 * post_media and media_previews rows go by cascade; avatar_media and
 	 * background_media become NULL (ON DELETE SET NULL).
 	 */
-	if ((r = stmt_get(st, "DELETE FROM media WHERE id = ?1", &stmt)) != 0)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	r = stmt_done(st, stmt, "delete media");
-	stmt_reset(stmt);
-	if (r != 0)
+	if ((r = stmt_exec_ints(st, "delete media", "DELETE FROM media WHERE id = ?1", NULL, 1,
+	    id)) != 0)
 		goto out;
 	r = store_commit(st);
  out:
@@ -770,20 +756,12 @@ post_media_check(struct store *st, int64_t author, const int64_t *media, size_t 
 int
 post_media_attach(struct store *st, int64_t post, const int64_t *media, size_t n)
 {
-	sqlite3_stmt	*stmt = NULL;
-	size_t		 i;
-	int		 r = 0;
+	size_t	i;
+	int	r = 0;
 
-	for (i = 0; i < n && r == 0; i++) {
-		if ((r = stmt_get(st, "INSERT INTO post_media (post_id, media_id, position) "
-		    "VALUES (?1, ?2, ?3)", &stmt)) != 0)
-			break;
-		sqlite3_bind_int64(stmt, 1, post);
-		sqlite3_bind_int64(stmt, 2, media[i]);
-		sqlite3_bind_int(stmt, 3, (int)i);
-		r = stmt_done(st, stmt, "attach media");
-		stmt_reset(stmt);
-	}
+	for (i = 0; i < n && r == 0; i++)
+		r = stmt_exec_ints(st, "attach media", "INSERT INTO post_media (post_id, media_id, "
+		    "position) VALUES (?1, ?2, ?3)", NULL, 3, post, media[i], (int64_t)i);
 	return r;
 }
 

@@ -99,19 +99,11 @@ store_preview_put(struct store *st, int64_t media_id, int cols, int rows, bool c
 	stmt_reset(stmt);
 	if (r != 0)
 		goto out;
-	if (count > PREVIEWS_PER_MEDIA) {
-		if ((r = stmt_get(st, "DELETE FROM media_previews WHERE media_id = ?1 AND "
-		    "NOT (cols = ?2 AND rows = ?3 AND color = ?4)", &stmt)) != 0)
-			goto out;
-		sqlite3_bind_int64(stmt, 1, media_id);
-		sqlite3_bind_int(stmt, 2, cols);
-		sqlite3_bind_int(stmt, 3, rows);
-		sqlite3_bind_int(stmt, 4, color ? 1 : 0);
-		r = stmt_done(st, stmt, "trim previews");
-		stmt_reset(stmt);
-		if (r != 0)
-			goto out;
-	}
+	if (count > PREVIEWS_PER_MEDIA && (r = stmt_exec_ints(st, "trim previews",
+	    "DELETE FROM media_previews WHERE media_id = ?1 AND "
+	    "NOT (cols = ?2 AND rows = ?3 AND color = ?4)", NULL, 4, media_id, (int64_t)cols,
+	    (int64_t)rows, (int64_t)(color ? 1 : 0))) != 0)
+		goto out;
 	r = store_commit(st);
  out:
 	if (r != 0)

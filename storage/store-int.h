@@ -63,6 +63,13 @@ void	stmt_reset(sqlite3_stmt *);
  * with what).
  */
 int	stmt_done(struct store *, sqlite3_stmt *, const char *what);
+/*
+ * The whole round for a statement whose parameters are all integers: get
+ * it, bind the n int64 arguments to ?1..?n, step it to the end (stmt_done's
+ * answers), reset it. *changesp (may be NULL) gets the rows it changed.
+ */
+int	stmt_exec_ints(struct store *, const char *what, const char *sql, int64_t *changesp,
+	    int n, ...);
 /* Step a query: 1 when a row is ready, 0 at the end, ERR_DB (logged with what). */
 int	stmt_row(struct store *, sqlite3_stmt *, const char *what);
 /* Log the connection's last error with what, and return ERR_DB. */

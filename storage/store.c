@@ -578,6 +578,28 @@ stmt_reset(sqlite3_stmt *stmt)
 }
 
 int
+stmt_exec_ints(struct store *st, const char *what, const char *sql, int64_t *changesp, int n,
+    ...)
+{
+	sqlite3_stmt	*stmt = NULL;
+	va_list		 ap;
+	int		 r;
+
+	if (changesp != NULL)
+		*changesp = 0;
+	if ((r = stmt_get(st, sql, &stmt)) != 0)
+		return r;
+	va_start(ap, n);
+	for (int i = 1; i <= n; i++)
+		sqlite3_bind_int64(stmt, i, va_arg(ap, int64_t));
+	va_end(ap);
+	if ((r = stmt_done(st, stmt, what)) == 0 && changesp != NULL)
+		*changesp = sqlite3_changes(st->db);
+	stmt_reset(stmt);
+	return r;
+}
+
+int
 stmt_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
 	int rc = sqlite3_step(stmt);
