@@ -3,7 +3,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -90,4 +92,17 @@ storefix_block(struct store *st, int64_t a, int64_t b)
 	char why[256];
 
 	assert_int_equal(store_block(st, a, b, why, sizeof why), 0);
+}
+
+void
+storefix_remove_db(const char *dir, const char *path)
+{
+	static const char	*suffix[] = { "", "-wal", "-shm" };
+	char			 side[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
+		unlink(side);
+	}
+	assert_int_equal(rmdir(dir), 0);
 }

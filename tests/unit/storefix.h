@@ -15,6 +15,9 @@ struct store;
 int	storefix_setup(void **state);
 int	storefix_teardown(void **state);
 
+/* Remove a database file at path (and its -wal and -shm), then the directory dir it was in. */
+void	storefix_remove_db(const char *dir, const char *path);
+
 /* The first column of the first row of sql, run behind the API's back. */
 int64_t	storefix_sql_int(struct store *, const char *sql);
 int64_t	storefix_sql_intf(struct store *, const char *fmt, ...)

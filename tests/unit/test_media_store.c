@@ -1215,12 +1215,10 @@ test_job_stuck(void **state)
 static void
 test_jobs_survive_reopen(void **state)
 {
-	char		 dir[] = "/tmp/sshbook-media-XXXXXX", path[256], side[300];
-	const char	*suffix[] = { "", "-wal", "-shm" };
+	char		 dir[] = "/tmp/sshbook-media-XXXXXX", path[256];
 	struct store	*st = NULL;
 	struct job	 j;
 	int64_t		 a, m1, m2, now = store_now();
-	size_t		 i;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -1245,11 +1243,7 @@ test_jobs_survive_reopen(void **state)
 	assert_int_equal(store_job_done(st, j.id), 0);
 	counts(st, 0, 0, 0);
 	store_close(st);
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		unlink(side);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	storefix_remove_db(dir, path);
 }
 
 /* ---- the migration ----------------------------------------------------------------- */
@@ -1262,14 +1256,12 @@ test_jobs_survive_reopen(void **state)
 static void
 test_migration_from_v4(void **state)
 {
-	char		 dir[] = "/tmp/sshbook-media-XXXXXX", path[256], side[300];
-	const char	*suffix[] = { "", "-wal", "-shm" };
+	char		 dir[] = "/tmp/sshbook-media-XXXXXX", path[256];
 	struct store	*st = NULL;
 	struct post	 p;
 	struct profile	 pr;
 	int64_t		 a = 1, b = 2, m, id, got[POST_MEDIA_MAX];
 	char		 why[256];
-	size_t		 i;
 	int		 r;
 
 	(void)state;
@@ -1319,11 +1311,7 @@ test_migration_from_v4(void **state)
 	post_free(&p);
 	counts(st, 1, 0, 0);
 	store_close(st);
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		unlink(side);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	storefix_remove_db(dir, path);
 }
 
 static void

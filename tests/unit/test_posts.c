@@ -1250,13 +1250,11 @@ test_schema(void **state)
 static void
 test_migration_from_v2(void **state)
 {
-	char		 dir[] = "/tmp/sshbook-posts-XXXXXX", path[256], side[300];
-	const char	*suffix[] = { "", "-wal", "-shm" };
+	char		 dir[] = "/tmp/sshbook-posts-XXXXXX", path[256];
 	struct store	*st = NULL;
 	struct post	 p;
 	enum visibility	 v;
 	int64_t		 a, b, id;
-	size_t		 i;
 	int		 r;
 
 	(void)state;
@@ -1291,11 +1289,7 @@ test_migration_from_v2(void **state)
 	assert_int_equal(p.reactions[REACT_LIKE], 1);
 	post_free(&p);
 	store_close(st);
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		unlink(side);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	storefix_remove_db(dir, path);
 }
 
 static void

@@ -150,11 +150,9 @@ test_schema(void **state)
 static void
 test_migration_backfills_search(void **state)
 {
-	char		 dir[] = "/tmp/sshbook-social-XXXXXX", path[256], side[300];
-	const char	*suffix[] = { "", "-wal", "-shm" };
+	char		 dir[] = "/tmp/sshbook-social-XXXXXX", path[256];
 	struct store	*st = NULL;
 	int64_t		 alice;
-	size_t		 i;
 	int		 r;
 
 	(void)state;
@@ -182,11 +180,7 @@ test_migration_backfills_search(void **state)
 	assert_true(search_finds(st, alice, "hel", alice, NULL));
 	store_close(st);
 
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		unlink(side);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	storefix_remove_db(dir, path);
 }
 
 /* ---- the request state machine -------------------------------------------------- */

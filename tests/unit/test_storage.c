@@ -140,13 +140,11 @@ test_open_bad_path(void **state)
 static void
 test_file_reopen(void **state)
 {
-	char		 dir[] = "/tmp/sshbook-test-XXXXXX", path[256], side[300];
+	char		 dir[] = "/tmp/sshbook-test-XXXXXX", path[256];
 	struct store	*st = NULL;
 	struct user	 u = { 0 };
 	struct key_list	 kl = { 0 };
 	int64_t		 id, version;
-	const char	*suffix[] = { "", "-wal", "-shm" };
-	size_t		 i;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -173,11 +171,7 @@ test_file_reopen(void **state)
 	user_free(&u);
 	store_close(st);
 
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", path, suffix[i]);
-		unlink(side);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	storefix_remove_db(dir, path);
 }
 
 /* ---- sign-up ------------------------------------------------------------- */
