@@ -237,7 +237,7 @@ cmd_delete_exec(struct cli_ctx *ctx, int argc, char **argv)
 		return status;
 	post_free(&p);
 	/* Who sees it must be known before it is gone. */
-	if (ctx->hub_fd >= 0 && store_post_audience(ctx->st, id, &ids, &n) != 0)
+	if (ctx->hub_fd >= 0 && fanout_audience(ctx->st, id, &ids, &n) != 0)
 		n = 0;
 	if ((r = store_post_delete(ctx->st, ctx->user_id, id)) != 0) {
 		free(ids);

@@ -141,7 +141,7 @@ store_timeline(struct store *st, int64_t viewer, int64_t user,
 }
 
 int
-store_post_audience(struct store *st, int64_t post, int64_t **idsp, size_t *np)
+store_post_audience(struct store *st, int64_t post, size_t max, int64_t **idsp, size_t *np)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int64_t		 author = 0, vis = VIS_PRIVATE;
@@ -163,14 +163,15 @@ store_post_audience(struct store *st, int64_t post, int64_t **idsp, size_t *np)
 	if (r != 0)
 		return r;
 	if (vis != VIS_PRIVATE)
-		return store_author_audience(st, author, idsp, np);
+		return store_author_audience(st, author, max, idsp, np);
 	*idsp = xcalloc(1, sizeof **idsp);
 	(*idsp)[(*np)++] = author;
 	return 0;
 }
 
 int
-store_author_audience(struct store *st, int64_t author, int64_t **idsp, size_t *np)
+store_author_audience(struct store *st, int64_t author, size_t max, int64_t **idsp,
+    size_t *np)
 {
 	sqlite3_stmt	*stmt = NULL;
 	size_t		 alloc = 16;
@@ -180,10 +181,11 @@ store_author_audience(struct store *st, int64_t author, int64_t **idsp, size_t *
 	*idsp = xcalloc(alloc, sizeof **idsp);
 	(*idsp)[(*np)++] = author;
 	/* Whose Home may show it: the author's friends (a hint is no data; they re-query). */
-	if ((r = stmt_get(st, "SELECT friend_id FROM friendships WHERE user_id = ?",
+	if ((r = stmt_get(st, "SELECT friend_id FROM friendships WHERE user_id = ?1 LIMIT ?2",
 	    &stmt)) != 0)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, author);
+	sqlite3_bind_int64(stmt, 2, max == 0 ? -1 : (int64_t)max - 1);	/* the author is one */
 	while ((r = stmt_row(st, stmt, "list post audience")) == 1) {
 		if (*np == alloc) {
 			alloc *= 2;

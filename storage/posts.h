@@ -255,15 +255,19 @@ int	store_search_posts(struct store *, int64_t viewer, const char *query,
 /*
  * Who should hear that a post appeared or changed (for hub hints): the author
  * first, then everyone whose Home may show it (the author's friends for
- * public and friends posts). The caller frees *idsp.
+ * public and friends posts), at most max of them (0: all; a session asks
+ * for one more than it would hint itself, to learn whether there are more
+ * without reading thousands of rows). The caller frees *idsp.
  */
-int	store_post_audience(struct store *, int64_t post, int64_t **idsp, size_t *np);
+int	store_post_audience(struct store *, int64_t post, size_t max, int64_t **idsp,
+	    size_t *np);
 /*
  * The audience of any non-private post author writes: author first, then
- * every friend. For hints about a post already deleted (the worker's
- * fan-out, worker/fanout.h). The caller frees *idsp.
+ * every friend; at most max (0: all). For hints about a post already deleted
+ * (the worker's fan-out, worker/fanout.h). The caller frees *idsp.
  */
-int	store_author_audience(struct store *, int64_t author, int64_t **idsp, size_t *np);
+int	store_author_audience(struct store *, int64_t author, size_t max, int64_t **idsp,
+	    size_t *np);
 
 /* ---- settings -------------------------------------------------------------------- */
 

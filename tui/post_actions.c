@@ -144,7 +144,7 @@ delete_yes(struct app *app, void *ctx)
 
 	(void)ctx;
 	/* The audience must be known before the post is gone. */
-	store_post_audience(app_store(app), pending_post, &ids, &n);
+	fanout_audience(app_store(app), pending_post, &ids, &n);
 	if ((r = store_post_delete(app_store(app), app_user(app)->id, pending_post)) != 0) {
 		app_status(app, true, "cannot delete the post: %s", err_str(r));
 		free(ids);

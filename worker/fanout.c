@@ -47,6 +47,12 @@ fanout_post(struct store *st, int hub_fd, int64_t me, int64_t post, const int64_
 		hint(hub_fd, TOPIC_JOB, HUB_WORKER_ID, ids[0]);
 }
 
+int
+fanout_audience(struct store *st, int64_t post, int64_t **idsp, size_t *np)
+{
+	return store_post_audience(st, post, FANOUT_INLINE_MAX + 1, idsp, np);
+}
+
 void
 fanout_post_now(struct store *st, int hub_fd, int64_t me, int64_t post)
 {
@@ -55,7 +61,7 @@ fanout_post_now(struct store *st, int hub_fd, int64_t me, int64_t post)
 
 	if (hub_fd < 0)
 		return;	/* no daemon: nobody to tell, and no query to make */
-	if (store_post_audience(st, post, &ids, &n) != 0)
+	if (fanout_audience(st, post, &ids, &n) != 0)
 		n = 0;
 	fanout_post(st, hub_fd, me, post, ids, n);
 	free(ids);
@@ -84,7 +90,7 @@ fanout_run_friends(struct store *st, int hub_fd, int64_t author)
 	size_t	 n = 0, sent;
 	int	 r;
 
-	if ((r = store_author_audience(st, author, &ids, &n)) != 0)
+	if ((r = store_author_audience(st, author, 0, &ids, &n)) != 0)
 		return r;
 	/* Which post is not known (it may be gone): 0 says "unknown" on the wire. */
 	sent = fanout_send_paced(hub_fd, 0, ids, n);

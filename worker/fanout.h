@@ -22,17 +22,24 @@ struct store;
 #define JOB_KIND_HINT_FRIENDS	"hint_friends"
 
 /*
- * Tell ids (post's audience, author first, as store_post_audience gives it;
- * n may be 0 when it could not be read) and me that post changed, on hub_fd
- * (-1: no daemon, nothing to do). An audience over FANOUT_INLINE_MAX: me is
- * told at once, the rest by a job queued once per author (a burst of
- * changes costs one run) and the worker woken. Never blocks on the hub.
+ * Read post's audience as much as a session needs it (author first, at most
+ * FANOUT_INLINE_MAX + 1: more means "the worker's"), for fanout_post; before
+ * a delete, since the post is gone after it. 0 or an ERR_ code, as
+ * store_post_audience.
+ */
+int	fanout_audience(struct store *, int64_t post, int64_t **idsp, size_t *np);
+/*
+ * Tell ids (as fanout_audience gives them; n may be 0 when it could not be
+ * read) and me that post changed, on hub_fd (-1: no daemon, nothing to do).
+ * An audience over FANOUT_INLINE_MAX: me is told at once, the rest by a job
+ * queued once per author (a burst of changes costs one run) and the worker
+ * woken. Never blocks on the hub.
  */
 void	fanout_post(struct store *, int hub_fd, int64_t me, int64_t post, const int64_t *ids,
 	    size_t n);
 /*
  * The same, reading post's audience now. A post about to be deleted needs
- * store_post_audience before the delete and fanout_post after it.
+ * fanout_audience before the delete and fanout_post after it.
  */
 void	fanout_post_now(struct store *, int hub_fd, int64_t me, int64_t post);
 

@@ -89,7 +89,7 @@ hint_posts(struct store *st, int hub_fd, int64_t id)
 	if (hub_fd < 0 || store_media_posts(st, id, &posts, &nposts) != 0)
 		return;
 	for (i = 0; i < nposts; i++) {
-		if (store_post_audience(st, posts[i], &ids, &nids) != 0)
+		if (store_post_audience(st, posts[i], 0, &ids, &nids) != 0)
 			continue;
 		(void)fanout_send_paced(hub_fd, posts[i], ids, nids);
 		free(ids);

@@ -1146,16 +1146,16 @@ test_audience(void **state)
 	storefix_befriend(st, a, b);
 	storefix_befriend(st, a, c);
 	id = post(st, a, "to all", VIS_PUBLIC);
-	assert_int_equal(store_post_audience(st, id, &ids, &n), 0);
+	assert_int_equal(store_post_audience(st, id, 0, &ids, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(ids[0], a);
 	free(ids);
 	id = post(st, a, "to me", VIS_PRIVATE);
-	assert_int_equal(store_post_audience(st, id, &ids, &n), 0);
+	assert_int_equal(store_post_audience(st, id, 0, &ids, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(ids[0], a);
 	free(ids);
-	assert_int_equal(store_post_audience(st, 999, &ids, &n), ERR_NOTFOUND);
+	assert_int_equal(store_post_audience(st, 999, 0, &ids, &n), ERR_NOTFOUND);
 	assert_null(ids);
 	assert_int_equal(n, 0);
 }
