@@ -746,7 +746,8 @@ composer_attach_and_viewer(void **state)
  * The gallery from one's own profile: 8, M lists the uploads with a preview
  * beside the list; a makes the selected one the avatar ("avatar set"), and
  * the profile's avatar box shows it; x stops using it ("avatar removed"),
- * and the identicon is back. Another person's gallery (M on their profile)
+ * and the identicon is back. b makes it the background: a banner in colour
+ * across the top of the profile, gone again with x. Another person's gallery (M on their profile)
  * lists only what they may see.
  */
 static void
@@ -793,6 +794,23 @@ gallery_sets_avatar(void **state)
 	term_send(a.t, "q");
 	assert_true(term_wait_text(a.t, "this is you", 0));
 	assert_true(wait_avatar_box(a.t, a.display, 0));
+
+	/* the same picture as her background: a banner across the top of her profile; x again */
+	term_send(a.t, "M");
+	assert_true(term_wait_text(a.t, want, 0));
+	term_send(a.t, "b");
+	assert_true(term_wait_row(a.t, -1, "background set", 0));
+	assert_true(term_wait_text(a.t, "\u00b7 background", 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_text(a.t, "this is you", 0));
+	assert_true(term_wait_bg(a.t, 1, 2, 3, TERM_COLS - 4, 100, 0));
+	term_send(a.t, "M");
+	assert_true(term_wait_text(a.t, want, 0));
+	term_send(a.t, "x");
+	assert_true(term_wait_row(a.t, -1, "background removed", 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_text(a.t, "this is you", 0));
+	assert_true(term_wait_bg(a.t, 1, 2, 3, TERM_COLS - 4, 0, 0));
 
 	/* bob looks at alice's gallery: the upload is in no post and no longer her avatar */
 	assert_true(term_open_profile(b.t, a.name, a.display));
