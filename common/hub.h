@@ -14,6 +14,22 @@ enum hub_kind {
 	HUB_HELLO = 1,		/* session -> hub: this connection is user_id */
 	HUB_HINT = 2,		/* app -> hub -> every session of user_id */
 	HUB_SHUTDOWN = 3,	/* hub -> sessions: the server is stopping */
+	/*
+	 * session -> hub: user_id has just logged in; may it have a session?
+	 * The hub answers at once with HUB_LOGIN_OK (and counts the session as
+	 * user_id, as a HELLO does) or HUB_LOGIN_REFUSED: topic is an enum
+	 * hub_refusal, object_id the limit that was reached.
+	 */
+	HUB_LOGIN = 4,
+	HUB_LOGIN_OK = 5,
+	HUB_LOGIN_REFUSED = 6,
+};
+
+/* Why the hub refused a login (HUB_LOGIN_REFUSED's topic). */
+enum hub_refusal {
+	HUB_FULL = 1,		/* max_sessions */
+	HUB_FULL_ADDR = 2,	/* max_sessions_per_addr */
+	HUB_FULL_USER = 3,	/* max_sessions_per_user */
 };
 
 /* What changed, so a screen can decide whether it cares. */
@@ -36,7 +52,7 @@ enum hub_topic {
 
 struct hub_msg {
 	uint32_t	kind;		/* enum hub_kind */
-	uint32_t	topic;		/* enum hub_topic */
+	uint32_t	topic;		/* enum hub_topic (enum hub_refusal for a refusal) */
 	int64_t		user_id;	/* HELLO: who; HINT: whom it concerns */
 	int64_t		object_id;	/* the row that changed, 0 when unknown */
 };

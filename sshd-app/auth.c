@@ -13,6 +13,7 @@
 #include "sshd-app/auth.h"
 #include "sshd-app/config.h"
 #include "sshd-app/hostkey.h"
+#include "sshd-app/pwslots.h"
 #include "storage/store.h"
 
 /*
@@ -40,6 +41,7 @@ enum kbd {
 
 struct auth {
 	const struct config	*cfg;
+	const volatile sig_atomic_t *grace_over;	/* the session's alarm flag */
 	char			 addr[64];
 	struct store		*st;
 	enum who		 who;
@@ -59,11 +61,13 @@ struct auth {
 };
 
 struct auth *
-auth_new(const struct config *c, const char *addr)
+auth_new(const struct config *c, const char *addr,
+    const volatile sig_atomic_t *grace_over)
 {
 	struct auth *a = xcalloc(1, sizeof *a);
 
 	a->cfg = c;
+	a->grace_over = grace_over;
 	snprintf(a->addr, sizeof a->addr, "%s", addr);
 	return a;
 }
@@ -236,6 +240,24 @@ begin(struct auth *a, const char *user)
 }
 
 /*
+ * The scopes failures are counted under. An account is counted by its id,
+ * never by the name as typed: login folds case, so "Bob" and "bob" are the
+ * same account and must share one count (else each spelling is a fresh
+ * set of guesses).
+ */
+static void
+addr_scope(const struct auth *a, char *scope, size_t scopesz)
+{
+	snprintf(scope, scopesz, "addr:%s", a->addr);
+}
+
+static void
+user_scope(const struct auth *a, char *scope, size_t scopesz)
+{
+	snprintf(scope, scopesz, "user:#%lld", (long long)a->user_id);
+}
+
+/*
  * Past a limit? Counted across all processes in the database. When the
  * database cannot count, nothing is limited: the login itself still needs
  * the database and fails on its own.
@@ -250,7 +272,7 @@ limited(struct auth *a, bool password)
 	if (a->st == NULL)
 		return false;
 	if (a->cfg->auth_max_failures_per_addr > 0) {
-		snprintf(scope, sizeof scope, "addr:%s", a->addr);
+		addr_scope(a, scope, sizeof scope);
 		if (store_auth_failure_count(a->st, scope, since, &n) == 0 &&
 		    n >= a->cfg->auth_max_failures_per_addr) {
 			if (!a->limit_logged)
@@ -263,7 +285,7 @@ limited(struct auth *a, bool password)
 	}
 	if (password && a->who == WHO_KNOWN &&
 	    a->cfg->auth_max_failures_per_user > 0) {
-		snprintf(scope, sizeof scope, "user:%s", a->name);
+		user_scope(a, scope, sizeof scope);
 		if (store_auth_failure_count(a->st, scope, since, &n) == 0 &&
 		    n >= a->cfg->auth_max_failures_per_user) {
 			if (!a->limit_logged)
@@ -284,10 +306,10 @@ failed(struct auth *a, const char *method)
 	int64_t	now = (int64_t)time(NULL);
 
 	if (a->st != NULL) {
-		snprintf(scope, sizeof scope, "addr:%s", a->addr);
+		addr_scope(a, scope, sizeof scope);
 		(void)store_auth_failure_add(a->st, scope, now);
 		if (a->who == WHO_KNOWN) {
-			snprintf(scope, sizeof scope, "user:%s", a->name);
+			user_scope(a, scope, sizeof scope);
 			(void)store_auth_failure_add(a->st, scope, now);
 		}
 	}
@@ -359,11 +381,24 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, char state)
 	return rc;
 }
 
+/* Wait for an Argon2id slot: the fd to give back, or -1 (no slot: fail the attempt). */
+static int
+take_slot(struct auth *a)
+{
+	char	*dir = xasprintf("%s/run", a->cfg->data_dir);
+	int	 fd;
+
+	fd = pwslot_take(dir, a->cfg->password_check_slots,
+	    a->cfg->login_grace_time * 1000, a->grace_over);
+	free(dir);
+	return fd;
+}
+
 /* Check a known user's password; true when it is right. */
 static bool
 check_password(struct auth *a, const char *pw, const char *method)
 {
-	int r;
+	int r, slot;
 
 	if (limited(a, true))
 		return false;
@@ -371,7 +406,10 @@ check_password(struct auth *a, const char *pw, const char *method)
 		failed(a, method);
 		return false;
 	}
+	if ((slot = take_slot(a)) < 0)
+		return false;
 	r = store_password_verify(a->st, a->user_id, pw);
+	pwslot_give(slot);
 	if (r == 0) {
 		succeeded(a, method, NULL);
 		return true;
@@ -403,6 +441,12 @@ auth_password(struct auth *a, const char *user, const char *password)
 		return SSH_AUTH_DENIED;
 	return check_password(a, password, "password") ? SSH_AUTH_SUCCESS :
 	    SSH_AUTH_DENIED;
+}
+
+void
+auth_bad_signature(struct auth *a)
+{
+	failed(a, "publickey (bad signature)");
 }
 
 void
@@ -441,6 +485,7 @@ signup_answers(struct auth *a, ssh_session session, ssh_message msg)
 {
 	const char	*p1, *p2;
 	char		 why[160], instruction[200], hash[256];
+	int		 slot, r;
 
 	if (ssh_userauth_kbdint_getnanswers(session) != 2 ||
 	    (p1 = ssh_userauth_kbdint_getanswer(session, 0)) == NULL ||
@@ -449,7 +494,11 @@ signup_answers(struct auth *a, ssh_session session, ssh_message msg)
 	if (strcmp(p1, p2) != 0)
 		snprintf(why, sizeof why, "the passwords do not match");
 	else if (password_check(p1, why, sizeof why) == 0) {
-		if (password_hash(p1, hash, sizeof hash) != 0) {
+		if ((slot = take_slot(a)) < 0)
+			return false;
+		r = password_hash(p1, hash, sizeof hash);
+		pwslot_give(slot);
+		if (r != 0) {
 			log_error("cannot hash the new password");
 			return false;
 		}

@@ -18,6 +18,7 @@
 #ifndef SSHBOOK_SSHD_AUTH_H
 #define SSHBOOK_SSHD_AUTH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,8 +36,13 @@ struct auth_result {
 	char	*pwhash;	/* sign-up with a password: its Argon2id hash; else NULL */
 };
 
-/* State for one connection from addr; the database is opened on first use. */
-struct auth	*auth_new(const struct config *c, const char *addr);
+/*
+ * State for one connection from addr; the database is opened on first
+ * use. A password check waits for a free Argon2id slot (sshd-app/pwslots.h)
+ * until *grace_over turns nonzero (the login grace time is over).
+ */
+struct auth	*auth_new(const struct config *c, const char *addr,
+		    const volatile sig_atomic_t *grace_over);
 /* Close the database and free a (NULL is fine). */
 void		 auth_free(struct auth *a);
 
@@ -56,6 +62,12 @@ int	auth_password(struct auth *a, const char *user, const char *password);
 void	auth_kbdint(struct auth *a, ssh_session session, ssh_message msg);
 /* Any other method ("none" ...): counted, and always a failure. */
 void	auth_other(struct auth *a, const char *user);
+
+/*
+ * The client sent a publickey request whose signature does not verify
+ * (libssh drops it without telling the callbacks): counted as a failure.
+ */
+void	auth_bad_signature(struct auth *a);
 
 /* True once a method succeeded. */
 bool	auth_done(const struct auth *a);

@@ -22,8 +22,13 @@
  * to send from inside its own packet handling.
  */
 
-#define MAX_COLS	1000	/* bigger windows are clamped: ncurses allocates per cell */
-#define MAX_ROWS	500
+/*
+ * Bigger windows are clamped: ncurses and the pictures allocate per cell
+ * (a 1000x500 sign-up screen took 46 MB). 500x200 is beyond any real
+ * screen: a 4K monitor in a 6-pixel font is about 640x270.
+ */
+#define MAX_COLS	500
+#define MAX_ROWS	200
 #define DEFAULT_COLS	80	/* RFC 4254: zero means "not specified" */
 #define DEFAULT_ROWS	24
 #define EXIT_GRACE_MS	2000	/* after the app exits, its output may take this long */
@@ -55,6 +60,7 @@ cb_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 	(void)channel;
 	if (is_stderr)
 		return (int)len;	/* clients do not send stderr; ignore it */
+	ch->conn->last_input = mono_ms();
 	return (int)relay_take_input(&ch->relay, data, len);
 }
 
@@ -188,8 +194,16 @@ chan_open(struct conn *c)
 	struct chan	*ch;
 	size_t		 i;
 
-	if (!auth_done(c->auth) || c->stopping)
+	if (!auth_done(c->auth) || c->stopping || c->signup_over)
 		return NULL;
+	/*
+	 * A sign-up has no account to charge: one screen per connection, so
+	 * a stranger cannot hold four sign-up apps on one login.
+	 */
+	if (c->id.signup && c->chans_opened > 0) {
+		log_info("channel refused: a sign-up gets one");
+		return NULL;
+	}
 	for (i = 0; i < CONN_MAX_CHANS; i++)
 		if (c->chans[i] == NULL)
 			break;
@@ -222,6 +236,7 @@ chan_open(struct conn *c)
 		return NULL;
 	}
 	c->chans[i] = ch;
+	c->chans_opened++;
 	return ch->ch;
 }
 
@@ -420,7 +435,13 @@ chan_step(struct chan *ch)
 
 	if (ch->state == CHAN_START) {
 		ch->started_at = mono_ms();
-		if (ch->sftp)
+		if (ch->conn->refusal != NULL) {
+			char *line = xasprintf("sshbook: %s%s", ch->conn->refusal,
+			    ch->has_pty ? "\r\n" : "\n");
+
+			finish_with(ch, line, 1);
+			free(line);
+		} else if (ch->sftp)
 			start_sftp(ch);
 		else if (ch->command != NULL)
 			start_exec(ch);
@@ -455,11 +476,14 @@ chan_step(struct chan *ch)
 		ch->state = CHAN_FINISH;
 		/* FALLTHROUGH */
 	case CHAN_FINISH:
-		if (ch->conn->stopping && !ch->told_stop) {
-			ch->told_stop = true;
-			relay_say(&ch->relay, true, ch->relay.pty ?
-			    "\r\nsshbook: the server is shutting down\r\n" :
-			    "sshbook: the server is shutting down\n");
+		if (ch->conn->farewell != NULL && !ch->told_farewell) {
+			char *line = xasprintf(ch->relay.pty ?
+			    "\r\nsshbook: %s\r\n" : "sshbook: %s\n",
+			    ch->conn->farewell);
+
+			ch->told_farewell = true;
+			relay_say(&ch->relay, true, line);
+			free(line);
 		}
 		relay_pump(&ch->relay);
 		if (ch->remote_closed || relay_flushed(&ch->relay))

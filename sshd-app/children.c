@@ -18,17 +18,20 @@
  */
 
 struct child {
-	pid_t	 pid;
-	int	 hub_fd;	/* -1 once the other end has gone */
-	int64_t	 user_id;	/* from HUB_HELLO; 0 before */
-	int64_t	 started;	/* CLOCK_MONOTONIC seconds */
-	char	 addr[64];
+	pid_t		 pid;
+	int		 hub_fd;	/* -1 once the other end has gone */
+	int64_t		 user_id;	/* from HUB_HELLO or an accepted LOGIN; 0 before */
+	int64_t		 started;	/* CLOCK_MONOTONIC seconds */
+	bool		 worker;
+	struct netaddr	 net;
+	char		 addr[64];
 };
 
 struct children {
 	struct child	*v;
 	size_t		 n;
 	size_t		 cap;
+	struct session_limits limits;
 	size_t		*pollmap;	/* pollfd index -> entry, from children_pollfds */
 	size_t		 npoll;
 };
@@ -43,11 +46,12 @@ now_seconds(void)
 }
 
 struct children *
-children_new(size_t cap)
+children_new(size_t cap, const struct session_limits *limits)
 {
 	struct children *cs = xcalloc(1, sizeof *cs);
 
 	cs->cap = cap;
+	cs->limits = *limits;
 	cs->v = xcalloc(cap ? cap : 1, sizeof *cs->v);
 	cs->pollmap = xcalloc(cap ? cap : 1, sizeof *cs->pollmap);
 	return cs;
@@ -70,19 +74,34 @@ children_count(const struct children *cs)
 	return cs->n;
 }
 
-size_t
-children_count_addr(const struct children *cs, const char *addr)
+void
+children_tally(const struct children *cs, const struct netaddr *net,
+    struct children_tally *out)
 {
-	size_t i, n = 0;
+	const struct child	*c;
+	bool			 near;
+	size_t			 i;
 
-	for (i = 0; i < cs->n; i++)
-		if (strcmp(cs->v[i].addr, addr) == 0)
-			n++;
-	return n;
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->v[i];
+		if (c->worker)
+			continue;
+		near = net != NULL && netaddr_same_net(&c->net, net,
+		    cs->limits.prefix4, cs->limits.prefix6);
+		if (c->user_id > 0) {
+			out->sessions++;
+			out->sessions_net += near;
+		} else {
+			out->startups++;
+			out->startups_net += near;
+		}
+	}
 }
 
 int
-children_add(struct children *cs, pid_t pid, int hub_fd, const char *addr)
+children_add(struct children *cs, pid_t pid, int hub_fd, const char *addr,
+    const struct netaddr *net)
 {
 	struct child *c;
 
@@ -93,6 +112,9 @@ children_add(struct children *cs, pid_t pid, int hub_fd, const char *addr)
 	c->pid = pid;
 	c->hub_fd = hub_fd;
 	c->started = now_seconds();
+	c->worker = net == NULL;
+	if (net != NULL)
+		c->net = *net;
 	snprintf(c->addr, sizeof c->addr, "%s", addr);
 	cs->npoll = 0;	/* the poll map is stale now */
 	return 0;
@@ -153,6 +175,43 @@ fan_out(struct children *cs, const struct hub_msg *m)
 		    (long long)m->user_id, sent, dropped);
 }
 
+/*
+ * A session child asks whether user_id may log in: the caps are checked
+ * here, where every session is known, and the answer goes straight back.
+ * An accepted child counts as a session of user_id from now on.
+ */
+static void
+answer_login(struct children *cs, struct child *c, int64_t user_id)
+{
+	const struct session_limits	*lim = &cs->limits;
+	struct children_tally		 t;
+	struct hub_msg			 a;
+	size_t				 i, mine = 0;
+
+	memset(&a, 0, sizeof a);
+	a.kind = HUB_LOGIN_REFUSED;
+	children_tally(cs, &c->net, &t);
+	for (i = 0; i < cs->n; i++)
+		if (cs->v[i].user_id == user_id)
+			mine++;
+	if (lim->max_sessions > 0 && t.sessions >= lim->max_sessions) {
+		a.topic = HUB_FULL;
+		a.object_id = (int64_t)lim->max_sessions;
+	} else if (lim->max_per_addr > 0 && t.sessions_net >= lim->max_per_addr) {
+		a.topic = HUB_FULL_ADDR;
+		a.object_id = (int64_t)lim->max_per_addr;
+	} else if (lim->max_per_user > 0 && mine >= lim->max_per_user) {
+		a.topic = HUB_FULL_USER;
+		a.object_id = (int64_t)lim->max_per_user;
+	} else {
+		a.kind = HUB_LOGIN_OK;
+		c->user_id = user_id;
+	}
+	a.user_id = user_id;
+	if (hub_send(c->hub_fd, &a) != 0)
+		log_debug("hub: login answer to pid %ld not sent", (long)c->pid);
+}
+
 static void
 read_child(struct children *cs, struct child *c)
 {
@@ -176,6 +235,10 @@ read_child(struct children *cs, struct child *c)
 				log_debug("hub: pid %ld is user %lld",
 				    (long)c->pid, (long long)m.user_id);
 			}
+			break;
+		case HUB_LOGIN:
+			if (m.user_id > 0 && c->user_id == 0 && !c->worker)
+				answer_login(cs, c, m.user_id);
 			break;
 		case HUB_HINT:
 			if (m.user_id > 0 || m.user_id == HUB_WORKER_ID)

@@ -15,7 +15,7 @@
  */
 
 enum key_kind { K_INT, K_STRING, K_PATH_LIST, K_REGISTRATION, K_LOG_LEVEL,
-    K_LOG_TARGET };
+    K_LOG_TARGET, K_STARTUPS };
 
 static const struct config_key {
 	const char	*name;
@@ -32,6 +32,19 @@ static const struct config_key {
 	    1, 100000 },
 	{ "max_sessions_per_addr", K_INT,
 	    offsetof(struct config, max_sessions_per_addr), 0, 100000 },
+	{ "max_sessions_per_user", K_INT,
+	    offsetof(struct config, max_sessions_per_user), 0, 100000 },
+	{ "max_pending", K_INT, offsetof(struct config, max_pending), 1, 100000 },
+	{ "max_pending_per_addr", K_INT,
+	    offsetof(struct config, max_pending_per_addr), 0, 100000 },
+	{ "max_startups", K_STARTUPS, 0, 1, 100000 },
+	{ "max_startups_per_addr", K_INT,
+	    offsetof(struct config, max_startups_per_addr), 0, 100000 },
+	{ "addr_prefix_v4", K_INT, offsetof(struct config, addr_prefix_v4), 1, 32 },
+	{ "addr_prefix_v6", K_INT, offsetof(struct config, addr_prefix_v6), 1, 128 },
+	{ "signup_time", K_INT, offsetof(struct config, signup_time), 10, 3600 },
+	{ "password_check_slots", K_INT,
+	    offsetof(struct config, password_check_slots), 0, 256 },
 	{ "login_grace_time", K_INT, offsetof(struct config, login_grace_time),
 	    1, 600 },
 	{ "keepalive_interval", K_INT,
@@ -64,6 +77,17 @@ config_init(struct config *c)
 	c->registration = REG_OPEN;
 	c->max_sessions = 1000;
 	c->max_sessions_per_addr = 50;
+	c->max_sessions_per_user = 20;
+	c->max_pending = 2000;
+	c->max_pending_per_addr = 20;
+	c->startups_begin = 128;
+	c->startups_rate = 30;
+	c->startups_full = 256;
+	c->max_startups_per_addr = 16;
+	c->addr_prefix_v4 = 32;
+	c->addr_prefix_v6 = 64;
+	c->signup_time = 300;
+	c->password_check_slots = 0;
 	c->login_grace_time = 20;
 	c->keepalive_interval = 30;
 	c->auth_max_failures_per_addr = 30;
@@ -96,6 +120,47 @@ config_registration_name(enum registration r)
 	if ((size_t)r < sizeof registration_names / sizeof registration_names[0])
 		return registration_names[r];
 	return "?";
+}
+
+/*
+ * "BEGIN:RATE:FULL" (OpenSSH's MaxStartups: from BEGIN connections on, drop
+ * RATE percent of new ones, rising to all of them at FULL), or "N" for a
+ * plain cap of N.
+ */
+static int
+parse_startups(const char *s, int max, int out[3])
+{
+	char	buf[64], *a, *b, *end;
+	long	v[3];
+	int	i, n = 0;
+
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (a = buf; n < 3; a = b + 1) {
+		b = strchr(a, ':');
+		if (b != NULL)
+			*b = '\0';
+		if (*a == '\0')
+			return -1;
+		errno = 0;
+		v[n++] = strtol(a, &end, 10);
+		if (errno != 0 || *end != '\0')
+			return -1;
+		if (b == NULL)
+			break;
+	}
+	if (b != NULL || n == 2)
+		return -1;
+	if (n == 1) {
+		v[1] = 100;
+		v[2] = v[0];
+	}
+	if (v[0] < 1 || v[2] < v[0] || v[2] > max || v[1] < 0 || v[1] > 100)
+		return -1;
+	for (i = 0; i < 3; i++)
+		out[i] = (int)v[i];
+	return 0;
 }
 
 /* A decimal integer in [min, max], nothing else on the line. */
@@ -179,6 +244,20 @@ config_set(struct config *c, const char *key, const char *value, char *why,
 		}
 		c->log_level = (enum log_level)v;
 		return 0;
+	case K_STARTUPS: {
+		int st[3];
+
+		if (parse_startups(value, k->max, st) != 0) {
+			snprintf(why, whysz, "%s: '%.64s' is not BEGIN:RATE:FULL "
+			    "(1 <= BEGIN <= FULL <= %d, RATE 0..100) or a number",
+			    k->name, value, k->max);
+			return -1;
+		}
+		c->startups_begin = st[0];
+		c->startups_rate = st[1];
+		c->startups_full = st[2];
+		return 0;
+	}
 	case K_LOG_TARGET:
 		if (strcmp(value, "stderr") == 0)
 			c->log_target = LOG_TO_STDERR;

@@ -26,8 +26,19 @@ struct config {
 	char			*host_keys[CONFIG_MAX_HOST_KEYS];	/* none: generated */
 	size_t			 n_host_keys;
 	enum registration	 registration;
-	int			 max_sessions;		/* connections in total */
-	int			 max_sessions_per_addr;	/* 0: no per-address cap */
+	int			 max_sessions;		/* logged-in sessions in total */
+	int			 max_sessions_per_addr;	/* ... from one network (netaddr.h); 0: no cap */
+	int			 max_sessions_per_user;	/* ... of one account; 0: no cap */
+	int			 max_pending;		/* accepted, nothing received yet (one fd each) */
+	int			 max_pending_per_addr;	/* 0: no per-network cap */
+	int			 startups_begin;	/* max_startups = begin:rate:full, as OpenSSH's */
+	int			 startups_rate;		/* MaxStartups: connections past key exchange */
+	int			 startups_full;		/* that have not logged in to an account */
+	int			 max_startups_per_addr;	/* 0: no per-network cap */
+	int			 addr_prefix_v4;	/* bits of an address that make one network */
+	int			 addr_prefix_v6;
+	int			 signup_time;		/* seconds a sign-up screen may stay open */
+	int			 password_check_slots;	/* Argon2id checks at once; 0: one per CPU */
 	int			 login_grace_time;	/* seconds from accept to auth */
 	int			 keepalive_interval;	/* seconds; 0: no keepalives */
 	int			 auth_max_failures_per_addr;	/* 0: no limit */

@@ -2,8 +2,12 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <sys/resource.h>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+#include <sodium.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,14 +28,31 @@
 #include "sshd-app/children.h"
 #include "sshd-app/config.h"
 #include "sshd-app/listener.h"
+#include "sshd-app/netaddr.h"
 #include "sshd-app/session.h"
 #include "sshd-app/spawn.h"
 
 /*
  * One poll loop does everything: the signal self-pipe, the listening
- * sockets and every child's hub fd. Nothing in it blocks: accept4 on
- * non-blocking sockets, hub sends with MSG_DONTWAIT, waitpid with WNOHANG.
- * Signal handlers only write the signal number into the self-pipe.
+ * sockets, the connections still waiting for their client's first bytes,
+ * and every child's hub fd. Nothing in it blocks: accept4 on non-blocking
+ * sockets, hub sends with MSG_DONTWAIT, waitpid with WNOHANG. Signal
+ * handlers only write the signal number into the self-pipe.
+ *
+ * A connection goes through three stages, each with caps of its own, so
+ * that what a stranger can hold never takes the room of people who have
+ * logged in:
+ * - pending: accepted, nothing received yet. It costs one fd here and no
+ *   process (max_pending, max_pending_per_addr). Real clients send their
+ *   version line at once; a silent one is closed at login_grace_time.
+ * - startup: forked once the client has sent something; key exchange,
+ *   authentication, or a sign-up screen (max_startups as OpenSSH's
+ *   MaxStartups, random early drop; max_startups_per_addr).
+ * - session: logged in to an account; checked by the hub when the session
+ *   child says HUB_LOGIN (max_sessions, max_sessions_per_addr,
+ *   max_sessions_per_user; sshd-app/children.h).
+ * Addresses are counted per network (addr_prefix_v4 / addr_prefix_v6 bits),
+ * so one IPv6 host counts once however many addresses of its /64 it uses.
  */
 
 #define LISTEN_MAX	8	/* addresses one name may resolve to */
@@ -41,16 +62,38 @@
 #define WORKER_BACKOFF_MAX_MS	30000	/* doubling up to this while it keeps dying */
 #define WORKER_STABLE_MS	60000	/* alive this long: the next restart is quick again */
 
+/* Why a connection was turned away: each reason's log lines are rate-limited apart. */
+enum refusal {
+	REFUSE_SYSTEM,		/* out of fds, fork failed ... */
+	REFUSE_PENDING,		/* max_pending */
+	REFUSE_PENDING_NET,	/* max_pending_per_addr */
+	REFUSE_STARTUPS,	/* max_startups */
+	REFUSE_STARTUPS_NET,	/* max_startups_per_addr */
+	REFUSE_KINDS
+};
+
+/* A connection accepted but not yet forked: its client has sent nothing. */
+struct pending {
+	int		 fd;
+	int64_t		 since;		/* ms */
+	struct netaddr	 net;
+	char		 addr[64];
+	unsigned	 port;
+};
+
 struct listener {
 	const struct config	*cfg;
 	int			 fds[LISTEN_MAX];
 	size_t			 nfds;
+	struct pending		*pend;		/* room for max_pending */
+	size_t			 npend;
+	size_t			 children_cap;	/* sessions + startups + the worker */
 	struct children		*children;
 	int			 sig_r, sig_w;
 	bool			 stopping;
 	int64_t			 stop_deadline;	/* ms */
-	int64_t			 last_refusal;	/* ms, to keep refusal logs short */
-	unsigned long		 refused_quiet;	/* refusals not logged since */
+	int64_t			 last_refusal[REFUSE_KINDS];	/* ms, to keep refusal logs short */
+	unsigned long		 refused_quiet[REFUSE_KINDS];	/* refusals not logged since */
 	pid_t			 worker_pid;	/* the background worker, -1 when not running */
 	int64_t			 worker_started;	/* ms */
 	int64_t			 worker_restart_at;	/* ms; 0: no restart due */
@@ -159,6 +202,9 @@ listener_free(struct listener *l)
 		return;
 	for (i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
+	for (i = 0; i < l->npend; i++)
+		close(l->pend[i].fd);
+	free(l->pend);
 	children_free(l->children);
 	if (l->sig_r >= 0)
 		close(l->sig_r);
@@ -205,6 +251,9 @@ child_detach(struct listener *l, pid_t listener_pid)
 	for (i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
 	l->nfds = 0;
+	for (i = 0; i < l->npend; i++)
+		close(l->pend[i].fd);
+	l->npend = 0;
 	close(l->sig_r);
 	close(l->sig_w);
 	l->sig_r = l->sig_w = sig_pipe_w = -1;
@@ -228,23 +277,24 @@ child_detach(struct listener *l, pid_t listener_pid)
 		raise(SIGTERM);
 }
 
-/* Say why a connection was turned away, at most once a second. */
+/* Say why a connection was turned away, at most once a second for each reason. */
 static void
-log_refusal(struct listener *l, const char *addr, const char *why)
+log_refusal(struct listener *l, enum refusal kind, const char *addr,
+    const char *why)
 {
 	int64_t now = mono_ms();
 
-	if (now - l->last_refusal < 1000) {
-		l->refused_quiet++;
+	if (now - l->last_refusal[kind] < 1000) {
+		l->refused_quiet[kind]++;
 		return;
 	}
-	if (l->refused_quiet > 0)
+	if (l->refused_quiet[kind] > 0)
 		log_warn("refused %s: %s (and %lu more refused)", addr, why,
-		    l->refused_quiet);
+		    l->refused_quiet[kind]);
 	else
 		log_warn("refused %s: %s", addr, why);
-	l->last_refusal = now;
-	l->refused_quiet = 0;
+	l->last_refusal[kind] = now;
+	l->refused_quiet[kind] = 0;
 }
 
 static void
@@ -292,7 +342,7 @@ worker_start(struct listener *l)
 		return;
 	}
 	close(sv[1]);
-	if (children_add(l->children, pid, sv[0], "worker") != 0) {
+	if (children_add(l->children, pid, sv[0], "worker", NULL) != 0) {
 		log_error("worker: child table full");
 		kill(pid, SIGKILL);
 		close(sv[0]);
@@ -327,92 +377,237 @@ worker_ended(struct listener *l, int st)
 		l->worker_backoff = WORKER_BACKOFF_MAX_MS;
 }
 
-/* Sessions open, the worker not counted. */
-static size_t
-session_count(const struct listener *l)
+/*
+ * OpenSSH's MaxStartups: below begin every connection goes ahead; from
+ * begin on, rate percent are dropped, rising linearly to all of them at
+ * full. Random, so a flood cannot predict which connection gets through.
+ */
+static bool
+startup_dropped(const struct config *c, size_t startups)
 {
-	size_t n = children_count(l->children);
+	uint32_t	p;
 
-	return l->worker_pid > 0 && n > 0 ? n - 1 : n;
+	if (startups < (size_t)c->startups_begin)
+		return false;
+	if (startups >= (size_t)c->startups_full)
+		return true;
+	p = (uint32_t)c->startups_rate + (uint32_t)((100 - c->startups_rate) *
+	    (startups - (size_t)c->startups_begin) /
+	    (size_t)(c->startups_full - c->startups_begin));
+	return randombytes_uniform(100) < p;
 }
 
-/* Accept what is waiting on lfd; returns false when accepting should pause (out of fds). */
+/* Pending connections from the same network as net. */
+static size_t
+pending_count_net(const struct listener *l, const struct netaddr *net)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->npend; i++)
+		n += netaddr_same_net(&l->pend[i].net, net,
+		    l->cfg->addr_prefix_v4, l->cfg->addr_prefix_v6);
+	return n;
+}
+
+/* Take pending connection i out of the array (its fd is the caller's now). */
+static struct pending
+pending_take(struct listener *l, size_t i)
+{
+	struct pending p = l->pend[i];
+
+	l->pend[i] = l->pend[--l->npend];
+	return p;
+}
+
+/*
+ * The client of p has sent its first bytes: fork its session child, if the
+ * startup caps allow. The fd is closed here either way (the child has its copy).
+ */
+static void
+start_session(struct listener *l, ssh_bind bind, struct pending *p)
+{
+	const struct config	*c = l->cfg;
+	struct children_tally	 t;
+	char			 why[96];
+	pid_t			 pid, self = getpid();
+	int			 sv[2];
+
+	children_tally(l->children, &p->net, &t);
+	if (children_count(l->children) >= l->children_cap ||
+	    startup_dropped(c, t.startups)) {
+		snprintf(why, sizeof why, "%zu connections logging in "
+		    "(max_startups %d:%d:%d)", t.startups, c->startups_begin,
+		    c->startups_rate, c->startups_full);
+		log_refusal(l, REFUSE_STARTUPS, p->addr, why);
+		goto out;
+	}
+	if (c->max_startups_per_addr > 0 &&
+	    t.startups_net >= (size_t)c->max_startups_per_addr) {
+		snprintf(why, sizeof why, "%zu connections logging in from this "
+		    "network (max_startups_per_addr)", t.startups_net);
+		log_refusal(l, REFUSE_STARTUPS_NET, p->addr, why);
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		log_refusal(l, REFUSE_SYSTEM, p->addr, strerror(errno));
+		goto out;
+	}
+	(void)fd_set_nonblock(sv[0]);
+	pid = fork();
+	if (pid < 0) {
+		log_refusal(l, REFUSE_SYSTEM, p->addr, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		/* p was taken out of the pending array: child_detach leaves its fd. */
+		close(sv[0]);
+		child_detach(l, self);
+		session_main(c, bind, p->fd, p->addr, p->port, sv[1], p->since);
+		_exit(0);	/* not reached */
+	}
+	close(sv[1]);
+	if (children_add(l->children, pid, sv[0], p->addr, &p->net) != 0) {
+		/* Cannot happen: the table's size was checked above. */
+		log_error("session table full; killing pid %ld", (long)pid);
+		kill(pid, SIGKILL);
+		close(sv[0]);
+		goto out;
+	}
+	log_debug("connection from %s port %u: session pid %ld (%zu logging in)",
+	    p->addr, p->port, (long)pid, t.startups + 1);
+ out:
+	close(p->fd);
+}
+
+/* Accept what is waiting on lfd into the pending array; false when accepting should pause. */
 static bool
-accept_some(struct listener *l, int lfd, ssh_bind bind)
+accept_some(struct listener *l, int lfd)
 {
 	const struct config	*c = l->cfg;
 	struct sockaddr_storage	 ss;
+	struct pending		*p;
+	struct netaddr		 net;
 	socklen_t		 sl;
 	char			 addr[64], why[96];
 	unsigned		 port;
-	pid_t			 pid, self = getpid();
-	int			 fd, sv[2], i;
+	size_t			 near;
+	int			 fd, i;
 
 	for (i = 0; i < ACCEPT_BURST; i++) {
 		sl = sizeof ss;
-		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
-				log_refusal(l, "?", strerror(errno));
+				log_refusal(l, REFUSE_SYSTEM, "?", strerror(errno));
 				return false;
 			}
 			return true;	/* EAGAIN, EINTR, ECONNABORTED ... */
 		}
 		addr_string(&ss, sl, addr, sizeof addr, &port);
-		if (session_count(l) >= (size_t)c->max_sessions) {
-			snprintf(why, sizeof why, "%d sessions open "
-			    "(max_sessions)", c->max_sessions);
-			log_refusal(l, addr, why);
+		netaddr_from_sockaddr(&ss, &net);
+		if (l->npend >= (size_t)c->max_pending) {
+			snprintf(why, sizeof why, "%zu connections waiting for "
+			    "their client (max_pending)", l->npend);
+			log_refusal(l, REFUSE_PENDING, addr, why);
 			close(fd);
 			continue;
 		}
-		if (c->max_sessions_per_addr > 0 &&
-		    children_count_addr(l->children, addr) >=
-		    (size_t)c->max_sessions_per_addr) {
-			snprintf(why, sizeof why, "%d sessions open from this "
-			    "address (max_sessions_per_addr)",
-			    c->max_sessions_per_addr);
-			log_refusal(l, addr, why);
+		if (c->max_pending_per_addr > 0 &&
+		    (near = pending_count_net(l, &net)) >=
+		    (size_t)c->max_pending_per_addr) {
+			snprintf(why, sizeof why, "%zu connections waiting from "
+			    "this network (max_pending_per_addr)", near);
+			log_refusal(l, REFUSE_PENDING_NET, addr, why);
 			close(fd);
 			continue;
 		}
 		tune_socket(c, fd);
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-		    sv) != 0) {
-			log_refusal(l, addr, strerror(errno));
-			close(fd);
-			continue;
-		}
-		(void)fd_set_nonblock(sv[0]);
-		pid = fork();
-		if (pid < 0) {
-			log_refusal(l, addr, strerror(errno));
-			close(fd);
-			close(sv[0]);
-			close(sv[1]);
-			continue;
-		}
-		if (pid == 0) {
-			close(sv[0]);
-			child_detach(l, self);
-			session_main(c, bind, fd, addr, port, sv[1]);
-			_exit(0);	/* not reached */
-		}
-		close(fd);
-		close(sv[1]);
-		if (children_add(l->children, pid, sv[0], addr) != 0) {
-			/* Cannot happen: the cap was checked above. */
-			log_error("session table full; killing pid %ld",
-			    (long)pid);
-			kill(pid, SIGKILL);
-			close(sv[0]);
-			continue;
-		}
-		log_debug("connection from %s port %u: session pid %ld (%zu open)",
-		    addr, port, (long)pid, session_count(l));
+		p = &l->pend[l->npend++];
+		p->fd = fd;
+		p->since = mono_ms();
+		p->net = net;
+		p->port = port;
+		snprintf(p->addr, sizeof p->addr, "%s", addr);
 	}
 	return true;
+}
+
+/* Pending connections whose client spoke go on; silent ones past the grace time go. */
+static void
+pending_step(struct listener *l, ssh_bind bind, const struct pollfd *pfd,
+    size_t n)
+{
+	struct pending	p;
+	int64_t		deadline = mono_ms() -
+	    (int64_t)l->cfg->login_grace_time * 1000;
+	size_t		i, k;
+
+	/*
+	 * pfd[k] was made from pend[k] before the poll, and nothing was added
+	 * or removed since (accepts come after this). Walk backwards so that
+	 * pending_take's swap-with-last keeps the lower entries in place.
+	 */
+	for (k = n; k-- > 0; ) {
+		i = k;
+		if (i >= l->npend || l->pend[i].fd != pfd[k].fd)
+			continue;
+		if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR)) {
+			p = pending_take(l, i);
+			if (pfd[k].revents & POLLIN)
+				start_session(l, bind, &p);
+			else
+				close(p.fd);
+		} else if (l->pend[i].since <= deadline) {
+			p = pending_take(l, i);
+			log_info("no data from %s port %u within %d s: closing",
+			    p.addr, p.port, l->cfg->login_grace_time);
+			close(p.fd);
+		}
+	}
+}
+
+/* Milliseconds until the oldest pending connection is due to go; -1 for none. */
+static int
+pending_timeout(const struct listener *l, int64_t now)
+{
+	int64_t	t = -1, due;
+	size_t	i;
+
+	for (i = 0; i < l->npend; i++) {
+		due = l->pend[i].since + (int64_t)l->cfg->login_grace_time * 1000 -
+		    now;
+		if (t < 0 || due < t)
+			t = due;
+	}
+	if (l->npend == 0)
+		return -1;
+	return t > 0 ? (int)t : 0;
+}
+
+/*
+ * The caps need an fd for every pending connection and session hub: raise
+ * the soft limit on open files as far as the hard limit allows.
+ */
+static void
+raise_fd_limit(const struct config *c)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)c->max_pending + 2 *
+	    (rlim_t)(c->max_sessions + c->startups_full) + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < want)
+		log_warn("open files limited to %llu (the caps want %llu): "
+		    "raise the hard limit (ulimit -Hn, LimitNOFILE=)",
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)want);
 }
 
 static void
@@ -459,6 +654,9 @@ begin_stop(struct listener *l, int sig)
 	for (i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
 	l->nfds = 0;
+	for (i = 0; i < l->npend; i++)
+		close(l->pend[i].fd);
+	l->npend = 0;
 	log_info("signal %d: stopping; telling %zu sessions", sig,
 	    children_count(l->children));
 	children_broadcast(l->children, &m);
@@ -511,20 +709,40 @@ kill_rest(struct listener *l)
 int
 listener_run(struct listener *l, ssh_bind bind)
 {
-	struct pollfd	*pfd;
-	size_t		 npfd, nhub, base, i;
-	bool		 accepting = true;
-	int64_t		 pause_until = 0, now;
-	int		 timeout, n;
+	const struct config	*c = l->cfg;
+	struct session_limits	 lim;
+	struct pollfd		*pfd;
+	size_t			 npfd, nhub, npend, base, i;
+	bool			 accepting = true;
+	int64_t			 pause_until = 0, now;
+	int			 timeout, pt, n;
 
-	l->children = children_new((size_t)l->cfg->max_sessions + 1);	/* + the worker */
+	if (sodium_init() < 0) {
+		log_error("cannot initialise libsodium");
+		return 1;
+	}
+	memset(&lim, 0, sizeof lim);
+	lim.max_sessions = (size_t)c->max_sessions;
+	lim.max_per_addr = (size_t)c->max_sessions_per_addr;
+	lim.max_per_user = (size_t)c->max_sessions_per_user;
+	lim.prefix4 = c->addr_prefix_v4;
+	lim.prefix6 = c->addr_prefix_v6;
+	/*
+	 * A sign-up becomes a session when its account exists, past the
+	 * login check: so sessions can outnumber max_sessions by at most the
+	 * startups, and the table has room for both, and the worker.
+	 */
+	l->children_cap = (size_t)c->max_sessions + (size_t)c->startups_full + 1;
+	l->children = children_new(l->children_cap, &lim);
+	l->pend = xcalloc((size_t)c->max_pending, sizeof *l->pend);
+	raise_fd_limit(c);
 	if (install_signals(l) != 0)
 		return 1;
 	l->worker_pid = -1;
 	l->worker_backoff = WORKER_BACKOFF_MIN_MS;
-	if (l->cfg->worker)
+	if (c->worker)
 		worker_start(l);
-	npfd = 2 + LISTEN_MAX + (size_t)l->cfg->max_sessions;
+	npfd = 1 + LISTEN_MAX + (size_t)c->max_pending + l->children_cap;
 	pfd = xcalloc(npfd, sizeof *pfd);
 
 	for (;;) {
@@ -542,7 +760,14 @@ listener_run(struct listener *l, ssh_bind bind)
 			pfd[base].events = POLLIN;
 			base++;
 		}
-		nhub = children_pollfds(l->children, pfd + base, npfd - base);
+		npend = l->npend;
+		for (i = 0; i < npend; i++) {
+			pfd[base + i].fd = l->pend[i].fd;
+			pfd[base + i].events = POLLIN;
+			pfd[base + i].revents = 0;
+		}
+		nhub = children_pollfds(l->children, pfd + base + npend,
+		    npfd - base - npend);
 
 		if (!l->stopping && l->worker_restart_at > 0 && now >= l->worker_restart_at)
 			worker_start(l);
@@ -554,24 +779,29 @@ listener_run(struct listener *l, ssh_bind bind)
 		if (!l->stopping && l->worker_restart_at > 0 &&
 		    (timeout < 0 || l->worker_restart_at - now < timeout))
 			timeout = (int)(l->worker_restart_at - now);
-		n = poll(pfd, base + nhub, timeout);
+		if ((pt = pending_timeout(l, now)) >= 0 &&
+		    (timeout < 0 || pt < timeout))
+			timeout = pt;
+		n = poll(pfd, base + npend + nhub, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
-		if (n <= 0)
+		if (n < 0)
 			continue;
 
 		/* The hub first: its map is only good until children change. */
-		children_dispatch(l->children, pfd + base, nhub);
+		children_dispatch(l->children, pfd + base + npend, nhub);
 		if (pfd[0].revents & POLLIN) {
 			if (drain_signals(l))
 				reap(l);
 		}
+		/* Before any accept, while pend[] still matches the poll entries. */
+		pending_step(l, bind, pfd + base, npend);
 		for (i = 1; i < base && !l->stopping; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			if (!accept_some(l, pfd[i].fd, bind))
+			if (!accept_some(l, pfd[i].fd))
 				pause_until = mono_ms() + 100;
 		}
 	}

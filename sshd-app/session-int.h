@@ -47,7 +47,7 @@ struct chan {
 	int64_t		 hup_at;	/* ms when we hung it up; 0 if not */
 	bool		 killed;	/* SIGKILL sent */
 	bool		 remote_closed;	/* the client closed the channel */
-	bool		 told_stop;	/* the shutdown line is queued */
+	bool		 told_farewell;	/* conn->farewell is queued */
 	struct relay	 relay;
 };
 
@@ -70,6 +70,13 @@ struct conn {
 	struct auth		*auth;
 	bool			 authed;
 	struct auth_result	 id;		/* who, once authed */
+	int64_t			 authed_at;	/* ms */
+	char			*refusal;	/* the hub refused the login: every channel says this */
+	const char		*farewell;	/* said on each channel as it closes (shutdown, time-out) */
+	int64_t			 last_input;	/* ms: the client's last channel data */
+	unsigned		 chans_opened;	/* ever, on this connection */
+	bool			 signup_over;	/* the sign-up screen ran out of time */
+	bool			 signup_done;	/* the sign-up made its account: no more deadlines */
 	struct chan		*chans[CONN_MAX_CHANS];
 	struct conn_fd		 reg[CONN_MAX_CHANS * 3];
 	size_t			 nreg;

@@ -28,6 +28,7 @@
 #include "sshd-app/session-int.h"
 #include "sshd-app/session.h"
 #include "sshd-app/spawn.h"
+#include "storage/store.h"
 
 /*
  * The main loop: ssh_event_dopoll over the session socket, the signal
@@ -45,11 +46,32 @@
 #define HANGUP_GRACE_MS		2000	/* apps get this long after the client left */
 #define LOOP_MAX_WAIT_MS	30000
 #define LINGER_MS		500	/* stopping: wait this long for the client to hang up */
+#define LOGIN_ANSWER_MS		1000	/* the hub answers a login check at once; past this, go ahead */
 
 static volatile sig_atomic_t	grace_over;
 static int			grace_fd = -1;
 static int			sig_w = -1;
 static bool			pending_chld, pending_stop;
+static bool			bad_signature;
+
+/*
+ * libssh 0.10 drops a publickey request whose signature does not verify
+ * without calling us and without any reply, so the client would wait out
+ * the login grace time. Its log is the only place that says so: while the
+ * client authenticates, this callback watches for it (and passes libssh's
+ * warnings on to our debug log, as sshbookd -v asks).
+ */
+static void
+libssh_watch(int priority, const char *function, const char *buffer,
+    void *userdata)
+{
+	(void)function;
+	(void)userdata;
+	if (strcasestr(buffer, "invalid signature") != NULL)
+		bad_signature = true;
+	if (priority <= SSH_LOG_WARN)
+		log_debug("libssh: %s", buffer);
+}
 
 /*
  * Login grace time is over. shutdown(2) is async-signal-safe and makes
@@ -217,37 +239,167 @@ reap(struct conn *c)
 	}
 }
 
+/* What a refused login is told, on every channel it opens. */
+static char *
+refusal_text(const struct conn *c, const struct hub_msg *m)
+{
+	switch (m->topic) {
+	case HUB_FULL:
+		return xasprintf("the server is full (%lld sessions): try again "
+		    "later", (long long)m->object_id);
+	case HUB_FULL_ADDR:
+		return xasprintf("too many sessions from your network (%lld): "
+		    "close one and try again", (long long)m->object_id);
+	case HUB_FULL_USER:
+		return xasprintf("too many sessions open for '%s' (%lld): close "
+		    "one and try again", c->id.user, (long long)m->object_id);
+	default:
+		return xasprintf("the server refused the session");
+	}
+}
+
+/*
+ * Ask the hub whether this account may have one more session: only the
+ * listener can count sessions per account and per network. It answers at
+ * once; should it not within LOGIN_ANSWER_MS, the login goes ahead rather
+ * than fail. The app is not running yet, so nothing else reads hub_fd.
+ */
+static void
+ask_hub_login(struct conn *c)
+{
+	struct hub_msg	m;
+	struct pollfd	pfd;
+	int64_t		deadline = mono_ms() + LOGIN_ANSWER_MS, left;
+	int		r;
+
+	memset(&m, 0, sizeof m);
+	m.kind = HUB_LOGIN;
+	m.user_id = c->id.user_id;
+	if (c->hub_fd < 0 || hub_send(c->hub_fd, &m) != 0) {
+		log_debug("hub: login check not sent");
+		return;
+	}
+	while ((left = deadline - mono_ms()) > 0) {
+		pfd.fd = c->hub_fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if ((r = hub_recv(c->hub_fd, &m)) < 0)
+			return;
+		if (r == 0 || m.user_id != c->id.user_id)
+			continue;
+		if (m.kind == HUB_LOGIN_OK)
+			return;
+		if (m.kind == HUB_LOGIN_REFUSED) {
+			c->refusal = refusal_text(c, &m);
+			log_warn("session refused: %s", c->refusal);
+			return;
+		}
+	}
+	log_warn("hub: no answer to the login check within %d ms: going ahead",
+	    LOGIN_ANSWER_MS);
+}
+
 static void
 authenticated(struct conn *c)
 {
-	struct hub_msg m;
-
 	alarm(0);
+	/* From here on the log may say what libssh says, not more. */
+	ssh_set_log_level(SSH_LOG_WARN);
 	c->authed = true;
+	c->authed_at = c->last_input = mono_ms();
 	auth_take_result(c->auth, &c->id);
 	log_set_context(c->addr, c->id.user);
-	if (c->id.user_id > 0) {
-		memset(&m, 0, sizeof m);
-		m.kind = HUB_HELLO;
-		m.user_id = c->id.user_id;
-		if (hub_send(c->hub_fd, &m) != 0)
-			log_debug("hub: hello not sent");
-	}
+	if (c->id.user_id > 0)
+		ask_hub_login(c);
 	c->ka_next = mono_ms() + (int64_t)c->cfg->keepalive_interval * 1000;
+}
+
+/* Has the sign-up made its account yet? (Its app does that, not us.) */
+static bool
+signup_account_exists(const struct conn *c)
+{
+	struct store	*st = NULL;
+	struct user	 u;
+	char		*path = xasprintf("%s/sshbook.db", c->cfg->data_dir);
+	bool		 found = false;
+
+	if (store_open(path, &st) == 0) {
+		if (store_user_by_name(st, c->id.user, &u) == 0) {
+			found = true;
+			user_free(&u);
+		}
+		store_close(st);
+	}
+	free(path);
+	return found;
+}
+
+/* End every channel's app (SIGTERM, SIGHUP); each says farewell as it closes. */
+static void
+end_channels(struct conn *c, const char *farewell)
+{
+	size_t i;
+
+	c->stopping = true;
+	c->farewell = farewell;
+	c->stop_deadline = mono_ms() + STOP_GRACE_MS;
+	for (i = 0; i < CONN_MAX_CHANS; i++)
+		if (c->chans[i] != NULL)
+			chan_stop(c->chans[i]);
+}
+
+/* Milliseconds until a sign-up's screen is due to close (0: now); -1 when none is open. */
+static int64_t
+signup_due(const struct conn *c, int64_t now)
+{
+	int64_t idle, total;
+
+	if (!c->authed || !c->id.signup || c->signup_done || c->stopping)
+		return -1;
+	idle = c->last_input + (int64_t)c->cfg->login_grace_time * 1000 - now;
+	total = c->authed_at + (int64_t)c->cfg->signup_time * 1000 - now;
+	if (total < idle)
+		idle = total;
+	return idle < 0 ? 0 : idle;
+}
+
+/*
+ * A sign-up holds a process and a screen without an account to charge,
+ * so it gets the login's deadline: login_grace_time without a key from
+ * the client, signup_time in all. Once its account exists it is an
+ * ordinary session (checked only when a deadline comes, so it costs one
+ * query).
+ */
+static void
+signup_clock(struct conn *c, int64_t now)
+{
+	int64_t due = signup_due(c, now);
+
+	if (due != 0)
+		return;
+	if (signup_account_exists(c)) {
+		c->signup_done = true;
+		return;
+	}
+	c->signup_over = true;
+	if (now - c->authed_at >= (int64_t)c->cfg->signup_time * 1000) {
+		log_info("sign-up open for %d s: closing", c->cfg->signup_time);
+		end_channels(c, "sign-up took too long; connect again to start "
+		    "over");
+	} else {
+		log_info("sign-up idle for %d s: closing", c->cfg->login_grace_time);
+		end_channels(c, "sign-up closed after a while without a key; "
+		    "connect again to start over");
+	}
 }
 
 static void
 begin_stop(struct conn *c)
 {
-	size_t i;
-
-	c->stopping = true;
-	c->stop_deadline = mono_ms() + STOP_GRACE_MS;
 	if (c->authed)
 		log_info("server stopping: closing the session");
-	for (i = 0; i < CONN_MAX_CHANS; i++)
-		if (c->chans[i] != NULL)
-			chan_stop(c->chans[i]);
+	end_channels(c, "the server is shutting down");
 }
 
 /*
@@ -336,8 +488,12 @@ next_timeout(const struct conn *c, int64_t now)
 	int	ct;
 	size_t	i;
 
+	int64_t	due;
+
 	if (c->cfg->keepalive_interval > 0 && c->authed && c->ka_next - now < t)
 		t = c->ka_next - now;
+	if ((due = signup_due(c, now)) >= 0 && due < t)
+		t = due;
 	for (i = 0; i < CONN_MAX_CHANS; i++) {
 		if (c->chans[i] == NULL)
 			continue;
@@ -372,6 +528,11 @@ serve(struct conn *c)
 			    c->cfg->login_grace_time);
 			return;
 		}
+		if (!c->authed && bad_signature) {
+			auth_bad_signature(c->auth);
+			log_info("publickey with a bad signature: closing");
+			return;
+		}
 		if (!c->authed && auth_done(c->auth))
 			authenticated(c);
 		if (auth_give_up(c->auth)) {
@@ -383,6 +544,7 @@ serve(struct conn *c)
 			return;
 		}
 		now = mono_ms();
+		signup_clock(c, now);
 		for (i = 0; i < CONN_MAX_CHANS; i++) {
 			if (c->chans[i] == NULL)
 				continue;
@@ -481,11 +643,11 @@ set_libssh_callbacks(struct conn *c)
 
 void
 session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
-    unsigned port, int hub_fd)
+    unsigned port, int hub_fd, int64_t accepted_ms)
 {
 	struct conn		c;
 	struct sigaction	sa;
-	int64_t			started = mono_ms();
+	int64_t			started = mono_ms(), grace;
 	size_t			i;
 	char			*why;
 
@@ -506,9 +668,11 @@ session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	grace_fd = fd;
-	alarm((unsigned)cfg->login_grace_time);
+	/* The grace time runs from the accept: waiting in the listener counts. */
+	grace = (int64_t)cfg->login_grace_time - (started - accepted_ms) / 1000;
+	alarm(grace < 1 ? 1 : (unsigned)grace);
 
-	c.auth = auth_new(cfg, c.addr);
+	c.auth = auth_new(cfg, c.addr, &grace_over);
 	if ((c.session = ssh_new()) == NULL)
 		goto out;
 	if (ssh_bind_accept_fd(bind, c.session, fd) != SSH_OK) {
@@ -530,6 +694,8 @@ session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
 		goto out;
 	}
 	ssh_set_blocking(c.session, 0);
+	ssh_set_log_callback(libssh_watch);
+	ssh_set_log_level(SSH_LOG_PACKET);
 	if ((c.event = ssh_event_new()) == NULL ||
 	    ssh_event_add_session(c.event, c.session) != SSH_OK ||
 	    install_signals(&c) != 0 ||
@@ -562,5 +728,6 @@ session_main(const struct config *cfg, ssh_bind bind, int fd, const char *addr,
 	log_info("connection closed after %lld s",
 	    (long long)((mono_ms() - started) / 1000));
 	auth_result_free(&c.id);
+	free(c.refusal);
 	_exit(0);
 }

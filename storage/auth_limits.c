@@ -10,7 +10,7 @@
 
 /* Rows older than this are of no use to any limit, so each add prunes them. */
 #define AUTH_FAILURE_KEEP	(24 * 60 * 60)
-/* A scope is "addr:ADDRESS" or "user:NAME"; anything longer is not one of ours. */
+/* A scope is "addr:ADDRESS" or "user:#ID"; anything longer is not one of ours. */
 #define AUTH_SCOPE_MAX		256
 
 static int

@@ -165,8 +165,8 @@ int	store_key_match(struct store *, int64_t user, const char *type, const char *
 
 /*
  * Record one failed attempt for a scope such as "addr:127.0.0.1" or
- * "user:alice" (1..256 bytes, else ERR_INVALID) at time now, pruning rows
- * older than a day.
+ * "user:#42" (an account id; 1..256 bytes, else ERR_INVALID) at time now,
+ * pruning rows older than a day.
  */
 int	store_auth_failure_add(struct store *, const char *scope, int64_t now);
 /* Failures for scope since the given time (older rows are pruned). */

@@ -356,6 +356,11 @@ write_config(struct server *srv)
 	    "registration = open\n"
 	    "max_sessions = 500\n"
 	    "max_sessions_per_addr = 500\n"
+	    /* every test connects from 127.0.0.1: the per-network caps have their own tests */
+	    "max_pending_per_addr = 0\n"
+	    "max_startups_per_addr = 0\n"
+	    "max_startups = 500\n"
+	    "max_sessions_per_user = 0\n"
 	    "auth_max_failures_per_addr = 0\n"
 	    "auth_max_failures_per_user = 0\n"
 	    "log_level = debug\n"

@@ -102,6 +102,12 @@ test_errors_name_the_line(void **state)
 		{ "registration = sometimes\n", ":1: " },
 		{ "just words\n", ":1: " },
 		{ "log_level = loud\n", ":1: " },
+		{ "max_startups = 10:30\n", ":1: " },
+		{ "max_startups = 30:30:10\n", ":1: " },
+		{ "max_startups = 10:130:100\n", ":1: " },
+		{ "max_startups = 10::100\n", ":1: " },
+		{ "max_startups = 10:30:100:5\n", ":1: " },
+		{ "addr_prefix_v6 = 129\n", ":1: " },
 	};
 	struct config	c;
 	char		err[256];
@@ -116,6 +122,29 @@ test_errors_name_the_line(void **state)
 		assert_null(strchr(err, '\n'));
 		config_free(&c);
 	}
+}
+
+/* max_startups is OpenSSH's BEGIN:RATE:FULL, or one number for a plain cap. */
+static void
+test_max_startups(void **state)
+{
+	struct config	c;
+	char		err[256] = "";
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(c.startups_begin, 128);
+	assert_int_equal(c.startups_rate, 30);
+	assert_int_equal(c.startups_full, 256);
+	assert_int_equal(load(&c, "max_startups = 10:30:100\n", err, sizeof err), 0);
+	assert_int_equal(c.startups_begin, 10);
+	assert_int_equal(c.startups_rate, 30);
+	assert_int_equal(c.startups_full, 100);
+	assert_int_equal(load(&c, "max_startups = 50\n", err, sizeof err), 0);
+	assert_int_equal(c.startups_begin, 50);
+	assert_int_equal(c.startups_rate, 100);
+	assert_int_equal(c.startups_full, 50);
+	config_free(&c);
 }
 
 static void
@@ -139,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_max_startups),
 		cmocka_unit_test(test_example_file_loads),
 	};
 
