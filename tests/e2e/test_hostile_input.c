@@ -22,6 +22,7 @@
 #define TXT_CONTROL	"control characters are not allowed"
 #define NUL_TEXT	"hello\0world"
 #define NUL_LEN		(sizeof NUL_TEXT - 1)
+#define TXT_SEEN_ROW	"    seen"	/* tui/screen_chat.c: under my last message once read */
 
 static int
 hostile_teardown(void **state)
@@ -107,13 +108,72 @@ nul_on_stdin_is_refused(void **state)
 	}
 }
 
+/* Open the chat with who through the command line: `:dm NAME`, Enter, and wait for its title. */
+static bool
+chat_open(struct term *t, const struct person *who)
+{
+	char title[160];
+
+	term_send(t, ":");
+	if (!term_wait_row(t, -1, ":", 0))
+		return false;
+	term_send(t, "dm ");
+	term_send(t, who->name);
+	term_key(t, VTERM_KEY_ENTER);
+	snprintf(title, sizeof title, "Chat with %s @%s", who->display, who->name);
+	return term_wait_row(t, 1, title, 0) && term_wait_row(t, -2, ">", 0);
+}
+
+/*
+ * A message request read is not a read receipt: bob, a stranger, reads
+ * alice's request with exec `messages alice` (text and --json) and in his
+ * chat, and alice still sees it unread (no "seen" on her chat screen, "read"
+ * false in her JSON, no "seen" line in her text). Once bob accepts, reading
+ * it is reading it: "seen" appears on alice's screen without a key.
+ */
+static void
+request_read_sends_no_receipt(void **state)
+{
+	struct person a, b;
+
+	(void)state;
+	assert_true(person_new(&a, "asker", "Asking Alice"));
+	assert_true(person_new(&b, "stranger", "Strange Bob"));
+	assert_true(run_as(&a, 0, "dm %s %s", b.name, quote("may I ask")));
+	assert_true(chat_open(a.t, &b));
+	assert_true(term_wait_text(a.t, "    may I ask", 0));
+
+	assert_true(run_as(&b, 0, "messages %s", a.name));
+	assert_non_null(strstr(last.out, "may I ask"));
+	assert_true(run_as(&b, 0, "messages %s --json", a.name));
+	assert_non_null(strstr(last.out, "may I ask"));
+	assert_true(chat_open(b.t, &a));
+	assert_true(term_wait_text(b.t, "    may I ask", 0));
+
+	assert_true(run_as(&a, 0, "messages %s --json", b.name));
+	assert_non_null(strstr(last.out, "\"read\":false"));
+	assert_null(strstr(last.out, "\"read\":true"));
+	assert_true(run_as(&a, 0, "messages %s", b.name));
+	assert_null(strstr(last.out, "seen\n"));
+	assert_true(absent(a.t, TXT_SEEN_ROW));
+
+	assert_true(run_as(&b, 0, "messages accept %s", a.name));
+	assert_true(run_as(&b, 0, "messages %s", a.name));
+	assert_true(term_wait_text(a.t, TXT_SEEN_ROW, 0));
+	assert_true(run_as(&a, 0, "messages %s --json", b.name));
+	assert_non_null(strstr(last.out, "\"read\":true"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(nul_on_stdin_is_refused, hostile_teardown),
+		cmocka_unit_test_teardown(request_read_sends_no_receipt, hostile_teardown),
 	};
 
+	if (getenv("SSHBOOK_E2E_FILTER") != NULL)	/* e.g. "request*" */
+		cmocka_set_test_filter(getenv("SSHBOOK_E2E_FILTER"));
 	return cmocka_run_group_tests_name("e2e hostile input", tests, e2e_group_setup,
 	    e2e_group_teardown);
 }
