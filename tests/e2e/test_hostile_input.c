@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
@@ -164,12 +165,96 @@ request_read_sends_no_receipt(void **state)
 	assert_non_null(strstr(last.out, "\"read\":true"));
 }
 
+/* Bidi override, zero-width space, zero-width joiner: each reorders or hides text. */
+#define RLO	"\xe2\x80\xae"	/* U+202E */
+#define ZWSP	"\xe2\x80\x8b"	/* U+200B */
+#define ZWJ	"\xe2\x80\x8d"	/* U+200D */
+#define TRICKY	"abc" RLO "def" ZWSP "ghi" ZWJ "jkl"
+
+/*
+ * The --json lines of the last command carry none of the three raw, only
+ * their escapes, and the line holding field `key` still reads back as text
+ * (a script loses nothing).
+ */
+static bool
+json_is_terminal_safe(const char *cmd, const char *key, const char *text)
+{
+	struct json_object	*v[64];
+	int			 n, i;
+	bool			 found = false;
+
+	if (strstr(last.out, RLO) != NULL || strstr(last.out, ZWSP) != NULL ||
+	    strstr(last.out, ZWJ) != NULL) {
+		fprintf(stderr, "test: '%s' printed a bidi or zero-width character raw: %s\n",
+		    cmd, last.out);
+		return false;
+	}
+	if (strstr(last.out, "\\u202e") == NULL || strstr(last.out, "\\u200b") == NULL ||
+	    strstr(last.out, "\\u200d") == NULL) {
+		fprintf(stderr, "test: '%s' has no \\u202e, \\u200b, \\u200d: %s\n", cmd,
+		    last.out);
+		return false;
+	}
+	if ((n = json_lines(last.out, v, 64)) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		found = found || strcmp(jstr(v[i], key), text) == 0;
+	json_free_all(v, n);
+	if (!found)
+		fprintf(stderr, "test: '%s': no %s equal to the text sent: %s\n", cmd, key,
+		    last.out);
+	return found;
+}
+
+/*
+ * Text with U+202E, U+200B and U+200D, stored as a post, a comment, a share's
+ * note, a message and a bio: every --json output that shows it (show, feed,
+ * comments, search, messages, profile) escapes the three as \u202e, \u200b
+ * and \u200d, like the text output drops them, and parsing gives the text back.
+ */
+static void
+json_escapes_bidi_and_zero_width(void **state)
+{
+	struct person	a, b;
+	long long	post;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "bidi", "Bidi Alice"));
+	assert_true(person_new_offline(&b, "bidipeer", "Bidi Bob"));
+	assert_true(make_friends(&a, &b));
+	assert_true(run_as(&a, 0, "post %s", quote(TRICKY " bidiword")));
+	post = strtoll(last.out, NULL, 10);
+	assert_true(post > 0);
+	assert_true(run_as(&b, 0, "comment %lld %s", post, quote(TRICKY)));
+	assert_true(run_as(&b, 0, "share %lld %s", post, quote(TRICKY)));
+	assert_true(run_as(&a, 0, "dm %s %s", b.name, quote(TRICKY)));
+	assert_true(run_stdin(&a, 0, "profile set bio -", TRICKY, strlen(TRICKY)));
+
+	/* the text output drops them: the baseline JSON must match */
+	assert_true(run_as(&b, 0, "show %lld", post));
+	assert_non_null(strstr(last.out, "abcdefghijkl"));
+
+	assert_true(run_as(&b, 0, "show %lld --json", post));
+	assert_true(json_is_terminal_safe("show", "text", TRICKY " bidiword"));
+	assert_true(run_as(&b, 0, "feed home --json"));
+	assert_true(json_is_terminal_safe("feed", "text", TRICKY " bidiword"));
+	assert_true(run_as(&a, 0, "comments %lld --json", post));
+	assert_true(json_is_terminal_safe("comments", "text", TRICKY));
+	assert_true(run_as(&b, 0, "search --posts bidiword --json"));
+	assert_true(json_is_terminal_safe("search", "text", TRICKY " bidiword"));
+	assert_true(run_as(&b, 0, "messages %s --json", a.name));
+	assert_true(json_is_terminal_safe("messages", "text", TRICKY));
+	assert_true(run_as(&b, 0, "profile %s --json", a.name));
+	assert_true(json_is_terminal_safe("profile", "bio", TRICKY));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(nul_on_stdin_is_refused, hostile_teardown),
 		cmocka_unit_test_teardown(request_read_sends_no_receipt, hostile_teardown),
+		cmocka_unit_test_teardown(json_escapes_bidi_and_zero_width, hostile_teardown),
 	};
 
 	if (getenv("SSHBOOK_E2E_FILTER") != NULL)	/* e.g. "request*" */
