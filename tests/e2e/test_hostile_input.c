@@ -15,7 +15,9 @@
 
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <sqlite3.h>
 
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
@@ -248,17 +250,208 @@ json_escapes_bidi_and_zero_width(void **state)
 	assert_true(json_is_terminal_safe("profile", "bio", TRICKY));
 }
 
+/* ---- the database an operator checks ------------------------------------------- */
+
+static struct server	*db_srv;	/* this group's second server, stopped by the teardown */
+
+static int
+db_teardown(void **state)
+{
+	if (db_srv != NULL)
+		server_stop(db_srv);
+	db_srv = NULL;
+	return hostile_teardown(state);
+}
+
+/* Run sql on the server's database file (a connection of our own); 0 or -1 (printed). */
+static int
+db_exec(const struct server *srv, const char *sql)
+{
+	char	 path[1024], *err = NULL;
+	sqlite3	*db = NULL;
+	int	 rc;
+
+	snprintf(path, sizeof path, "%s/sshbook.db", srv->data_dir);
+	if ((rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL)) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+	}
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "test: '%s' on %s: %s\n", sql, path, err ? err : sqlite3_errmsg(db));
+	sqlite3_free(err);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Collect the rows of a one-column query, joined by "; ". */
+static int
+collect_row(void *arg, int n, char **v, char **names)
+{
+	char *out = arg;
+
+	(void)names;
+	if (n > 0 && strlen(out) + strlen(v[0] ? v[0] : "NULL") + 3 < 1024) {
+		if (out[0] != '\0')
+			strcat(out, "; ");
+		strcat(out, v[0] ? v[0] : "NULL");
+	}
+	return 0;
+}
+
+/*
+ * The rows of a one-column query on the server's database (read only, a
+ * connection of our own), joined by "; ", into out (1024 bytes): what
+ * `sqlite3 sshbook.db 'pragma integrity_check'` shows an operator.
+ */
+static void
+db_query(const struct server *srv, const char *sql, char *out)
+{
+	char	 path[512];
+	sqlite3	*db = NULL;
+
+	out[0] = '\0';
+	snprintf(path, sizeof path, "%s/sshbook.db", srv->data_dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		if (sqlite3_exec(db, sql, collect_row, out, NULL) != SQLITE_OK)
+			snprintf(out, 1024, "error: %s", sqlite3_errmsg(db));
+	} else
+		snprintf(out, 1024, "cannot open %s", path);
+	sqlite3_close(db);
+}
+
+/* Upload fixture f to name's gallery and wait until the worker made it ready: its id, or -1. */
+static long long
+upload_ready(struct server *srv, const char *name, const struct cred *cr, enum fixture f)
+{
+	struct json_object	*o;
+	size_t			 n;
+	uint8_t			*data = fixture_load(f, &n);
+	long long		 id;
+
+	if (data == NULL)
+		return -1;
+	id = exec_upload(srv, name, cr, "", data, n, NULL);
+	free(data);
+	if (id <= 0 || (o = media_wait_state(srv, name, cr, id, "ready", 0)) == NULL)
+		return -1;
+	json_object_put(o);
+	return id;
+}
+
+/* The media ids of post id as name sees it (`show ID --json`), in order, into ids (at most 4). */
+static int
+post_media_ids(struct server *srv, const char *name, const struct cred *cr, long long id,
+    long long *ids)
+{
+	struct exec_result	 res = { 0 };
+	struct json_object	*o, *a;
+	char			 cmd[64];
+	int			 n = -1;
+
+	snprintf(cmd, sizeof cmd, "show %lld --json", id);
+	if (exec_expect(srv, name, cr, cmd, 0, &res) && (o = json_tokener_parse(res.out)) != NULL) {
+		if (json_object_object_get_ex(o, "media", &a) &&
+		    json_object_is_type(a, json_type_array))
+			for (n = 0; n < (int)json_object_array_length(a) && n < 4; n++)
+				ids[n] = json_int(json_object_array_get_idx(a, (size_t)n), "id");
+		json_object_put(o);
+	}
+	exec_result_free(&res);
+	return n;
+}
+
+/*
+ * Operators run `pragma integrity_check`: on a database made through the app
+ * (an account, two pictures the worker processed, a post with both, a post
+ * made by upload) it says "ok". Then the same data as an older sshbook left
+ * it (post_media with media_id declared before position, the schema one
+ * version back, which SQLite 3.40 reported as "NULL value in
+ * post_media.media_id"): the restarted server migrates it, the check says
+ * "ok" again, and the post still shows both pictures in their order.
+ */
+static void
+integrity_check_ok_on_a_real_database(void **state)
+{
+	ssh_key		 key = key_new();
+	struct cred	 cr = cred_key(key);
+	const char	*name = fresh_user("operator");
+	char		 ic[1024], version[1024], cmd[128];
+	long long	 m1, m2, post, ids[4];
+	struct exec_result res = { 0 };
+
+	(void)state;
+	assert_int_equal(server_start(&db_srv, NULL), 0);
+	assert_true(make_user_with_key(db_srv, name, key, NULL));
+	assert_true((m1 = upload_ready(db_srv, name, &cr, FX_PHOTO)) > 0);
+	assert_true((m2 = upload_ready(db_srv, name, &cr, FX_PHOTO2)) > 0);
+	snprintf(cmd, sizeof cmd, "post --media %lld,%lld two pictures", m2, m1);
+	assert_true(exec_expect(db_srv, name, &cr, cmd, 0, &res));
+	post = strtoll(res.out, NULL, 10);
+	exec_result_free(&res);
+	assert_true(post > 0);
+	{
+		size_t	 n;
+		uint8_t	*data = fixture_load(FX_PNG, &n);
+
+		assert_non_null(data);
+		assert_true(exec_upload(db_srv, name, &cr, "post one picture", data, n, NULL) > 0);
+		free(data);
+	}
+	db_query(db_srv, "PRAGMA integrity_check", ic);
+	assert_string_equal(ic, "ok");
+
+	assert_int_equal(server_term(db_srv), 0);
+	assert_int_equal(db_exec(db_srv,
+	    "BEGIN;"
+	    "CREATE TABLE post_media_old ("
+	    "	post_id		INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	    "	media_id	INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	    "	position	INTEGER NOT NULL CHECK (position BETWEEN 0 AND 3),"
+	    "	PRIMARY KEY (post_id, position)"
+	    ") STRICT, WITHOUT ROWID;"
+	    "INSERT INTO post_media_old SELECT post_id, media_id, position FROM post_media;"
+	    "DROP TABLE post_media;"
+	    "ALTER TABLE post_media_old RENAME TO post_media;"
+	    "CREATE UNIQUE INDEX post_media_media ON post_media(media_id, post_id);"
+	    "COMMIT;"), 0);
+	/* user_version one back: the rebuild is the last step */
+	db_query(db_srv, "PRAGMA user_version", version);
+	snprintf(cmd, sizeof cmd, "PRAGMA user_version = %d", atoi(version) - 1);
+	assert_int_equal(db_exec(db_srv, cmd), 0);
+	db_query(db_srv, "PRAGMA integrity_check", ic);
+	if (strcmp(ic, "ok") == 0)
+		fprintf(stderr, "test: note: this SQLite (%s) says ok on the old post_media too\n",
+		    sqlite3_libversion());
+
+	assert_int_equal(server_restart(db_srv), 0);
+	assert_true(exec_expect(db_srv, name, &cr, "whoami", 0, NULL));
+	db_query(db_srv, "PRAGMA user_version", ic);
+	assert_string_equal(ic, version);	/* migrated */
+	db_query(db_srv, "PRAGMA integrity_check", ic);
+	assert_string_equal(ic, "ok");
+	assert_int_equal(post_media_ids(db_srv, name, &cr, post, ids), 2);
+	assert_int_equal(ids[0], m2);
+	assert_int_equal(ids[1], m1);
+	assert_int_equal(server_stop(db_srv), 0);
+	db_srv = NULL;
+}
+
 int
 main(void)
 {
+	int rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(nul_on_stdin_is_refused, hostile_teardown),
 		cmocka_unit_test_teardown(request_read_sends_no_receipt, hostile_teardown),
 		cmocka_unit_test_teardown(json_escapes_bidi_and_zero_width, hostile_teardown),
+		cmocka_unit_test_teardown(integrity_check_ok_on_a_real_database, db_teardown),
 	};
 
 	if (getenv("SSHBOOK_E2E_FILTER") != NULL)	/* e.g. "request*" */
 		cmocka_set_test_filter(getenv("SSHBOOK_E2E_FILTER"));
-	return cmocka_run_group_tests_name("e2e hostile input", tests, e2e_group_setup,
+	rc = cmocka_run_group_tests_name("e2e hostile input", tests, e2e_group_setup,
 	    e2e_group_teardown);
+	fixtures_cleanup();
+	return rc;
 }
