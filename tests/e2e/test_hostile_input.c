@@ -250,6 +250,72 @@ json_escapes_bidi_and_zero_width(void **state)
 	assert_true(json_is_terminal_safe("profile", "bio", TRICKY));
 }
 
+/* The integer field key of the first JSON line of the last command (-1: none). */
+static long long
+last_json_int(const char *key)
+{
+	struct json_object	*o = json_tokener_parse(last.out), *f;
+	long long		 v = -1;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &f))
+		v = json_object_get_int64(f);
+	json_object_put(o);
+	return v;
+}
+
+/*
+ * After alice blocks mallory, mallory sees none of alice's doings in the
+ * counts of carol's post (a third person's), as she sees none in its lists:
+ * no like and no comment over exec (show, show --json, feed --json) nor on
+ * her Home; bob, whom nobody blocked, still sees both.
+ */
+static void
+counts_leave_out_blocked_people(void **state)
+{
+	struct person	a, c, m, b;
+	long long	post;
+
+	(void)state;
+	assert_true(person_new_offline(&a, "blocker", "Blocking Alice"));
+	assert_true(person_new_offline(&c, "author", "Posting Carol"));
+	assert_true(person_new_offline(&m, "mallory", "Blocked Mallory"));
+	assert_true(person_new_offline(&b, "onlooker", "Onlooking Bob"));
+	assert_true(make_friends(&c, &m));
+	assert_true(make_friends(&c, &b));
+	assert_true(run_as(&c, 0, "post %s", quote("carol's post for everyone")));
+	post = strtoll(last.out, NULL, 10);
+	assert_true(post > 0);
+	assert_true(run_as(&a, 0, "like %lld", post));
+	assert_true(run_as(&a, 0, "comment %lld %s", post, quote("alice was here")));
+	assert_true(run_as(&m, 0, "show %lld --json", post));
+	assert_int_equal(last_json_int("likes"), 1);	/* before the block */
+	assert_true(run_as(&a, 0, "block %s", m.name));
+
+	assert_true(run_as(&m, 0, "show %lld --json", post));
+	assert_int_equal(last_json_int("likes"), 0);
+	assert_int_equal(last_json_int("comments"), 0);
+	assert_true(run_as(&m, 0, "show %lld", post));
+	assert_null(strstr(last.out, "1 comment"));
+	assert_null(strstr(last.out, "alice was here"));
+	assert_true(run_as(&m, 0, "feed home --json"));
+	assert_non_null(strstr(last.out, "carol's post for everyone"));
+	assert_null(strstr(last.out, "\"comments\":1"));
+	assert_null(strstr(last.out, "\"likes\":1"));
+
+	assert_true(run_as(&b, 0, "show %lld --json", post));
+	assert_int_equal(last_json_int("likes"), 1);
+	assert_int_equal(last_json_int("comments"), 1);
+
+	assert_non_null(m.t = term_open(e2e_srv, m.name, &m.cred, TERM_COLS, TERM_ROWS));
+	assert_true(term_wait_text(m.t, "carol's post for everyone", 0));
+	assert_true(absent(m.t, "1 comment"));
+	assert_non_null(b.t = term_open(e2e_srv, b.name, &b.cred, TERM_COLS, TERM_ROWS));
+	assert_true(term_wait_text(b.t, "carol's post for everyone", 0));
+	assert_true(term_wait_text(b.t, "1 comment", 0));
+	assert_true(term_quit(m.t));
+	assert_true(term_quit(b.t));
+}
+
 /* ---- the database an operator checks ------------------------------------------- */
 
 static struct server	*db_srv;	/* this group's second server, stopped by the teardown */
@@ -445,6 +511,7 @@ main(void)
 		cmocka_unit_test_teardown(nul_on_stdin_is_refused, hostile_teardown),
 		cmocka_unit_test_teardown(request_read_sends_no_receipt, hostile_teardown),
 		cmocka_unit_test_teardown(json_escapes_bidi_and_zero_width, hostile_teardown),
+		cmocka_unit_test_teardown(counts_leave_out_blocked_people, hostile_teardown),
 		cmocka_unit_test_teardown(integrity_check_ok_on_a_real_database, db_teardown),
 	};
 
