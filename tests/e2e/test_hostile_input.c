@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -316,6 +317,85 @@ counts_leave_out_blocked_people(void **state)
 	assert_true(term_quit(b.t));
 }
 
+/* ---- a paste into the search box --------------------------------------------------- */
+
+#define PASTE_BYTES	(20 * 1024)
+#define TXT_QUERY_FULL	"the search is at most 200 characters"
+
+/* CPU time (ms) used so far by sshbookd's sessions: the session children and their apps. */
+static long long
+sessions_cpu_ms(void)
+{
+	pid_t		pids[256];
+	int		n = server_descendants(e2e_srv, pids, 256), i;
+	long long	ticks = 0;
+
+	for (i = 0; i < n; i++) {
+		char		 path[64], line[1024], *p;
+		unsigned long	 ut, st;
+		FILE		*f;
+
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		/* after "(comm)": state, then 10 fields before utime and stime */
+		if (fgets(line, sizeof line, f) != NULL && (p = strrchr(line, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		    &ut, &st) == 2)
+			ticks += (long long)(ut + st);
+		fclose(f);
+	}
+	return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * 20 KB pasted into the search box (`/`): the field takes its 200
+ * characters and refuses the rest with a note on the status line, the
+ * search runs once the paste is over and finds the person named in it, a
+ * key pressed after it (Tab: posts) is answered well within the deadline,
+ * and the whole paste costs the server little CPU (a search per key was
+ * 16 s of a core).
+ */
+static void
+search_paste_stays_responsive(void **state)
+{
+	struct person	 target, p;
+	char		*paste = malloc(PASTE_BYTES + 1);
+	size_t		 n = 0, len;
+	long long	 cpu, t0, quick = harness_timeout_ms() / 3;
+
+	(void)state;
+	assert_true(person_new_offline(&target, "pastehit", "Pasted Target"));
+	assert_true(person_new(&p, "paster", "Pasting Sam"));
+	len = strlen(target.name);
+	while (n + len + 1 <= PASTE_BYTES) {
+		memcpy(paste + n, target.name, len);
+		n += len;
+		paste[n++] = ' ';
+	}
+	paste[n] = '\0';
+	term_send(p.t, "/");
+	assert_true(term_wait_text(p.t, "Search:", 0));
+
+	cpu = sessions_cpu_ms();
+	term_send_bytes(p.t, paste, n);
+	free(paste);
+	assert_true(term_wait_row(p.t, -1, TXT_QUERY_FULL, 0));
+	assert_true(term_wait_text(p.t, "1 people", 0));
+	assert_true(term_wait_text(p.t, at(&target), 0));
+
+	t0 = harness_now_ms();
+	term_send(p.t, "\t");
+	assert_true(term_wait_text(p.t, "0 posts  \u00b7", quick));
+	fprintf(stderr, "test: Tab answered in %lld ms after the paste\n", harness_now_ms() - t0);
+	cpu = sessions_cpu_ms() - cpu;
+	fprintf(stderr, "test: the paste cost the sessions %lld ms of CPU\n", cpu);
+	assert_true(cpu < quick / 2);
+	term_key(p.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_text(p.t, TXT_HOME, 0));
+	assert_true(term_quit(p.t));
+}
+
 /* ---- the database an operator checks ------------------------------------------- */
 
 static struct server	*db_srv;	/* this group's second server, stopped by the teardown */
@@ -512,6 +592,7 @@ main(void)
 		cmocka_unit_test_teardown(request_read_sends_no_receipt, hostile_teardown),
 		cmocka_unit_test_teardown(json_escapes_bidi_and_zero_width, hostile_teardown),
 		cmocka_unit_test_teardown(counts_leave_out_blocked_people, hostile_teardown),
+		cmocka_unit_test_teardown(search_paste_stays_responsive, hostile_teardown),
 		cmocka_unit_test_teardown(integrity_check_ok_on_a_real_database, db_teardown),
 	};
 
