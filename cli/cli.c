@@ -125,6 +125,14 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 	return status;
 }
 
+int
+cli_refuse_nul(struct cli_ctx *ctx, const char *cmd, const char *text, size_t len)
+{
+	if (memchr(text, '\0', len) == NULL)
+		return 0;
+	return cli_fail(ctx, 1, "%s: control characters are not allowed", cmd);
+}
+
 void
 cli_hint(struct cli_ctx *ctx, unsigned topic, int64_t user, int64_t object)
 {

@@ -79,6 +79,15 @@ const char	*cli_stray_flag(int argc, char **argv);
 /* Count argv words after the name, for usage checks (flags start with "--"). */
 int	cli_count_args(int argc, char **argv);
 
+/*
+ * Refuse text read from stdin that holds a NUL byte: it goes on as a C
+ * string, which the NUL would cut short without a word (`printf 'a\0b'`
+ * stored as "a"). Returns 0 when the len bytes of text have none, or 1 (the
+ * exit status) after printing "CMD: control characters are not allowed",
+ * the answer storage gives for every other control character. Every
+ * command that reads text on stdin calls it.
+ */
+int	cli_refuse_nul(struct cli_ctx *, const char *cmd, const char *text, size_t len);
 /* Tell the event hub that something concerning user changed (a hint, never data). */
 void	cli_hint(struct cli_ctx *, unsigned topic, int64_t user, int64_t object);
 

@@ -87,6 +87,10 @@ keys_add(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, 1, "keys add: give an authorized_keys line on stdin "
 		    "(ssh HOST keys add < ~/.ssh/id_ed25519.pub)");
 	}
+	if ((status = cli_refuse_nul(ctx, "keys add", line.buf, line.len)) != 0) {
+		buf_release(&line);
+		return status;
+	}
 	r = store_key_add(ctx->st, ctx->user_id, line.buf, &fp, why, sizeof why);
 	buf_release(&line);
 	if (r == ERR_EXISTS)

@@ -95,10 +95,7 @@ message_text(struct cli_ctx *ctx, const char *cmd, int argc, char **argv, int fi
 	while (out->len > 0 && (out->buf[out->len - 1] == '\n' ||
 	    out->buf[out->len - 1] == '\r'))
 		buf_truncate(out, out->len - 1);
-	/* A NUL would cut the text short without a word: refuse it as the control character it is. */
-	if (memchr(out->buf, '\0', out->len) != NULL)
-		return cli_fail(ctx, 1, "%s: control characters are not allowed", cmd);
-	return 0;
+	return cli_refuse_nul(ctx, cmd, out->buf, out->len);
 }
 
 /*

@@ -228,6 +228,11 @@ profile_set(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_fail(ctx, 1, "profile set bio: cannot read the bio "
 			    "from stdin (ssh HOST profile set bio - < bio.md)");
 		}
+		if ((status = cli_refuse_nul(ctx, "profile set bio", value.buf,
+		    value.len)) != 0) {
+			buf_release(&value);
+			return status;
+		}
 	} else {
 		/* The words as given, joined by single spaces: VALUE needs no quotes. */
 		for (i = 3; i < (size_t)argc; i++) {

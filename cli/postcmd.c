@@ -169,6 +169,8 @@ postcmd_text(struct cli_ctx *ctx, const char *cmd, int argc, char **argv, int fi
 		while (out->len > 0 && (out->buf[out->len - 1] == '\n' ||
 		    out->buf[out->len - 1] == '\r'))
 			buf_truncate(out, out->len - 1);
+		if (cli_refuse_nul(ctx, cmd, out->buf, out->len) != 0)
+			return 1;
 	}
 	if (out->len == 0)
 		return cli_fail(ctx, 1, "%s: no text (give it as words, or on standard input: "

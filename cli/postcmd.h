@@ -67,7 +67,8 @@ int	postcmd_get(struct cli_ctx *, const char *cmd, int64_t id, struct post *out)
  * The text of a post, edit or comment: argv[first..argc) joined by single
  * spaces, or else ctx->in read to EOF (without its final newlines). Refused
  * with a printed message: no stdin (the `:` line) and no words, nothing at
- * all, or more than max characters (read no further than needed to know).
+ * all, a NUL byte on stdin (cli_refuse_nul), or more than max characters
+ * (read no further than needed to know).
  * Returns 0 with out filled, or the exit status (1).
  */
 int	postcmd_text(struct cli_ctx *, const char *cmd, int argc, char **argv, int first,

@@ -54,6 +54,12 @@ sanitize_dup(const char *s, bool keep_newlines)
 }
 
 bool
+sanitize_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_invisible_trick(cp);
+}
+
+bool
 sanitize_is_clean(const char *s)
 {
 	size_t		 len = strlen(s), i = 0, n;
@@ -61,8 +67,7 @@ sanitize_is_clean(const char *s)
 
 	while (i < len) {
 		n = utf8_decode(s + i, len - i, &cp);
-		if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-		    is_invisible_trick(cp))
+		if (n == 0 || sanitize_cp_unsafe(cp))
 			return false;
 		i += n;
 	}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -21,6 +22,12 @@
 void	sanitize_append(struct buf *out, const char *s, bool keep_newlines);
 /* The same into a new string the caller frees. */
 char	*sanitize_dup(const char *s, bool keep_newlines);
+/*
+ * True for a code point sanitize_append does not copy as it is: C0 controls
+ * (newline and tab included), DEL, C1 controls, bidi controls and zero-width
+ * characters. The JSON writer (cli/json.c) escapes exactly these.
+ */
+bool	sanitize_cp_unsafe(uint32_t cp);
 /* True when s would pass through sanitize_append unchanged. */
 bool	sanitize_is_clean(const char *s);
 

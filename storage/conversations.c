@@ -293,8 +293,15 @@ store_messages_mark_read(struct store *st, int64_t me, int64_t other)
 
 	if ((r = store_begin(st)) != 0)
 		return r;
+	/*
+	 * `read` is also the sender's "seen": while their request to me waits
+	 * (or after I declined it) reading it must not tell them I did, so
+	 * those messages stay unread until I accept.
+	 */
 	if ((r = pair_exec(st, "UPDATE messages SET read = 1 WHERE to_id = ?1 AND read = 0 "
-	    "AND from_id = ?2", me, other, NULL)) != 0)
+	    "AND from_id = ?2 AND NOT EXISTS (SELECT 1 FROM message_requests r "
+	    "WHERE r.lo = min(?1, ?2) AND r.hi = max(?1, ?2) AND r.from_id = ?2 "
+	    "AND r.state != 1)", me, other, NULL)) != 0)	/* 1: MSG_REQ_ACCEPTED */
 		goto out;
 	if ((r = notif_mark_read_between(st, me, other, NOTIF_MESSAGE)) != 0)
 		goto out;

@@ -116,7 +116,11 @@ int	store_message_peer(struct store *, int64_t me, const char *username, int64_t
  */
 int	store_conversations(struct store *, int64_t me, bool requests,
 	    struct conversation_list *out);
-/* Mark every message from other to me read (and the NOTIF_MESSAGE from them). */
+/*
+ * Mark every message from other to me read (and the NOTIF_MESSAGE from them),
+ * which the sender sees as "seen"; not while other's message request to me
+ * is not accepted: those stay unread, with no read receipt, until I accept.
+ */
 int	store_messages_mark_read(struct store *, int64_t me, int64_t other);
 /* Unread messages to me, requests included. */
 int	store_message_unread_count(struct store *, int64_t me, int64_t *out);

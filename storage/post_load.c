@@ -20,10 +20,38 @@ _Static_assert(REACT_LIKE == 1 && REACT_LOVE == 2 && REACT_HAHA == 3 && REACT_WO
     REACT_SAD == 5 && REACT_ANGRY == 6 && REACT_COUNT == 7,
     "posts.n_like .. n_angry must match enum reaction");
 
+/*
+ * Everyone a block stands between the viewer (?1) and, either way: their
+ * reactions and comments are not in the lists the viewer sees (comments.c,
+ * reactions.c), so they are not in the viewer's counts either, or "1 · 1
+ * comment" would tell a blocked person what the blocker did. UNION, not
+ * UNION ALL: a pair that blocked each other is one person to take out.
+ */
+#define SQL_BLOCKED_EITHER_WAY \
+	"(SELECT blocked_id AS id FROM blocks WHERE blocker_id = ?1" \
+	" UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1)"
+
+/*
+ * A counter of the post as the viewer sees it: the stored counter (kept by
+ * triggers) less the rows of those people. CROSS JOIN keeps the viewer's
+ * blocks, usually none, as the outer loop: each is one probe of reactions'
+ * primary key, or of comments_author, instead of a walk over every
+ * reaction or comment of the post on each load.
+ */
+#define SQL_REACTIONS_SEEN(COL, KIND) \
+	"p." COL " - (SELECT count(*) FROM " SQL_BLOCKED_EITHER_WAY " AS b " \
+	"CROSS JOIN reactions r ON r.post_id = p.id AND r.user_id = b.id AND r.kind = " KIND ")"
+#define SQL_COMMENTS_SEEN \
+	"p.n_comments - (SELECT count(*) FROM " SQL_BLOCKED_EITHER_WAY " AS b " \
+	"CROSS JOIN comments c ON c.author_id = b.id AND c.post_id = p.id)"
+
 static const char sql_post[] =
 	"SELECT p.id, p.author_id, u.username, u.display_name, " SQL_AVATAR ", p.text, "
-	"p.visibility, p.created_at, p.edited_at, p.n_like, p.n_love, p.n_haha, p.n_wow, "
-	"p.n_sad, p.n_angry, p.n_comments, p.n_shares, coalesce(p.shared_from, 0), "
+	"p.visibility, p.created_at, p.edited_at, "
+	SQL_REACTIONS_SEEN("n_like", "1") ", " SQL_REACTIONS_SEEN("n_love", "2") ", "
+	SQL_REACTIONS_SEEN("n_haha", "3") ", " SQL_REACTIONS_SEEN("n_wow", "4") ", "
+	SQL_REACTIONS_SEEN("n_sad", "5") ", " SQL_REACTIONS_SEEN("n_angry", "6") ", "
+	SQL_COMMENTS_SEEN ", p.n_shares, coalesce(p.shared_from, 0), "
 	"coalesce((SELECT kind FROM reactions WHERE post_id = p.id AND user_id = ?1), 0), "
 	"coalesce(u.avatar_media, 0) "
 	"FROM posts p JOIN users u ON u.id = p.author_id "

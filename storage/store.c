@@ -473,6 +473,30 @@ static const struct migration {
 	"	at_ms		INTEGER NOT NULL"
 	") STRICT;"
 	},
+	{ "post_media rebuilt with its primary key first",
+	/*
+	 * A WITHOUT ROWID table stores its primary key columns first. The old
+	 * post_media declared media_id between post_id and position, and
+	 * SQLite 3.40's PRAGMA integrity_check then reads the wrong field of
+	 * each row for its NOT NULL check and reports "NULL value in
+	 * post_media.media_id" on a sound database, which would teach
+	 * operators to ignore it. Declaring the key columns first makes the
+	 * declared and stored orders agree. The usual rebuild: a new table, the
+	 * rows copied, the old one dropped (nothing references post_media, so
+	 * the foreign keys have nothing to say) and the new one renamed.
+	 */
+	"CREATE TABLE post_media_new ("
+	"	post_id		INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	"	position	INTEGER NOT NULL CHECK (position BETWEEN 0 AND 3),"
+	"	media_id	INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"	PRIMARY KEY (post_id, position)"
+	") STRICT, WITHOUT ROWID;"
+	"INSERT INTO post_media_new (post_id, position, media_id) "
+	"	SELECT post_id, position, media_id FROM post_media;"
+	"DROP TABLE post_media;"
+	"ALTER TABLE post_media_new RENAME TO post_media;"
+	"CREATE UNIQUE INDEX post_media_media ON post_media(media_id, post_id);"
+	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -24,6 +24,7 @@
 #include "common/cmdline.h"
 #include "common/hub.h"
 #include "common/log.h"
+#include "common/sysutil.h"
 #include "common/terminal.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
@@ -130,6 +131,7 @@ struct app {
 	int64_t			 unread_notifs;	/* for the status line */
 	int64_t			 unread_msgs;
 	bool			 ascii;		/* no emoji on this terminal */
+	int64_t			 timer_at;	/* app_timer's deadline (mono_ms), 0: none */
 };
 
 /* Signals reach the loop through a self-pipe, so poll() never misses one. */
@@ -385,6 +387,7 @@ screens_leave_all(struct app *app)
 	}
 	app->ops = NULL;
 	app->state = NULL;
+	app->timer_at = 0;
 }
 
 static void
@@ -419,6 +422,7 @@ app_open(struct app *app, const struct screen_ops *ops, const char *arg)
 		app->below[app->depth].state = app->state;
 		app->depth++;
 	}
+	app->timer_at = 0;	/* it was the covered screen's */
 	app->ops = ops;
 	app->state = ops->enter(app, arg);
 	app->dirty = true;
@@ -431,6 +435,7 @@ app_back(struct app *app)
 		return false;
 	if (app->ops->leave != NULL)
 		app->ops->leave(app, app->state);
+	app->timer_at = 0;
 	app->depth--;
 	app->ops = app->below[app->depth].ops;
 	app->state = app->below[app->depth].state;
@@ -1019,6 +1024,39 @@ check_data_version(struct app *app)
 	app->dirty = true;
 }
 
+void
+app_timer(struct app *app, int ms)
+{
+	app->timer_at = mono_ms() + (ms > 0 ? ms : 0);
+	if (app->timer_at == 0)
+		app->timer_at = 1;	/* 0 means none */
+}
+
+/* How long poll may wait: the fallback's period, or less when a timer is due sooner. */
+static int
+poll_timeout(const struct app *app)
+{
+	int64_t left;
+
+	if (app->timer_at == 0)
+		return POLL_MS;
+	left = app->timer_at - mono_ms();
+	return left <= 0 ? 0 : left < POLL_MS ? (int)left : POLL_MS;
+}
+
+/* Run the screen's timer when its deadline has come; true when it did. */
+static bool
+timer_run(struct app *app)
+{
+	if (app->timer_at == 0 || mono_ms() < app->timer_at)
+		return false;
+	app->timer_at = 0;
+	if (app->ops != NULL && app->ops->timer != NULL)
+		app->ops->timer(app, app->state);
+	app->dirty = true;
+	return true;
+}
+
 static void
 loop(struct app *app)
 {
@@ -1038,11 +1076,13 @@ loop(struct app *app)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = app->hub_fd;
 		pfd[2].events = POLLIN;
-		n = poll(pfd, app->hub_fd >= 0 ? 3 : 2, POLL_MS);
+		n = poll(pfd, app->hub_fd >= 0 ? 3 : 2, poll_timeout(app));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0) {
-			check_data_version(app);
+			/* A quiet poll is the fallback's tick, unless it was waiting for a timer. */
+			if (!timer_run(app))
+				check_data_version(app);
 			continue;
 		}
 		if (pfd[1].revents & POLLIN)
@@ -1073,6 +1113,7 @@ loop(struct app *app)
 		}
 		if (app->hub_fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
 			handle_hub(app);
+		timer_run(app);
 	}
 }
 

@@ -98,6 +98,13 @@ void	app_open(struct app *, const struct screen_ops *, const char *arg);
 bool	app_back(struct app *);
 /* Leave the loop with an exit status; farewell (may be NULL) is printed after the screen closes. */
 void	app_quit(struct app *, int status, const char *farewell);
+/*
+ * Call the active screen's timer() once, ms from now: the loop's poll waits
+ * for it alongside keys and hints, so nothing sleeps. Arming again moves the
+ * deadline (typing that goes on keeps pushing it back); leaving or covering
+ * the screen drops it.
+ */
+void	app_timer(struct app *, int ms);
 /* Rows of the content area (between the tab bar and the status line). */
 int	app_content_height(struct app *);
 

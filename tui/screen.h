@@ -121,6 +121,8 @@ struct screen_ops {
 	int	 (*input)(struct app *, void *, int key);
 	/* Optional: something changed (a hub hint, or another process committed). */
 	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
+	/* Optional: the deadline the screen set with app_timer has come. */
+	void	 (*timer)(struct app *, void *);
 };
 
 /* Screens opened on top of others (app_open), with the argument they take. */

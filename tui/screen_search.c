@@ -4,12 +4,18 @@
  * finds the posts carrying it). Enter opens the selected profile or post.
  * Arrows move in the results because letters go to the query; the next page
  * loads as the selection nears the end.
+ *
+ * "As you type" means when typing pauses (SEARCH_IDLE_MS), not on every key:
+ * a paste arrives as thousands of keys in a burst, and a search per key was
+ * seconds of a core for one paste. Keys past the field's limit are refused
+ * with a note, and search nothing.
  */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/xmalloc.h"
 #include "storage/social.h"
 #include "storage/store.h"
@@ -20,10 +26,13 @@
 #include "tui/listdraw.h"
 #include "tui/screen.h"
 
-#define PAGE	30
+#define PAGE		30
+#define QUERY_MAX	200	/* characters in the query field */
+#define SEARCH_IDLE_MS	200	/* typing paused this long: search */
 
 struct search_state {
 	struct lineedit		 query;
+	struct buf		 searched;	/* the query the results are for */
 	struct user_hits	 hits;		/* every page loaded so far */
 	struct listview		 lv;
 	int			 height;
@@ -66,6 +75,8 @@ search_more(struct app *app, struct search_state *s)
 static void
 search_reload(struct app *app, struct search_state *s)
 {
+	buf_reset(&s->searched);
+	buf_adds(&s->searched, s->query.text.buf);
 	if (s->posts_mode) {
 		feed_reload(&s->posts, app);
 		return;
@@ -82,7 +93,8 @@ search_enter(struct app *app, const char *arg)
 {
 	struct search_state *s = xcalloc(1, sizeof *s);
 
-	lineedit_init(&s->query, 200, false);
+	lineedit_init(&s->query, QUERY_MAX, false);
+	buf_init(&s->searched);
 	if (arg != NULL)
 		lineedit_set(&s->query, arg);
 	s->height = 10;
@@ -100,6 +112,7 @@ search_leave(struct app *app, void *state)
 
 	(void)app;
 	lineedit_free(&s->query);
+	buf_release(&s->searched);
 	user_hits_free(&s->hits);
 	feed_free(&s->posts);
 	free(s);
@@ -168,6 +181,20 @@ search_draw(struct app *app, void *state, const struct rect *r)
 	curs_set(1);
 }
 
+/* Search for what the field holds now, unless the results are for it already. */
+static void
+search_flush(struct app *app, struct search_state *s)
+{
+	if (strcmp(s->query.text.buf, s->searched.buf) != 0)
+		search_reload(app, s);
+}
+
+static void
+search_timer(struct app *app, void *state)
+{
+	search_flush(app, state);
+}
+
 static int
 search_input(struct app *app, void *state, int key)
 {
@@ -183,6 +210,8 @@ search_input(struct app *app, void *state, int key)
 		search_reload(app, s);
 		return TUI_REDRAW;
 	case '\n':
+		/* Open what the results of the query as typed hold, not an older one's. */
+		search_flush(app, s);
 		if (s->posts_mode) {
 			if (feed_selected(&s->posts) != NULL)
 				post_act_open(app, &feed_selected(&s->posts)->post);
@@ -204,8 +233,14 @@ search_input(struct app *app, void *state, int key)
 			search_more(app, s);
 		return TUI_REDRAW;
 	}
+	if (!(key & TK_FLAG) && key >= 0x20 && key != 0x7F &&
+	    lineedit_chars(&s->query) >= s->query.max_chars) {
+		app_status(app, true, "the search is at most %d characters", QUERY_MAX);
+		return TUI_REDRAW;
+	}
 	if (app_lineedit_key(&s->query, key)) {
-		search_reload(app, s);
+		/* The field changed (or the cursor moved): search once typing pauses. */
+		app_timer(app, SEARCH_IDLE_MS);
 		return TUI_REDRAW;
 	}
 	return TUI_UNHANDLED;
@@ -244,4 +279,5 @@ const struct screen_ops screen_search_ops = {
 	.draw = search_draw,
 	.input = search_input,
 	.refresh = search_refresh,
+	.timer = search_timer,
 };

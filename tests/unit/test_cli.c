@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "cli/cli.h"
+#include "cli/json.h"
 #include "common/cmdline.h"
 #include "storage/store.h"
 #include "tests/unit/clirun.h"
@@ -187,11 +188,51 @@ test_last_key_cannot_go(void **state)
 	key_list_free(&kl);
 }
 
+/* What json_print_line writes for one string field. */
+static char *
+json_line_of(const char *text)
+{
+	struct json_object	*o = json_object_new_object();
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*f = open_memstream(&buf, &len);
+
+	json_object_object_add(o, "t", json_object_new_string(text));
+	json_print_line(f, o);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Every --json line is as safe for a terminal as the text output: bidi
+ * controls, zero-width characters, DEL and C1 controls come out as \uXXXX
+ * escapes (ordinary UTF-8 stays as it is), and parse back to the same text.
+ */
+static void
+test_json_terminal_safe(void **state)
+{
+	static const char	 in[] = "a\xe2\x80\xae" "b\xe2\x80\x8b" "c\xe2\x80\x8d\x7f\xc2\x9b"
+	    "\xc3\xa9\xf0\x9f\x91\x8d\x1b";
+	char			*line;
+	struct json_object	*back;
+
+	(void)state;
+	line = json_line_of(in);
+	assert_string_equal(line, "{\"t\":\"a\\u202eb\\u200bc\\u200d\\u007f\\u009b"
+	    "\xc3\xa9\xf0\x9f\x91\x8d\\u001b\"}\n");
+	back = json_tokener_parse(line);
+	assert_non_null(back);
+	assert_string_equal(json_object_get_string(json_object_object_get(back, "t")), in);
+	json_object_put(back);
+	free(line);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_whoami, setup, teardown),
+		cmocka_unit_test(test_json_terminal_safe),
 		cmocka_unit_test_setup_teardown(test_help_lists_every_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command_and_usage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_add_list_remove, setup, teardown),

@@ -662,6 +662,33 @@ test_unread_and_mark_read(void **state)
 	assert_int_equal(unread(f->st, f->bob), 0);
 }
 
+/* Reading a request is no read receipt: its messages stay unread until it is accepted. */
+static void
+test_request_read_after_accept(void **state)
+{
+	struct fx		*f = *state;
+	struct message_page	 p;
+
+	send_ok(f->st, f->carol, f->bob, "may I", true);
+	assert_int_equal(store_messages_mark_read(f->st, f->bob, f->carol), 0);
+	assert_int_equal(store_messages(f->st, f->carol, f->bob, 0, 10, &p), 0);
+	assert_false(p.v[0].read);
+	message_page_free(&p);
+	assert_int_equal(unread(f->st, f->bob), 1);
+	/* Nor is reading one I declined. */
+	send_ok(f->st, f->alice, f->bob, "me too", true);
+	assert_int_equal(store_message_request_decline(f->st, f->bob, f->alice), 0);
+	assert_int_equal(store_messages_mark_read(f->st, f->bob, f->alice), 0);
+	assert_int_equal(storefix_sql_int(f->st, "SELECT count(*) FROM messages WHERE read = 1"),
+	    0);
+	assert_int_equal(store_message_request_accept(f->st, f->bob, f->carol), 0);
+	assert_int_equal(store_messages_mark_read(f->st, f->bob, f->carol), 0);
+	assert_int_equal(store_messages(f->st, f->carol, f->bob, 0, 10, &p), 0);
+	assert_true(p.v[0].read);
+	message_page_free(&p);
+	assert_int_equal(unread(f->st, f->bob), 0);
+}
+
 static void
 test_notification_refreshed(void **state)
 {
@@ -968,6 +995,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_edit_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unread_and_mark_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_read_after_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notification_refreshed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_after_and_changes, setup, teardown),
