@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,51 +27,116 @@
 #include "common/log.h"
 #include "common/sanitize.h"
 #include "common/xmalloc.h"
+#include "media/spool.h"
 #include "storage/media.h"
 #include "storage/posts.h"
 #include "storage/social.h"
 
 #define COPY_CHUNK	(64 * 1024)
 
-static int
-mkdir_if_missing(const char *path)
+/*
+ * The spool files this process is receiving, for the hang-up handler: the
+ * session sends SIGHUP when the client goes (and SIGKILL 2 s later), and a
+ * handler that only set a flag could be kept waiting by a blocked read or a
+ * decode in the sandbox. unlink(2) is async-signal-safe, so the handler
+ * removes them itself and the signal then ends the process as before.
+ */
+#define INFLIGHT_MAX	(SFTP_OPEN_FILES_MAX + 1)
+
+static char			inflight[INFLIGHT_MAX][PATH_MAX];
+static volatile sig_atomic_t	inflight_used[INFLIGHT_MAX];
+
+static const int hangup_signals[] = { SIGHUP, SIGTERM, SIGINT, SIGPIPE };
+#define NHANGUP	(sizeof hangup_signals / sizeof hangup_signals[0])
+
+static void
+on_hangup(int sig)
 {
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return 0;
-	log_error("upload: mkdir %s: %s", path, strerror(errno));
-	return ERR_SYSTEM;
+	size_t i;
+
+	for (i = 0; i < INFLIGHT_MAX; i++)
+		if (inflight_used[i])
+			(void)unlink(inflight[i]);
+	/* SA_RESETHAND put the default back: once we return, it ends the process. */
+	(void)raise(sig);
+}
+
+/* Install on_hangup for the hang-up signals, keeping their old actions in old (restore_hangup). */
+static void
+catch_hangup(struct sigaction old[NHANGUP])
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NHANGUP; i++)
+		sigaddset(&sa.sa_mask, hangup_signals[i]);
+	sa.sa_handler = on_hangup;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < NHANGUP; i++) {
+		(void)sigaction(hangup_signals[i], NULL, &old[i]);
+		/* An ignored SIGPIPE stays ignored: a write then fails with EPIPE instead. */
+		if (old[i].sa_handler != SIG_IGN)
+			(void)sigaction(hangup_signals[i], &sa, NULL);
+	}
+}
+
+static void
+restore_hangup(const struct sigaction old[NHANGUP])
+{
+	size_t i;
+
+	for (i = 0; i < NHANGUP; i++)
+		(void)sigaction(hangup_signals[i], &old[i], NULL);
+}
+
+/* Add or drop path in the table, with the hang-up signals held off so the handler sees it whole. */
+static void
+inflight_set(const char *path, bool add)
+{
+	sigset_t	block, old;
+	size_t		i;
+
+	sigemptyset(&block);
+	for (i = 0; i < NHANGUP; i++)
+		sigaddset(&block, hangup_signals[i]);
+	(void)sigprocmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < INFLIGHT_MAX; i++) {
+		if (add && !inflight_used[i]) {
+			snprintf(inflight[i], sizeof inflight[i], "%s", path);
+			inflight_used[i] = 1;
+			break;
+		}
+		if (!add && inflight_used[i] && strcmp(inflight[i], path) == 0) {
+			inflight_used[i] = 0;
+			break;
+		}
+	}
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int
 upload_spool_open(struct cli_ctx *ctx, int *fdp, char **pathp)
 {
-	char	*spool, *dir, *path;
-	int	 fd, r;
+	int r;
 
 	*fdp = -1;
 	*pathp = NULL;
 	if (ctx->data_dir == NULL)
 		return ERR_INVALID;
-	spool = xasprintf("%s/spool", ctx->data_dir);
-	dir = xasprintf("%s/%lld", spool, (long long)ctx->user_id);
-	r = mkdir_if_missing(spool);
-	if (r == 0)
-		r = mkdir_if_missing(dir);
-	free(spool);
-	if (r != 0) {
-		free(dir);
-		return r;
-	}
-	path = xasprintf("%s/incoming-XXXXXX", dir);
-	free(dir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		log_error("upload: mkostemp in the spool: %s", strerror(errno));
-		free(path);
-		return ERR_SYSTEM;
-	}
-	*fdp = fd;
-	*pathp = path;
-	return 0;
+	if ((r = spool_create(ctx->data_dir, ctx->user_id, fdp, pathp)) == 0)
+		inflight_set(*pathp, true);
+	return r;
+}
+
+void
+upload_spool_close(int fd, const char *path)
+{
+	if (fd >= 0)
+		close(fd);
+	if (path != NULL)
+		inflight_set(path, false);
 }
 
 int
@@ -284,6 +351,7 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 	struct postcmd_args	 a;
 	struct media_info	 info;
 	struct buf		 text = BUF_INIT;
+	struct sigaction	 old_actions[NHANGUP];
 	enum upload_use		 use = USE_GALLERY;
 	enum visibility		 vis = VIS_PUBLIC;
 	char			 why[240] = "", *path = NULL, *q;
@@ -318,12 +386,12 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, 1, "upload: send the file on stdin, e.g. "
 		    "ssh HOST upload %s < picture.jpg (or: scp picture.jpg HOST:)",
 		    use_names[use]);
+	catch_hangup(old_actions);
 	if ((r = upload_spool_open(ctx, &fd, &path)) != 0) {
 		status = cli_fail(ctx, 1, "upload: uploads are not available here");
 		goto out;
 	}
 	r = spool_stdin(ctx, fd);
-	close(fd);
 	if (r != 0) {
 		(void)unlink(path);
 		if (r == 1)
@@ -334,7 +402,11 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 			status = cli_fail(ctx, 1, "upload: could not receive the file");
 		goto out;
 	}
-	if ((r = upload_import(ctx, path, &id, &info, why, sizeof why)) != 0) {
+	/* The file stays open, so locked, until the import has taken it (media/spool.h). */
+	r = upload_import(ctx, path, &id, &info, why, sizeof why);
+	upload_spool_close(fd, path);
+	fd = -1;
+	if (r != 0) {
 		q = sanitize_dup(why, false);
 		status = cli_fail(ctx, r == ERR_SYSTEM || r == ERR_DB ? 1 : err_exit_status(r),
 		    "upload: %s", q);
@@ -344,6 +416,9 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, "%lld\n", (long long)id);
 	status = apply_use(ctx, use, id, vis, text.buf != NULL ? text.buf : "");
  out:
+	if (path != NULL)
+		upload_spool_close(fd, path);
+	restore_hangup(old_actions);
 	free(path);
 	buf_release(&text);
 	return status;
@@ -409,13 +484,15 @@ hook_abort(void *arg, const char *name, int fd)
 	char			**pp = path_of(s, fd);
 
 	(void)name;
-	close(fd);
 	if (pp != NULL) {
 		(void)unlink(*pp);
+		upload_spool_close(fd, *pp);
 		free(*pp);
 		*pp = NULL;
-	}
+	} else
+		close(fd);
 }
+
 
 static int
 hook_close(void *arg, const char *name, int fd, int64_t bytes, char *why, size_t whysz)
@@ -427,13 +504,15 @@ hook_close(void *arg, const char *name, int fd, int64_t bytes, char *why, size_t
 	int			 r;
 
 	(void)bytes;
-	close(fd);
 	if (pp == NULL) {
+		close(fd);
 		snprintf(why, whysz, "%s: lost track of the file", name);
 		return ERR_INTERNAL;
 	}
 	clean = sanitize_dup(name, false);
+	/* Closed after the import: until then the lock says the file is being received. */
 	r = upload_import(s->ctx, *pp, &id, &info, reason, sizeof reason);
+	upload_spool_close(fd, *pp);
 	free(*pp);
 	*pp = NULL;
 	if (r == 0)
@@ -460,6 +539,7 @@ upload_sftp_main(struct cli_ctx *ctx)
 {
 	struct sftp_spool	s;
 	struct sftp_hooks	h;
+	struct sigaction	old_actions[NHANGUP], ign, old_pipe;
 	size_t			i;
 	int			r;
 
@@ -472,9 +552,21 @@ upload_sftp_main(struct cli_ctx *ctx)
 	h.say = hook_say;
 	h.arg = &s;
 	h.max_bytes = UPLOAD_MAX_BYTES;
+	/*
+	 * sftp_serve wants SIGPIPE ignored (a client that stops reading ends
+	 * the loop, which then drops its open files); the other hang-up
+	 * signals remove them in the handler.
+	 */
+	memset(&ign, 0, sizeof ign);
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &ign, &old_pipe);
+	catch_hangup(old_actions);
 	r = sftp_serve(fileno(ctx->in), fileno(ctx->out), &h);
 	for (i = 0; i < SFTP_OPEN_FILES_MAX; i++)
 		if (s.files[i].path != NULL)
 			hook_abort(&s, "", s.files[i].fd);
+	restore_hangup(old_actions);
+	(void)sigaction(SIGPIPE, &old_pipe, NULL);
 	return r == 0 ? 0 : 1;
 }

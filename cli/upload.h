@@ -21,12 +21,17 @@ struct store;
 #define UPLOAD_MAX_BYTES	VIDEO_MAX_BYTES
 
 /*
- * A new, empty spool file for ctx's user (the spool directory is made when
- * missing). 0 with *fdp (read-write, close-on-exec; the caller closes) and
- * *pathp (caller frees); ERR_SYSTEM (logged) or ERR_INVALID when ctx has no
- * data directory.
+ * A new, empty spool file for ctx's user (media/spool.h spool_create: made
+ * locked, the directories made when missing). 0 with *fdp (read-write,
+ * close-on-exec) and *pathp (caller frees); ERR_SYSTEM (logged) or
+ * ERR_INVALID when ctx has no data directory. Until upload_spool_close, a
+ * SIGHUP, SIGTERM, SIGINT or SIGPIPE caught by the command removes the file
+ * before the process dies. Keep fd open until the import has taken the
+ * file: the lock is what tells a live transfer from a dead one's leftovers.
  */
 int	upload_spool_open(struct cli_ctx *, int *fdp, char **pathp);
+/* Close fd (-1: already closed) and forget path for the hang-up handler. */
+void	upload_spool_close(int fd, const char *path);
 
 /*
  * Import the spooled file at path as a media item of ctx's user. The file is

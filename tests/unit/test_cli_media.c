@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 
 #include "common/xmalloc.h"
 #include "media/image.h"
+#include "media/spool.h"
 #include "storage/media.h"
 #include "storage/posts.h"
 #include "storage/social.h"
@@ -518,30 +520,91 @@ touch_aged(const char *path, int age)
 	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
 }
 
+/* Open path and hold an exclusive lock on it, as a process receiving it does; the fd. */
+static int
+hold(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return fd;
+}
+
 static void
 test_sweep_removes_abandoned_uploads(void **state)
 {
 	struct fx	*f = *state;
 	char		*spool = xasprintf("%s/spool", f->dir), *dir = xasprintf("%s/7", spool);
-	char		*old = xasprintf("%s/incoming-aaaaaa", dir);
-	char		*fresh = xasprintf("%s/incoming-bbbbbb", dir);
+	char		*dead = xasprintf("%s/incoming-aaaaaa", dir);
+	char		*live = xasprintf("%s/incoming-bbbbbb", dir);
+	char		*stuck = xasprintf("%s/incoming-cccccc", dir);
 	char		*job = xasprintf("%s/12.upload", dir);
+	int		 fd_live, fd_stuck;
 
 	assert_int_equal(mkdir(spool, 0700), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	/* A client went away two hours ago; another is still sending; a job waits. */
-	touch_aged(old, 7200);
-	touch_aged(fresh, 0);
+	/*
+	 * A transfer killed a moment ago (nobody holds its file), one still
+	 * sending, one whose process is alive but sent nothing for two hours,
+	 * and a job's upload as old.
+	 */
+	touch_aged(dead, 0);
+	touch_aged(live, 0);
+	touch_aged(stuck, 7200);
 	touch_aged(job, 7200);
-	assert_int_equal(worker_sweep_spool(f->dir, (int64_t)time(NULL), 3600), 1);
-	assert_int_equal(access(old, F_OK), -1);
-	assert_int_equal(access(fresh, F_OK), 0);
+	fd_live = hold(live);
+	fd_stuck = hold(stuck);
+	assert_int_equal(worker_sweep_spool(f->dir, (int64_t)time(NULL), 3600), 2);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(stuck, F_OK), -1);
+	assert_true(spool_file_gone(fd_stuck));	/* its next write is refused (upload_may_grow) */
+	assert_int_equal(access(live, F_OK), 0);
+	assert_false(spool_file_gone(fd_live));
 	assert_int_equal(access(job, F_OK), 0);	/* a job's upload is the worker's, not the sweep's */
-	free(old);
-	free(fresh);
+	/* Once its process is gone, the live one goes too, at once. */
+	close(fd_live);
+	assert_int_equal(spool_sweep_user(f->dir, 7, (int64_t)time(NULL), 3600), 1);
+	assert_int_equal(access(live, F_OK), -1);
+	close(fd_stuck);
+	free(dead);
+	free(live);
+	free(stuck);
 	free(job);
 	free(dir);
 	free(spool);
+}
+
+/* spool_create's file is held from the start, and spool_usage counts both kinds of file. */
+static void
+test_spool_create_and_usage(void **state)
+{
+	struct fx		*f = *state;
+	struct spool_usage	 u;
+	char			*path, *job;
+	int			 fd;
+
+	assert_int_equal(spool_create(f->dir, 9, &fd, &path), 0);
+	assert_non_null(strstr(path, "/spool/9/incoming-"));
+	assert_int_equal(pwrite(fd, "12345", 5, 0), 5);
+	job = xasprintf("%s/spool/9/3.upload", f->dir);
+	touch_aged(job, 0);
+	assert_int_equal(truncate(job, 1000), 0);
+	spool_usage(f->dir, 9, -1, &u);
+	assert_int_equal(u.bytes, 1005);
+	assert_int_equal(u.incoming, 1);
+	spool_usage(f->dir, 9, fd, &u);	/* its own file left out */
+	assert_int_equal(u.bytes, 1000);
+	assert_int_equal(u.incoming, 0);
+	assert_int_equal(spool_sweep(f->dir, (int64_t)time(NULL), 3600), 0);	/* held */
+	assert_int_equal(access(path, F_OK), 0);
+	close(fd);
+	assert_int_equal(spool_sweep(f->dir, (int64_t)time(NULL), 3600), 1);
+	assert_int_equal(access(path, F_OK), -1);
+	spool_usage(f->dir, 10, -1, &u);	/* no spool yet: empty */
+	assert_int_equal(u.bytes, 0);
+	free(path);
+	free(job);
 }
 
 int
@@ -555,6 +618,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_create_and_usage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_flood_refused_before_decoding, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_account_deletion_removes_files, setup, teardown),
