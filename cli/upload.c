@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "common/log.h"
 #include "common/sanitize.h"
 #include "common/xmalloc.h"
+#include "media/image.h"
 #include "media/spool.h"
 #include "storage/media.h"
 #include "storage/posts.h"
@@ -139,6 +141,103 @@ upload_spool_close(int fd, const char *path)
 		inflight_set(path, false);
 }
 
+int64_t
+upload_spool_max(void)
+{
+	const char	*v = getenv("SSHBOOK_UPLOAD_SPOOL_MIB");
+	char		*end;
+	long long	 mib;
+
+	if (v == NULL || *v == '\0')
+		return UPLOAD_SPOOL_MAX_DEFAULT;
+	errno = 0;
+	mib = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || mib < 1 || mib > 1024 * 1024)
+		return UPLOAD_SPOOL_MAX_DEFAULT;
+	return (int64_t)mib * 1024 * 1024;
+}
+
+/* "100 MiB", or bytes when the cap is not a whole number of MiB. */
+static void
+cap_text(int64_t n, char *out, size_t outsz)
+{
+	if (n % (1024 * 1024) == 0)
+		snprintf(out, outsz, "%" PRId64 " MiB", n / (1024 * 1024));
+	else
+		snprintf(out, outsz, "%" PRId64 " bytes", n);
+}
+
+int
+upload_may_start(struct cli_ctx *ctx, char *why, size_t whysz)
+{
+	struct spool_usage	u;
+	int64_t			cap = upload_spool_max();
+	char			capt[32];
+
+	why[0] = '\0';
+	if (ctx->data_dir == NULL) {
+		snprintf(why, whysz, "uploads are not available here");
+		return ERR_INVALID;
+	}
+	/* What a killed transfer of ours left is nobody's now: it must not count against us. */
+	(void)spool_sweep_user(ctx->data_dir, ctx->user_id, (int64_t)time(NULL),
+	    SPOOL_ABANDONED_SECS);
+	spool_usage(ctx->data_dir, ctx->user_id, -1, &u);
+	if (u.bytes >= cap) {
+		cap_text(cap, capt, sizeof capt);
+		snprintf(why, whysz, "not enough room: your uploads in progress would exceed %s; "
+		    "wait until they are processed", capt);
+		return ERR_BUSY;
+	}
+	return store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), u.incoming,
+	    why, whysz);
+}
+
+int
+upload_may_grow(struct cli_ctx *ctx, int fd, int64_t end, char *why, size_t whysz)
+{
+	struct spool_usage	u;
+	uint8_t			head[16];
+	ssize_t			n;
+	int64_t			cap = upload_spool_max();
+	char			capt[32];
+
+	why[0] = '\0';
+	if (spool_file_gone(fd)) {
+		snprintf(why, whysz, "the upload was dropped after %d minutes without data; send "
+		    "it again", SPOOL_ABANDONED_SECS / 60);
+		return ERR_INVALID;
+	}
+	if (end > (int64_t)UPLOAD_MAX_BYTES) {
+		snprintf(why, whysz, "file too large: more than %u MiB (the limit is %u MiB for "
+		    "images, %u MiB for videos)", UPLOAD_MAX_BYTES / (1024 * 1024),
+		    IMAGE_MAX_BYTES / (1024 * 1024), VIDEO_MAX_BYTES / (1024 * 1024));
+		return ERR_INVALID;
+	}
+	/*
+	 * Past an image's cap only a video can still be accepted, and its first
+	 * bytes, long arrived, say whether it is one: no need to take 40 MiB
+	 * more to refuse it at the end.
+	 */
+	if (end > (int64_t)IMAGE_MAX_BYTES) {
+		n = pread(fd, head, sizeof head, 0);
+		if (n <= 0 || !media_format_is_video(media_sniff(head, (size_t)n))) {
+			snprintf(why, whysz, "file too large: more than %u MiB, the limit for images "
+			    "(videos may have %u MiB)", IMAGE_MAX_BYTES / (1024 * 1024),
+			    VIDEO_MAX_BYTES / (1024 * 1024));
+			return ERR_INVALID;
+		}
+	}
+	spool_usage(ctx->data_dir, ctx->user_id, fd, &u);
+	if (u.bytes + end > cap) {
+		cap_text(cap, capt, sizeof capt);
+		snprintf(why, whysz, "not enough room: your uploads in progress would exceed %s; "
+		    "wait until they are processed", capt);
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
 int
 upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_info *info,
     char *why, size_t whysz)
@@ -151,7 +250,7 @@ upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_
 	*idp = 0;
 	memset(info, 0, sizeof *info);
 	/* Before the decode: a flood of uploads must not cost the server a decode each. */
-	if ((r = store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), why,
+	if ((r = store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), 0, why,
 	    whysz)) != 0)
 		goto fail;
 	if ((r = media_validate_file(path, info, why, whysz)) != 0)
@@ -256,9 +355,14 @@ upload_hint(struct cli_ctx *ctx, int64_t media_id)
 
 /* ---- upload [gallery|avatar|background|post] [--visibility V] [TEXT...] < FILE ---- */
 
-/* Copy ctx->in into the spool file fd, at most UPLOAD_MAX_BYTES: 0, 1 (too large) or ERR_SYSTEM. */
+/*
+ * Copy ctx->in into the spool file fd, each chunk checked before it is
+ * written (upload_may_grow: the size caps and the spool cap hold while the
+ * data arrives, not once it is all on disk). 0, 1 (refused: why says so)
+ * or ERR_SYSTEM.
+ */
 static int
-spool_stdin(struct cli_ctx *ctx, int fd)
+spool_stdin(struct cli_ctx *ctx, int fd, char *why, size_t whysz)
 {
 	char	*chunk = xmalloc(COPY_CHUNK);
 	size_t	 n, total = 0, off;
@@ -266,11 +370,11 @@ spool_stdin(struct cli_ctx *ctx, int fd)
 	int	 r = 0;
 
 	while ((n = fread(chunk, 1, COPY_CHUNK, ctx->in)) > 0) {
-		total += n;
-		if (total > UPLOAD_MAX_BYTES) {
+		if (upload_may_grow(ctx, fd, (int64_t)(total + n), why, whysz) != 0) {
 			r = 1;
 			break;
 		}
+		total += n;
 		for (off = 0; off < n; off += (size_t)w) {
 			w = write(fd, chunk + off, n - off);
 			if (w < 0 && errno == EINTR) {
@@ -386,18 +490,19 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, 1, "upload: send the file on stdin, e.g. "
 		    "ssh HOST upload %s < picture.jpg (or: scp picture.jpg HOST:)",
 		    use_names[use]);
+	/* The count and spool limits hold from the start, before a byte is taken. */
+	if ((r = upload_may_start(ctx, why, sizeof why)) != 0)
+		return cli_fail(ctx, 1, "upload: %s", why[0] ? why : err_str(r));
 	catch_hangup(old_actions);
 	if ((r = upload_spool_open(ctx, &fd, &path)) != 0) {
 		status = cli_fail(ctx, 1, "upload: uploads are not available here");
 		goto out;
 	}
-	r = spool_stdin(ctx, fd);
+	r = spool_stdin(ctx, fd, why, sizeof why);
 	if (r != 0) {
 		(void)unlink(path);
 		if (r == 1)
-			status = cli_fail(ctx, 1, "upload: file too large: more than %u MiB "
-			    "(the limit is 10 MiB for images, 50 MiB for videos)",
-			    UPLOAD_MAX_BYTES / (1024 * 1024));
+			status = cli_fail(ctx, 1, "upload: %s", why);
 		else
 			status = cli_fail(ctx, 1, "upload: could not receive the file");
 		goto out;
@@ -468,6 +573,9 @@ hook_open(void *arg, const char *name, char *why, size_t whysz)
 		snprintf(why, whysz, "too many files at once");
 		return -1;
 	}
+	/* At the start, not at the close: a refused upload costs the client nothing to send. */
+	if (upload_may_start(s->ctx, why, whysz) != 0)
+		return -1;
 	if (upload_spool_open(s->ctx, &fd, &path) != 0) {
 		snprintf(why, whysz, "the server cannot take uploads right now");
 		return -1;
@@ -493,6 +601,14 @@ hook_abort(void *arg, const char *name, int fd)
 		close(fd);
 }
 
+static int
+hook_grow(void *arg, const char *name, int fd, int64_t end, char *why, size_t whysz)
+{
+	struct sftp_spool *s = arg;
+
+	(void)name;
+	return upload_may_grow(s->ctx, fd, end, why, whysz);
+}
 
 static int
 hook_close(void *arg, const char *name, int fd, int64_t bytes, char *why, size_t whysz)
@@ -549,6 +665,7 @@ upload_sftp_main(struct cli_ctx *ctx)
 	h.open = hook_open;
 	h.close = hook_close;
 	h.abort = hook_abort;
+	h.grow = hook_grow;
 	h.say = hook_say;
 	h.arg = &s;
 	h.max_bytes = UPLOAD_MAX_BYTES;

@@ -607,6 +607,55 @@ test_spool_create_and_usage(void **state)
 	free(job);
 }
 
+/*
+ * The spool cap holds while the data arrives: with a cap of 1 MiB, 3 MiB on
+ * stdin is refused after the first MiB, and nothing stays in the spool. A
+ * transfer of hers that was killed does not count against her.
+ */
+static void
+test_spool_cap_refuses_while_arriving(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+	size_t		 n = 3 * 1024 * 1024;
+	uint8_t		*zeros = xcalloc(n, 1);
+	char		*dead;
+
+	setenv("SSHBOOK_UPLOAD_SPOOL_MIB", "1", 1);
+	r = expect_in(f, ALICE, "upload", zeros, n, 1);
+	assert_string_equal(r.err, "upload: not enough room: your uploads in progress would "
+	    "exceed 1 MiB; wait until they are processed\n");
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/1"), 0);
+	/* A killed transfer's leftover, nobody's now, of 5 MiB: swept at the start, not counted. */
+	dead = xasprintf("%s/spool/1/incoming-zzzzzz", f->dir);
+	touch_aged(dead, 0);
+	assert_int_equal(truncate(dead, 5 * 1024 * 1024), 0);
+	(void)upload(f, ALICE, "upload", f->jpeg, f->jpegn);
+	assert_int_equal(access(dead, F_OK), -1);
+	unsetenv("SSHBOOK_UPLOAD_SPOOL_MIB");
+	free(dead);
+	free(zeros);
+}
+
+/* Past 10 MiB only a video may go on: 11 MiB of something else is refused as it arrives. */
+static void
+test_image_cap_while_arriving(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+	size_t		 n = 11 * 1024 * 1024;
+	uint8_t		*big = xcalloc(n, 1);
+
+	memcpy(big, f->jpeg, f->jpegn < n ? f->jpegn : n);
+	r = expect_in(f, ALICE, "upload", big, n, 1);
+	assert_non_null(strstr(r.err, "upload: file too large: more than 10 MiB, the limit for "
+	    "images"));
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/1"), 0);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -619,6 +668,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spool_create_and_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_cap_refuses_while_arriving, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_image_cap_while_arriving, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_flood_refused_before_decoding, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_account_deletion_removes_files, setup, teardown),
