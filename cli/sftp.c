@@ -698,7 +698,7 @@ req_write(struct sftp *s, struct rd *r)
 	size_t		 hn, n;
 	uint64_t	 off, max;
 	struct slot	*sl;
-	char		 limit[32];
+	char		 limit[32], why[WHY_MAX];
 
 	h = rd_str(r, &hn);
 	off = rd_u64(r);
@@ -717,6 +717,13 @@ req_write(struct sftp *s, struct rd *r)
 	if (off > max || n > max - off) {
 		format_size(s->h->max_bytes, limit, sizeof limit);
 		return upload_fail(s, sl, "%s: file too large: the limit is %s", sl->name, limit);
+	}
+	if ((int64_t)(off + n) > sl->size && s->h->grow != NULL) {
+		why[0] = '\0';
+		if (s->h->grow(s->h->arg, sl->name, sl->fd, (int64_t)(off + n), why,
+		    sizeof why) != 0)
+			return upload_fail(s, sl, "%s: %s", sl->name,
+			    why[0] ? why : "the upload was refused");
 	}
 	if (pwrite_full(sl->fd, data, n, (off_t)off) != 0) {
 		log_error("sftp: write '%s': %s", sl->name, strerror(errno));

@@ -44,6 +44,14 @@ struct sftp_hooks {
 	 * exactly one of close and abort.
 	 */
 	void	(*abort)(void *arg, const char *name, int fd);
+	/*
+	 * A write would make the file end bytes long (more than it has, and
+	 * within max_bytes). Return 0 to let it, or an ERR_* with a sentence in
+	 * why: the write fails with SSH_FX_FAILURE and "NAME: why" (SFTP v3 has
+	 * no quota status) and the file is aborted. May be NULL.
+	 */
+	int	(*grow)(void *arg, const char *name, int fd, int64_t end, char *why,
+		    size_t whysz);
 	void	*arg;
 	/*
 	 * Per file: a write ending past this fails with "NAME: file too large:

@@ -8,6 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,50 +28,213 @@
 #include "common/log.h"
 #include "common/sanitize.h"
 #include "common/xmalloc.h"
+#include "media/image.h"
+#include "media/spool.h"
 #include "storage/media.h"
 #include "storage/posts.h"
 #include "storage/social.h"
 
 #define COPY_CHUNK	(64 * 1024)
 
-static int
-mkdir_if_missing(const char *path)
+/*
+ * The spool files this process is receiving, for the hang-up handler: the
+ * session sends SIGHUP when the client goes (and SIGKILL 2 s later), and a
+ * handler that only set a flag could be kept waiting by a blocked read or a
+ * decode in the sandbox. unlink(2) is async-signal-safe, so the handler
+ * removes them itself and the signal then ends the process as before.
+ */
+#define INFLIGHT_MAX	(SFTP_OPEN_FILES_MAX + 1)
+
+static char			inflight[INFLIGHT_MAX][PATH_MAX];
+static volatile sig_atomic_t	inflight_used[INFLIGHT_MAX];
+
+static const int hangup_signals[] = { SIGHUP, SIGTERM, SIGINT, SIGPIPE };
+#define NHANGUP	(sizeof hangup_signals / sizeof hangup_signals[0])
+
+static void
+on_hangup(int sig)
 {
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return 0;
-	log_error("upload: mkdir %s: %s", path, strerror(errno));
-	return ERR_SYSTEM;
+	size_t i;
+
+	for (i = 0; i < INFLIGHT_MAX; i++)
+		if (inflight_used[i])
+			(void)unlink(inflight[i]);
+	/* SA_RESETHAND put the default back: once we return, it ends the process. */
+	(void)raise(sig);
+}
+
+/* Install on_hangup for the hang-up signals, keeping their old actions in old (restore_hangup). */
+static void
+catch_hangup(struct sigaction old[NHANGUP])
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NHANGUP; i++)
+		sigaddset(&sa.sa_mask, hangup_signals[i]);
+	sa.sa_handler = on_hangup;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < NHANGUP; i++) {
+		(void)sigaction(hangup_signals[i], NULL, &old[i]);
+		/* An ignored SIGPIPE stays ignored: a write then fails with EPIPE instead. */
+		if (old[i].sa_handler != SIG_IGN)
+			(void)sigaction(hangup_signals[i], &sa, NULL);
+	}
+}
+
+static void
+restore_hangup(const struct sigaction old[NHANGUP])
+{
+	size_t i;
+
+	for (i = 0; i < NHANGUP; i++)
+		(void)sigaction(hangup_signals[i], &old[i], NULL);
+}
+
+/* Add or drop path in the table, with the hang-up signals held off so the handler sees it whole. */
+static void
+inflight_set(const char *path, bool add)
+{
+	sigset_t	block, old;
+	size_t		i;
+
+	sigemptyset(&block);
+	for (i = 0; i < NHANGUP; i++)
+		sigaddset(&block, hangup_signals[i]);
+	(void)sigprocmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < INFLIGHT_MAX; i++) {
+		if (add && !inflight_used[i]) {
+			snprintf(inflight[i], sizeof inflight[i], "%s", path);
+			inflight_used[i] = 1;
+			break;
+		}
+		if (!add && inflight_used[i] && strcmp(inflight[i], path) == 0) {
+			inflight_used[i] = 0;
+			break;
+		}
+	}
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int
 upload_spool_open(struct cli_ctx *ctx, int *fdp, char **pathp)
 {
-	char	*spool, *dir, *path;
-	int	 fd, r;
+	int r;
 
 	*fdp = -1;
 	*pathp = NULL;
 	if (ctx->data_dir == NULL)
 		return ERR_INVALID;
-	spool = xasprintf("%s/spool", ctx->data_dir);
-	dir = xasprintf("%s/%lld", spool, (long long)ctx->user_id);
-	r = mkdir_if_missing(spool);
-	if (r == 0)
-		r = mkdir_if_missing(dir);
-	free(spool);
-	if (r != 0) {
-		free(dir);
-		return r;
+	if ((r = spool_create(ctx->data_dir, ctx->user_id, fdp, pathp)) == 0)
+		inflight_set(*pathp, true);
+	return r;
+}
+
+void
+upload_spool_close(int fd, const char *path)
+{
+	if (fd >= 0)
+		close(fd);
+	if (path != NULL)
+		inflight_set(path, false);
+}
+
+int64_t
+upload_spool_max(void)
+{
+	const char	*v = getenv("SSHBOOK_UPLOAD_SPOOL_MIB");
+	char		*end;
+	long long	 mib;
+
+	if (v == NULL || *v == '\0')
+		return UPLOAD_SPOOL_MAX_DEFAULT;
+	errno = 0;
+	mib = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || mib < 1 || mib > 1024 * 1024)
+		return UPLOAD_SPOOL_MAX_DEFAULT;
+	return (int64_t)mib * 1024 * 1024;
+}
+
+/* "100 MiB", or bytes when the cap is not a whole number of MiB. */
+static void
+cap_text(int64_t n, char *out, size_t outsz)
+{
+	if (n % (1024 * 1024) == 0)
+		snprintf(out, outsz, "%" PRId64 " MiB", n / (1024 * 1024));
+	else
+		snprintf(out, outsz, "%" PRId64 " bytes", n);
+}
+
+int
+upload_may_start(struct cli_ctx *ctx, char *why, size_t whysz)
+{
+	struct spool_usage	u;
+	int64_t			cap = upload_spool_max();
+	char			capt[32];
+
+	why[0] = '\0';
+	if (ctx->data_dir == NULL) {
+		snprintf(why, whysz, "uploads are not available here");
+		return ERR_INVALID;
 	}
-	path = xasprintf("%s/incoming-XXXXXX", dir);
-	free(dir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		log_error("upload: mkostemp in the spool: %s", strerror(errno));
-		free(path);
-		return ERR_SYSTEM;
+	/* What a killed transfer of ours left is nobody's now: it must not count against us. */
+	(void)spool_sweep_user(ctx->data_dir, ctx->user_id, (int64_t)time(NULL),
+	    SPOOL_ABANDONED_SECS);
+	spool_usage(ctx->data_dir, ctx->user_id, -1, &u);
+	if (u.bytes >= cap) {
+		cap_text(cap, capt, sizeof capt);
+		snprintf(why, whysz, "not enough room: your uploads in progress would exceed %s; "
+		    "wait until they are processed", capt);
+		return ERR_BUSY;
 	}
-	*fdp = fd;
-	*pathp = path;
+	return store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), u.incoming,
+	    why, whysz);
+}
+
+int
+upload_may_grow(struct cli_ctx *ctx, int fd, int64_t end, char *why, size_t whysz)
+{
+	struct spool_usage	u;
+	uint8_t			head[16];
+	ssize_t			n;
+	int64_t			cap = upload_spool_max();
+	char			capt[32];
+
+	why[0] = '\0';
+	if (spool_file_gone(fd)) {
+		snprintf(why, whysz, "the upload was dropped after %d minutes without data; send "
+		    "it again", SPOOL_ABANDONED_SECS / 60);
+		return ERR_INVALID;
+	}
+	if (end > (int64_t)UPLOAD_MAX_BYTES) {
+		snprintf(why, whysz, "file too large: more than %u MiB (the limit is %u MiB for "
+		    "images, %u MiB for videos)", UPLOAD_MAX_BYTES / (1024 * 1024),
+		    IMAGE_MAX_BYTES / (1024 * 1024), VIDEO_MAX_BYTES / (1024 * 1024));
+		return ERR_INVALID;
+	}
+	/*
+	 * Past an image's cap only a video can still be accepted, and its first
+	 * bytes, long arrived, say whether it is one: no need to take 40 MiB
+	 * more to refuse it at the end.
+	 */
+	if (end > (int64_t)IMAGE_MAX_BYTES) {
+		n = pread(fd, head, sizeof head, 0);
+		if (n <= 0 || !media_format_is_video(media_sniff(head, (size_t)n))) {
+			snprintf(why, whysz, "file too large: more than %u MiB, the limit for images "
+			    "(videos may have %u MiB)", IMAGE_MAX_BYTES / (1024 * 1024),
+			    VIDEO_MAX_BYTES / (1024 * 1024));
+			return ERR_INVALID;
+		}
+	}
+	spool_usage(ctx->data_dir, ctx->user_id, fd, &u);
+	if (u.bytes + end > cap) {
+		cap_text(cap, capt, sizeof capt);
+		snprintf(why, whysz, "not enough room: your uploads in progress would exceed %s; "
+		    "wait until they are processed", capt);
+		return ERR_BUSY;
+	}
 	return 0;
 }
 
@@ -84,7 +250,7 @@ upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_
 	*idp = 0;
 	memset(info, 0, sizeof *info);
 	/* Before the decode: a flood of uploads must not cost the server a decode each. */
-	if ((r = store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), why,
+	if ((r = store_media_upload_allowed(ctx->st, ctx->user_id, (int64_t)time(NULL), 0, why,
 	    whysz)) != 0)
 		goto fail;
 	if ((r = media_validate_file(path, info, why, whysz)) != 0)
@@ -189,9 +355,14 @@ upload_hint(struct cli_ctx *ctx, int64_t media_id)
 
 /* ---- upload [gallery|avatar|background|post] [--visibility V] [TEXT...] < FILE ---- */
 
-/* Copy ctx->in into the spool file fd, at most UPLOAD_MAX_BYTES: 0, 1 (too large) or ERR_SYSTEM. */
+/*
+ * Copy ctx->in into the spool file fd, each chunk checked before it is
+ * written (upload_may_grow: the size caps and the spool cap hold while the
+ * data arrives, not once it is all on disk). 0, 1 (refused: why says so)
+ * or ERR_SYSTEM.
+ */
 static int
-spool_stdin(struct cli_ctx *ctx, int fd)
+spool_stdin(struct cli_ctx *ctx, int fd, char *why, size_t whysz)
 {
 	char	*chunk = xmalloc(COPY_CHUNK);
 	size_t	 n, total = 0, off;
@@ -199,11 +370,11 @@ spool_stdin(struct cli_ctx *ctx, int fd)
 	int	 r = 0;
 
 	while ((n = fread(chunk, 1, COPY_CHUNK, ctx->in)) > 0) {
-		total += n;
-		if (total > UPLOAD_MAX_BYTES) {
+		if (upload_may_grow(ctx, fd, (int64_t)(total + n), why, whysz) != 0) {
 			r = 1;
 			break;
 		}
+		total += n;
 		for (off = 0; off < n; off += (size_t)w) {
 			w = write(fd, chunk + off, n - off);
 			if (w < 0 && errno == EINTR) {
@@ -284,6 +455,7 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 	struct postcmd_args	 a;
 	struct media_info	 info;
 	struct buf		 text = BUF_INIT;
+	struct sigaction	 old_actions[NHANGUP];
 	enum upload_use		 use = USE_GALLERY;
 	enum visibility		 vis = VIS_PUBLIC;
 	char			 why[240] = "", *path = NULL, *q;
@@ -318,23 +490,28 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, 1, "upload: send the file on stdin, e.g. "
 		    "ssh HOST upload %s < picture.jpg (or: scp picture.jpg HOST:)",
 		    use_names[use]);
+	/* The count and spool limits hold from the start, before a byte is taken. */
+	if ((r = upload_may_start(ctx, why, sizeof why)) != 0)
+		return cli_fail(ctx, 1, "upload: %s", why[0] ? why : err_str(r));
+	catch_hangup(old_actions);
 	if ((r = upload_spool_open(ctx, &fd, &path)) != 0) {
 		status = cli_fail(ctx, 1, "upload: uploads are not available here");
 		goto out;
 	}
-	r = spool_stdin(ctx, fd);
-	close(fd);
+	r = spool_stdin(ctx, fd, why, sizeof why);
 	if (r != 0) {
 		(void)unlink(path);
 		if (r == 1)
-			status = cli_fail(ctx, 1, "upload: file too large: more than %u MiB "
-			    "(the limit is 10 MiB for images, 50 MiB for videos)",
-			    UPLOAD_MAX_BYTES / (1024 * 1024));
+			status = cli_fail(ctx, 1, "upload: %s", why);
 		else
 			status = cli_fail(ctx, 1, "upload: could not receive the file");
 		goto out;
 	}
-	if ((r = upload_import(ctx, path, &id, &info, why, sizeof why)) != 0) {
+	/* The file stays open, so locked, until the import has taken it (media/spool.h). */
+	r = upload_import(ctx, path, &id, &info, why, sizeof why);
+	upload_spool_close(fd, path);
+	fd = -1;
+	if (r != 0) {
 		q = sanitize_dup(why, false);
 		status = cli_fail(ctx, r == ERR_SYSTEM || r == ERR_DB ? 1 : err_exit_status(r),
 		    "upload: %s", q);
@@ -344,6 +521,9 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, "%lld\n", (long long)id);
 	status = apply_use(ctx, use, id, vis, text.buf != NULL ? text.buf : "");
  out:
+	if (path != NULL)
+		upload_spool_close(fd, path);
+	restore_hangup(old_actions);
 	free(path);
 	buf_release(&text);
 	return status;
@@ -393,6 +573,9 @@ hook_open(void *arg, const char *name, char *why, size_t whysz)
 		snprintf(why, whysz, "too many files at once");
 		return -1;
 	}
+	/* At the start, not at the close: a refused upload costs the client nothing to send. */
+	if (upload_may_start(s->ctx, why, whysz) != 0)
+		return -1;
 	if (upload_spool_open(s->ctx, &fd, &path) != 0) {
 		snprintf(why, whysz, "the server cannot take uploads right now");
 		return -1;
@@ -409,12 +592,22 @@ hook_abort(void *arg, const char *name, int fd)
 	char			**pp = path_of(s, fd);
 
 	(void)name;
-	close(fd);
 	if (pp != NULL) {
 		(void)unlink(*pp);
+		upload_spool_close(fd, *pp);
 		free(*pp);
 		*pp = NULL;
-	}
+	} else
+		close(fd);
+}
+
+static int
+hook_grow(void *arg, const char *name, int fd, int64_t end, char *why, size_t whysz)
+{
+	struct sftp_spool *s = arg;
+
+	(void)name;
+	return upload_may_grow(s->ctx, fd, end, why, whysz);
 }
 
 static int
@@ -427,13 +620,15 @@ hook_close(void *arg, const char *name, int fd, int64_t bytes, char *why, size_t
 	int			 r;
 
 	(void)bytes;
-	close(fd);
 	if (pp == NULL) {
+		close(fd);
 		snprintf(why, whysz, "%s: lost track of the file", name);
 		return ERR_INTERNAL;
 	}
 	clean = sanitize_dup(name, false);
+	/* Closed after the import: until then the lock says the file is being received. */
 	r = upload_import(s->ctx, *pp, &id, &info, reason, sizeof reason);
+	upload_spool_close(fd, *pp);
 	free(*pp);
 	*pp = NULL;
 	if (r == 0)
@@ -460,6 +655,7 @@ upload_sftp_main(struct cli_ctx *ctx)
 {
 	struct sftp_spool	s;
 	struct sftp_hooks	h;
+	struct sigaction	old_actions[NHANGUP], ign, old_pipe;
 	size_t			i;
 	int			r;
 
@@ -469,12 +665,25 @@ upload_sftp_main(struct cli_ctx *ctx)
 	h.open = hook_open;
 	h.close = hook_close;
 	h.abort = hook_abort;
+	h.grow = hook_grow;
 	h.say = hook_say;
 	h.arg = &s;
 	h.max_bytes = UPLOAD_MAX_BYTES;
+	/*
+	 * sftp_serve wants SIGPIPE ignored (a client that stops reading ends
+	 * the loop, which then drops its open files); the other hang-up
+	 * signals remove them in the handler.
+	 */
+	memset(&ign, 0, sizeof ign);
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &ign, &old_pipe);
+	catch_hangup(old_actions);
 	r = sftp_serve(fileno(ctx->in), fileno(ctx->out), &h);
 	for (i = 0; i < SFTP_OPEN_FILES_MAX; i++)
 		if (s.files[i].path != NULL)
 			hook_abort(&s, "", s.files[i].fd);
+	restore_hangup(old_actions);
+	(void)sigaction(SIGPIPE, &old_pipe, NULL);
 	return r == 0 ? 0 : 1;
 }

@@ -42,6 +42,8 @@ enum hub_topic {
 	TOPIC_POST = 5,
 	TOPIC_MEDIA = 6,	/* a media item of user_id changed (processed, deleted, avatar) */
 	TOPIC_JOB = 7,		/* to HUB_WORKER_ID: a job was queued */
+	/* to HUB_WORKER_ID: an upload's process died; object_id's spool may hold its leftovers */
+	TOPIC_SPOOL = 8,
 };
 
 /*

@@ -1,3 +1,5 @@
+#include <sys/wait.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include <libssh/server.h>
 
 #include "common/cmdline.h"
+#include "common/hub.h"
 #include "common/log.h"
 #include "common/sysutil.h"
 #include "common/xmalloc.h"
@@ -384,6 +387,18 @@ chan_reaped(struct chan *ch, int wstatus)
 		log_info("app pid %ld exited with status %d after %lld ms",
 		    (long)ch->pid, ch->exit_status,
 		    (long long)(ch->exited_at - ch->started_at));
+	/*
+	 * An upload (sftp, or an exec such as `upload`) cleans its spool file
+	 * up when it is hung up, but not when it is killed outright or
+	 * crashes: the worker then removes what it no longer holds.
+	 */
+	if (WIFSIGNALED(wstatus) && (ch->sftp || ch->command != NULL) &&
+	    ch->conn->id.user_id > 0) {
+		struct hub_msg m = { HUB_HINT, TOPIC_SPOOL, HUB_WORKER_ID,
+		    ch->conn->id.user_id };
+
+		(void)hub_send(ch->conn->hub_fd, &m);
+	}
 }
 
 void

@@ -61,6 +61,7 @@ static const struct config_key {
 	{ "worker", K_INT, offsetof(struct config, worker), 0, 1 },
 	{ "write_burst", K_INT, offsetof(struct config, write_burst), 0, 1000000 },
 	{ "write_per_minute", K_INT, offsetof(struct config, write_per_minute), 1, 1000000 },
+	{ "upload_spool_mib", K_INT, offsetof(struct config, upload_spool_mib), 1, 1048576 },
 };
 
 static const char *registration_names[] = { "open", "invite", "closed" };
@@ -99,6 +100,7 @@ config_init(struct config *c)
 	c->worker = 1;
 	c->write_burst = 60;
 	c->write_per_minute = 60;
+	c->upload_spool_mib = 100;
 }
 
 void

@@ -50,6 +50,7 @@ struct config {
 	int			 worker;	/* 1: run the background worker (media jobs); 0: not */
 	int			 write_burst;	/* per-user writes in a burst; 0: no write limit */
 	int			 write_per_minute;	/* ... refilled at this rate */
+	int			 upload_spool_mib;	/* per-user uploads under way and waiting, MiB */
 };
 
 /* Fill c with the defaults (port 2222 on 127.0.0.1, data in ./var ...). */

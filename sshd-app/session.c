@@ -619,9 +619,10 @@ hang_up_apps(struct conn *c)
 			continue;
 		log_warn("app pid %ld ignored SIGHUP: killing it", (long)ch->pid);
 		spawn_signal(ch->pid, SIGKILL);
+		st = 0;
 		while (waitpid(ch->pid, &st, 0) < 0 && errno == EINTR)
 			;
-		ch->exited = true;
+		chan_reaped(ch, st);	/* logs it, and tells the worker about its spool */
 	}
 }
 

@@ -114,6 +114,8 @@ build(const struct app_spec *s, struct exec_args *ea)
 	/* storage/store.h store_set_write_limit: "BURST/PER_MINUTE" */
 	ea->envp[e++] = own(ea, xasprintf("SSHBOOK_WRITE_LIMIT=%d/%d", c->write_burst,
 	    c->write_per_minute));
+	/* cli/upload.h upload_spool_max */
+	ea->envp[e++] = own(ea, xasprintf("SSHBOOK_UPLOAD_SPOOL_MIB=%d", c->upload_spool_mib));
 	if (s->signup) {
 		ea->envp[e++] = own(ea, xasprintf("SSHBOOK_REGISTRATION=%s",
 		    s->registration ? s->registration : "open"));

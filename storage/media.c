@@ -216,8 +216,8 @@ store_media_posts(struct store *st, int64_t media_id, int64_t **postsp, size_t *
 }
 
 int
-store_media_upload_allowed(struct store *st, int64_t owner, int64_t now, char *why,
-    size_t whysz)
+store_media_upload_allowed(struct store *st, int64_t owner, int64_t now, int in_flight,
+    char *why, size_t whysz)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int64_t		 all = 0, recent = 0;
@@ -238,6 +238,10 @@ store_media_upload_allowed(struct store *st, int64_t owner, int64_t now, char *w
 	stmt_reset(stmt);
 	if (r != 0)
 		return r;
+	if (in_flight > 0) {
+		all += in_flight;
+		recent += in_flight;
+	}
 	if (all >= MEDIA_PER_USER_MAX) {
 		store_why(why, whysz, "your gallery is full (%d items): delete some first",
 		    MEDIA_PER_USER_MAX);

@@ -73,14 +73,16 @@ void	media_list_free(struct media_list *);
 #define MEDIA_UPLOAD_WINDOW		600
 
 /*
- * May owner upload one more item at time now? 0, or ERR_BUSY with a sentence
- * in why ("your gallery is full (1000 items): delete some first", "too many
- * uploads: at most 30 in 10 minutes; try again in a few minutes"). Callers
- * ask before spending a decode on the file; store_media_add checks the
- * gallery again.
+ * May owner upload one more item at time now, with in_flight other uploads
+ * of theirs still arriving (counted as if done, so 30 parallel transfers
+ * cannot all start)? 0, or ERR_BUSY with a sentence in why ("your gallery is
+ * full (1000 items): delete some first", "too many uploads: at most 30 in 10
+ * minutes; try again in a few minutes"). Callers ask when a transfer starts,
+ * and again before spending a decode on the file; store_media_add checks
+ * the gallery again.
  */
-int	store_media_upload_allowed(struct store *, int64_t owner, int64_t now, char *why,
-	    size_t whysz);
+int	store_media_upload_allowed(struct store *, int64_t owner, int64_t now, int in_flight,
+	    char *why, size_t whysz);
 
 /*
  * Record a validated upload for owner: a PENDING row and, in the same

@@ -25,14 +25,15 @@
 #include "media/layout.h"
 #include "media/pipeline.h"
 #include "media/preview.h"
+#include "media/spool.h"
 #include "storage/jobs.h"
 #include "storage/media.h"
 #include "storage/posts.h"
 #include "worker/fanout.h"
 
 #define POLL_MS		2000	/* without a hint, look at the table this often */
-#define SWEEP_SECS	600	/* look for abandoned uploads this often ... */
-#define ABANDONED_SECS	3600	/* ... and remove those untouched this long */
+#define SWEEP_SECS	600	/* look through every spool this often (media/spool.h) */
+#define SPOOL_OWNERS_MAX 64	/* spools to look at after one batch of TOPIC_SPOOL hints */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -195,37 +196,8 @@ process_media(struct store *st, const char *data_dir, int hub_fd, int64_t id, ch
 size_t
 worker_sweep_spool(const char *data_dir, int64_t now, int max_age)
 {
-	char		*spool = xasprintf("%s/spool", data_dir), *dir, *path;
-	DIR		*top, *d;
-	struct dirent	*u, *e;
-	struct stat	 sb;
-	size_t		 removed = 0;
+	size_t removed = spool_sweep(data_dir, now, max_age);
 
-	if ((top = opendir(spool)) == NULL) {
-		free(spool);
-		return 0;
-	}
-	while ((u = readdir(top)) != NULL) {
-		if (u->d_name[0] == '.')
-			continue;
-		dir = xasprintf("%s/%s", spool, u->d_name);
-		if ((d = opendir(dir)) != NULL) {
-			while ((e = readdir(d)) != NULL) {
-				/* Only half-received files: "<id>.upload" ones belong to jobs. */
-				if (strncmp(e->d_name, "incoming-", 9) != 0)
-					continue;
-				path = xasprintf("%s/%s", dir, e->d_name);
-				if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-				    now - (int64_t)sb.st_mtime >= max_age && unlink(path) == 0)
-					removed++;
-				free(path);
-			}
-			closedir(d);
-		}
-		free(dir);
-	}
-	closedir(top);
-	free(spool);
 	if (removed > 0)
 		log_info("worker: removed %zu abandoned uploads from the spool", removed);
 	return removed;
@@ -280,7 +252,8 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 	struct hub_msg		 hello = { HUB_HELLO, 0, HUB_WORKER_ID, 0 }, m;
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
-	int64_t			 next_sweep = 0;
+	int64_t			 next_sweep = 0, owners[SPOOL_OWNERS_MAX];
+	size_t			 nowners, i;
 	int			 r;
 
 	memset(&sa, 0, sizeof sa);
@@ -296,7 +269,8 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 	log_info("worker: started");
 	while (!stop_requested) {
 		if ((int64_t)time(NULL) >= next_sweep) {
-			(void)worker_sweep_spool(data_dir, (int64_t)time(NULL), ABANDONED_SECS);
+			(void)worker_sweep_spool(data_dir, (int64_t)time(NULL),
+			    SPOOL_ABANDONED_SECS);
 			next_sweep = (int64_t)time(NULL) + SWEEP_SECS;
 		}
 		(void)worker_drain(st, data_dir, hub_fd);
@@ -310,9 +284,22 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 		}
 		if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
 			/* Hints only say "look again": read them all, then look. */
-			while ((r = hub_recv(hub_fd, &m)) == 1)
+			nowners = 0;
+			while ((r = hub_recv(hub_fd, &m)) == 1) {
 				if (m.kind == HUB_SHUTDOWN)
 					stop_requested = 1;
+				else if (m.topic == TOPIC_SPOOL && m.object_id > 0 &&
+				    nowners < SPOOL_OWNERS_MAX)
+					owners[nowners++] = m.object_id;
+			}
+			/*
+			 * An upload's process died without cleaning up (kill -9,
+			 * a crash): its file is no longer held, so it goes now
+			 * rather than at the next full sweep.
+			 */
+			for (i = 0; i < nowners; i++)
+				(void)spool_sweep_user(data_dir, owners[i], (int64_t)time(NULL),
+				    SPOOL_ABANDONED_SECS);
 			if (r < 0) {
 				log_warn("worker: the hub went away; stopping");
 				break;

@@ -36,10 +36,13 @@ int	worker_run(struct store *, const char *data_dir, int hub_fd);
 size_t	worker_drain(struct store *, const char *data_dir, int hub_fd);
 
 /*
- * Remove uploads that never finished arriving (a client that went away in
- * the middle: DATA_DIR/spool/<user>/incoming-*) untouched for max_age
- * seconds at time now. worker_run does this at start and every 10 minutes.
- * Returns how many went.
+ * Remove uploads that never finished arriving (DATA_DIR/spool/<user>/
+ * incoming-*): those no live process holds any more (it was killed or
+ * crashed), and those untouched for max_age seconds at time now
+ * (media/spool.h spool_sweep). worker_run does this at start and every 10
+ * minutes with SPOOL_ABANDONED_SECS, and for one user's spool on a
+ * TOPIC_SPOOL hint (a session saw an upload's process die). Returns how
+ * many went.
  */
 size_t	worker_sweep_spool(const char *data_dir, int64_t now, int max_age);
 

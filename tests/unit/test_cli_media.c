@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 
 #include "common/xmalloc.h"
 #include "media/image.h"
+#include "media/spool.h"
 #include "storage/media.h"
 #include "storage/posts.h"
 #include "storage/social.h"
@@ -518,30 +520,140 @@ touch_aged(const char *path, int age)
 	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
 }
 
+/* Open path and hold an exclusive lock on it, as a process receiving it does; the fd. */
+static int
+hold(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return fd;
+}
+
 static void
 test_sweep_removes_abandoned_uploads(void **state)
 {
 	struct fx	*f = *state;
 	char		*spool = xasprintf("%s/spool", f->dir), *dir = xasprintf("%s/7", spool);
-	char		*old = xasprintf("%s/incoming-aaaaaa", dir);
-	char		*fresh = xasprintf("%s/incoming-bbbbbb", dir);
+	char		*dead = xasprintf("%s/incoming-aaaaaa", dir);
+	char		*live = xasprintf("%s/incoming-bbbbbb", dir);
+	char		*stuck = xasprintf("%s/incoming-cccccc", dir);
 	char		*job = xasprintf("%s/12.upload", dir);
+	int		 fd_live, fd_stuck;
 
 	assert_int_equal(mkdir(spool, 0700), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	/* A client went away two hours ago; another is still sending; a job waits. */
-	touch_aged(old, 7200);
-	touch_aged(fresh, 0);
+	/*
+	 * A transfer killed a moment ago (nobody holds its file), one still
+	 * sending, one whose process is alive but sent nothing for two hours,
+	 * and a job's upload as old.
+	 */
+	touch_aged(dead, 0);
+	touch_aged(live, 0);
+	touch_aged(stuck, 7200);
 	touch_aged(job, 7200);
-	assert_int_equal(worker_sweep_spool(f->dir, (int64_t)time(NULL), 3600), 1);
-	assert_int_equal(access(old, F_OK), -1);
-	assert_int_equal(access(fresh, F_OK), 0);
+	fd_live = hold(live);
+	fd_stuck = hold(stuck);
+	assert_int_equal(worker_sweep_spool(f->dir, (int64_t)time(NULL), 3600), 2);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(stuck, F_OK), -1);
+	assert_true(spool_file_gone(fd_stuck));	/* its next write is refused (upload_may_grow) */
+	assert_int_equal(access(live, F_OK), 0);
+	assert_false(spool_file_gone(fd_live));
 	assert_int_equal(access(job, F_OK), 0);	/* a job's upload is the worker's, not the sweep's */
-	free(old);
-	free(fresh);
+	/* Once its process is gone, the live one goes too, at once. */
+	close(fd_live);
+	assert_int_equal(spool_sweep_user(f->dir, 7, (int64_t)time(NULL), 3600), 1);
+	assert_int_equal(access(live, F_OK), -1);
+	close(fd_stuck);
+	free(dead);
+	free(live);
+	free(stuck);
 	free(job);
 	free(dir);
 	free(spool);
+}
+
+/* spool_create's file is held from the start, and spool_usage counts both kinds of file. */
+static void
+test_spool_create_and_usage(void **state)
+{
+	struct fx		*f = *state;
+	struct spool_usage	 u;
+	char			*path, *job;
+	int			 fd;
+
+	assert_int_equal(spool_create(f->dir, 9, &fd, &path), 0);
+	assert_non_null(strstr(path, "/spool/9/incoming-"));
+	assert_int_equal(pwrite(fd, "12345", 5, 0), 5);
+	job = xasprintf("%s/spool/9/3.upload", f->dir);
+	touch_aged(job, 0);
+	assert_int_equal(truncate(job, 1000), 0);
+	spool_usage(f->dir, 9, -1, &u);
+	assert_int_equal(u.bytes, 1005);
+	assert_int_equal(u.incoming, 1);
+	spool_usage(f->dir, 9, fd, &u);	/* its own file left out */
+	assert_int_equal(u.bytes, 1000);
+	assert_int_equal(u.incoming, 0);
+	assert_int_equal(spool_sweep(f->dir, (int64_t)time(NULL), 3600), 0);	/* held */
+	assert_int_equal(access(path, F_OK), 0);
+	close(fd);
+	assert_int_equal(spool_sweep(f->dir, (int64_t)time(NULL), 3600), 1);
+	assert_int_equal(access(path, F_OK), -1);
+	spool_usage(f->dir, 10, -1, &u);	/* no spool yet: empty */
+	assert_int_equal(u.bytes, 0);
+	free(path);
+	free(job);
+}
+
+/*
+ * The spool cap holds while the data arrives: with a cap of 1 MiB, 3 MiB on
+ * stdin is refused after the first MiB, and nothing stays in the spool. A
+ * transfer of hers that was killed does not count against her.
+ */
+static void
+test_spool_cap_refuses_while_arriving(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+	size_t		 n = 3 * 1024 * 1024;
+	uint8_t		*zeros = xcalloc(n, 1);
+	char		*dead;
+
+	setenv("SSHBOOK_UPLOAD_SPOOL_MIB", "1", 1);
+	r = expect_in(f, ALICE, "upload", zeros, n, 1);
+	assert_string_equal(r.err, "upload: not enough room: your uploads in progress would "
+	    "exceed 1 MiB; wait until they are processed\n");
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/1"), 0);
+	/* A killed transfer's leftover, nobody's now, of 5 MiB: swept at the start, not counted. */
+	dead = xasprintf("%s/spool/1/incoming-zzzzzz", f->dir);
+	touch_aged(dead, 0);
+	assert_int_equal(truncate(dead, 5 * 1024 * 1024), 0);
+	(void)upload(f, ALICE, "upload", f->jpeg, f->jpegn);
+	assert_int_equal(access(dead, F_OK), -1);
+	unsetenv("SSHBOOK_UPLOAD_SPOOL_MIB");
+	free(dead);
+	free(zeros);
+}
+
+/* Past 10 MiB only a video may go on: 11 MiB of something else is refused as it arrives. */
+static void
+test_image_cap_while_arriving(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+	size_t		 n = 11 * 1024 * 1024;
+	uint8_t		*big = xcalloc(n, 1);
+
+	memcpy(big, f->jpeg, f->jpegn < n ? f->jpegn : n);
+	r = expect_in(f, ALICE, "upload", big, n, 1);
+	assert_non_null(strstr(r.err, "upload: file too large: more than 10 MiB, the limit for "
+	    "images"));
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/1"), 0);
+	free(big);
 }
 
 int
@@ -555,6 +667,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_create_and_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_cap_refuses_while_arriving, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_image_cap_while_arriving, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_flood_refused_before_decoding, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_account_deletion_removes_files, setup, teardown),

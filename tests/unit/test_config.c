@@ -49,6 +49,7 @@ test_defaults(void **state)
 	assert_string_equal(c.listen, "127.0.0.1");
 	assert_int_equal(c.registration, REG_OPEN);
 	assert_int_equal(c.login_grace_time, 20);
+	assert_int_equal(c.upload_spool_mib, 100);
 	config_free(&c);
 }
 
@@ -73,11 +74,13 @@ test_every_key(void **state)
 	    "auth_max_failures_per_addr = 3\n"
 	    "auth_max_failures_per_user = 2\n"
 	    "auth_failure_window = 60\n"
+	    "upload_spool_mib = 7\n"
 	    "log_level = debug\n"
 	    "\n", err, sizeof err), 0);
 	assert_int_equal(c.port, 2299);
 	assert_string_equal(c.listen, "::1");
 	assert_string_equal(c.data_dir, "/tmp/x");
+	assert_int_equal(c.upload_spool_mib, 7);
 	assert_int_equal(c.registration, REG_INVITE);
 	assert_int_equal(c.max_sessions, 7);
 	assert_int_equal(c.max_sessions_per_addr, 0);

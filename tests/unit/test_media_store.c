@@ -466,20 +466,26 @@ test_upload_rate(void **state)
 	int		 i;
 
 	for (i = 0; i < MEDIA_UPLOADS_PER_WINDOW; i++) {
-		assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), 0);
+		assert_int_equal(store_media_upload_allowed(st, a, now, 0, why, sizeof why), 0);
 		id = image(st, a);
 		if (first == 0)
 			first = id;
 	}
-	assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), ERR_BUSY);
+	assert_int_equal(store_media_upload_allowed(st, a, now, 0, why, sizeof why), ERR_BUSY);
 	assert_non_null(strstr(why, "too many uploads"));
 	/* Per user, and over once the window has passed. */
-	assert_int_equal(store_media_upload_allowed(st, b, now, why, sizeof why), 0);
-	assert_int_equal(store_media_upload_allowed(st, a, now + MEDIA_UPLOAD_WINDOW + 1, why,
+	assert_int_equal(store_media_upload_allowed(st, b, now, 0, why, sizeof why), 0);
+	/* Transfers still arriving count as done: bob with 29 of them may start one more only. */
+	assert_int_equal(store_media_upload_allowed(st, b, now, MEDIA_UPLOADS_PER_WINDOW - 1, why,
+	    sizeof why), 0);
+	assert_int_equal(store_media_upload_allowed(st, b, now, MEDIA_UPLOADS_PER_WINDOW, why,
+	    sizeof why), ERR_BUSY);
+	assert_non_null(strstr(why, "too many uploads"));
+	assert_int_equal(store_media_upload_allowed(st, a, now + MEDIA_UPLOAD_WINDOW + 1, 0, why,
 	    sizeof why), 0);
 	/* A deleted upload no longer counts. */
 	assert_int_equal(store_media_delete(st, a, first, NULL), 0);
-	assert_int_equal(store_media_upload_allowed(st, a, now, why, sizeof why), 0);
+	assert_int_equal(store_media_upload_allowed(st, a, now, 0, why, sizeof why), 0);
 }
 
 /* ---- privacy ----------------------------------------------------------------------- */

@@ -169,6 +169,21 @@ hook_abort(void *arg, const char *name, int fd)
 	event(hd, "abort %s", name);
 }
 
+/* "quota*" files may not grow past 8 bytes; every growth is an event. */
+static int
+hook_grow(void *arg, const char *name, int fd, int64_t end, char *why, size_t whysz)
+{
+	struct hookdir *hd = arg;
+
+	(void)fd;
+	event(hd, "grow %s %" PRId64, name, end);
+	if (strncmp(name, "quota", 5) == 0 && end > 8) {
+		snprintf(why, whysz, "over the quota (test)");
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
 static void
 hook_say(void *arg, const char *line)
 {
@@ -186,6 +201,7 @@ hooks_init(struct sftp_hooks *h, struct hookdir *hd, int64_t max_bytes)
 	h->open = hook_open;
 	h->close = hook_close;
 	h->abort = hook_abort;
+	h->grow = hook_grow;
 	h->say = hook_say;
 	h->arg = hd;
 	h->max_bytes = max_bytes;
@@ -911,6 +927,36 @@ test_too_large(void **state)
 	assert_int_equal(srv_stop(srv), 0);
 }
 
+/*
+ * The grow hook is asked before a write makes the file longer (not for one
+ * within it); its refusal fails the write with the hook's words and aborts
+ * the file, as the size cap does.
+ */
+static void
+test_grow_hook_refuses_while_arriving(void **state)
+{
+	struct server	*srv = *state;
+	struct handle	 h;
+
+	srv_start(srv, 100);
+	srv_init(srv);
+	h = open_ok(srv, 1, "quota.bin");
+	send_write(srv, 2, &h, 0, "0123", 4);
+	expect_status(srv, 2, S_OK);
+	send_write(srv, 3, &h, 0, "ab", 2);	/* within: not asked */
+	expect_status(srv, 3, S_OK);
+	send_write(srv, 4, &h, 4, "456789", 6);
+	expect_status_with(srv, 4, S_FAILURE, "quota.bin: over the quota (test)");
+	send_write(srv, 5, &h, 0, "x", 1);
+	expect_status_with(srv, 5, S_FAILURE, "over the quota");
+	assert_int_equal(srv_stop(srv), 0);
+	assert_int_equal(count_events(srv, "grow quota.bin 4"), 1);
+	assert_int_equal(count_events(srv, "grow quota.bin 10"), 1);
+	assert_int_equal(count_events(srv, "grow quota.bin"), 2);
+	assert_int_equal(count_events(srv, "abort quota.bin"), 1);
+	assert_int_equal(count_events(srv, "close"), 0);
+}
+
 static void
 test_small_limit_message(void **state)
 {
@@ -1524,6 +1570,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_read_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_small_limit_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grow_hook_refuses_while_arriving, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_limits_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_and_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_by_byte, setup, teardown),
