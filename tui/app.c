@@ -875,12 +875,12 @@ draw_status(struct app *app)
 		x = draw_text(y, 0, COLS, app->prompt.label, ROLE_STATUS);
 		x += draw_text(y, x, 1, " ", ROLE_STATUS);
 		w = COLS - x - 1;
-		x = draw_field(y, x, w, &app->prompt.le, ROLE_STATUS);
-		move(y, x);
-		curs_set(1);
+		draw_cursor_at(y, draw_field(y, x, w, &app->prompt.le, ROLE_STATUS));
 		return;
 	}
 	if (app->confirm.active) {
+		/* The question takes the keys: no field under it keeps the cursor. */
+		draw_cursor_reset();
 		draw_text(y, 0, COLS, app->confirm.question, ROLE_ERROR);
 		return;
 	}
@@ -926,18 +926,36 @@ draw_pager(struct app *app)
 	}
 }
 
+/*
+ * Show the terminal cursor at the insertion point of the field that claimed
+ * it this frame (tui/draw.h), or hide it; then the frame's one refresh puts
+ * it there.
+ */
+static void
+cursor_place(void)
+{
+	int y, x;
+
+	if (draw_cursor_claimed(&y, &x)) {
+		move(y, x);
+		curs_set(1);
+	} else
+		curs_set(0);
+}
+
 static void
 draw_all(struct app *app)
 {
 	struct rect area;
 	char msg[96];
 
-	curs_set(0);
+	draw_cursor_reset();
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		snprintf(msg, sizeof msg, "window too small: sshbook needs %dx%d, this is %dx%d",
 		    MIN_COLS, MIN_ROWS, COLS, LINES);
 		draw_text(LINES / 2, 0, COLS, msg, ROLE_ERROR);
+		cursor_place();
 		refresh();
 		return;
 	}
@@ -952,6 +970,7 @@ draw_all(struct app *app)
 		app->ops->draw(app, app->state, &area);
 	}
 	draw_status(app);
+	cursor_place();
 	refresh();
 }
 

@@ -45,7 +45,9 @@ enum form_result	form_key(struct form *, int key);
 /*
  * Draw the visible fields from row y: label in label_w columns, then the
  * field field_w columns wide, a blank row between fields, then the error.
- * Puts the terminal cursor in the focused field. Returns the next free row.
+ * The focused field is marked (a ▸ in the two columns left of x, its label
+ * and field highlighted) and claims the cursor (draw_cursor_at). Returns the
+ * next free row.
  */
 int	form_draw(const struct form *, int y, int x, int label_w, int field_w);
 

@@ -300,8 +300,7 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 	}
 	draw_text(r->y + r->h - 1, r->x, 2, ">", ROLE_KEY);
 	cx = draw_field(r->y + r->h - 1, r->x + 2, r->w - 4, &s->input, ROLE_NORMAL);
-	move(r->y + r->h - 1, cx);
-	curs_set(1);
+	draw_cursor_at(r->y + r->h - 1, cx);
 }
 
 static void

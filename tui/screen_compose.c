@@ -174,8 +174,7 @@ compose_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(r->y + r->h - 2, x, w, s->error, ROLE_ERROR);
 	draw_text(r->y + r->h - 1, x, w, "Ctrl-S post  Ctrl-T who can see it  Ctrl-G pictures  "
 	    "Enter new line  Esc leave", ROLE_DIM);
-	move(cy, cx);
-	curs_set(1);
+	draw_cursor_at(cy, cx);
 }
 
 static void

@@ -197,10 +197,8 @@ friends_draw(struct app *app, void *state, const struct rect *r)
 	    "type to filter  arrows move  Enter opens  Esc back" :
 	    "Enter open  a accept  x decline  c cancel  r remove  b block  s search friends",
 	    ROLE_DIM);
-	if (cx >= 0) {
-		move(r->y + 1, cx);
-		curs_set(1);
-	}
+	if (cx >= 0)
+		draw_cursor_at(r->y + 1, cx);
 }
 
 static int

@@ -164,8 +164,7 @@ search_draw(struct app *app, void *state, const struct rect *r)
 		if (s->hits.n == 0 && s->query.text.len > 0)
 			draw_text(list.y, list.x + 1, list.w - 2, "nobody found", ROLE_DIM);
 	}
-	move(r->y, cx);
-	curs_set(1);
+	draw_cursor_at(r->y, cx);
 }
 
 static int

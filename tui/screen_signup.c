@@ -81,7 +81,7 @@ signup_draw(struct app *app, void *state, const struct rect *r)
 		fw = 48;
 	draw_text(r->y + r->h - 2, x, r->w - 4, "Enter creates the account. Tab or the arrows "
 	    "move between fields. Esc cancels: nothing is stored.", ROLE_DIM);
-	form_draw(&s->form, y, x, 22, fw);	/* last: it places the cursor */
+	form_draw(&s->form, y, x, 22, fw);
 }
 
 static void

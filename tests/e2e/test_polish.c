@@ -1,0 +1,224 @@
+/*
+ * End to end: the first five minutes (issue 11, items 1-4). What someone who
+ * lives in tig, mutt or htop notices at once:
+ *
+ * - Enter on a notification opens what it is about (the post, scrolled to
+ *   the comment; the chat; the person), each row names it (the first words
+ *   of the post or comment), similar ones are one row ("X and 1 other
+ *   reacted to your post"), and a target gone or hidden says so;
+ * - the terminal cursor sits at the insertion point of the text field that
+ *   takes the keys, on every screen with one, and is hidden elsewhere;
+ * - a message request opens with the keys it advertises (a, x) working;
+ * - a paste (bracketed, CSI 200 ~ ... 201 ~) goes into the field whole and
+ *   never runs as keys: in a chat its lines stay one message.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "tests/e2e/harness.h"
+#include "tests/e2e/people.h"
+#include "tests/e2e/scenario.h"
+
+#define TXT_CHAT	"Chat with "
+#define TXT_REQ_KEYS	"a accept  x decline  i reply (accepts)"
+#define TXT_ACCEPTED	"request accepted"
+#define TXT_DROPPED	"the paste was dropped"
+#define ROW_INPUT	(-2)	/* the chat's input, one row above the status line */
+
+/* Typed into every field: a wide character in the middle, so columns are not bytes. */
+#define TYPED		"ab\u65e5c"	/* "ab日c": 5 columns */
+#define TYPED_COLS	5
+
+static int
+polish_teardown(void **state)
+{
+	exec_result_free(&last);
+	return e2e_teardown(state);
+}
+
+/* Columns the UTF-8 text s[0..len) takes on a terminal. */
+static int
+columns(const char *s, size_t len)
+{
+	mbstate_t	ms;
+	wchar_t		wc;
+	size_t		i = 0, n;
+	int		cols = 0, w;
+
+	memset(&ms, 0, sizeof ms);
+	while (i < len && (n = mbrtowc(&wc, s + i, len - i, &ms)) != 0 && n < (size_t)-2) {
+		w = wcwidth(wc);
+		cols += w > 0 ? w : 0;
+		i += n;
+	}
+	return cols;
+}
+
+/*
+ * The cursor is shown on the first row holding text, back cells to the left
+ * of its end (0: right after it, where typing goes on).
+ */
+static bool
+cursor_after(struct term *t, const char *text, int back)
+{
+	char	row[1024];
+	char	*at_text;
+	int	y;
+
+	if (!term_wait_text(t, text, 0))
+		return false;
+	term_wait_quiet(t, 50, 0);
+	if ((y = term_find(t, text)) < 0)
+		return screen_fail(t, "'%s' went away", text);
+	term_row(t, y, row, sizeof row);
+	at_text = strstr(row, text);
+	return term_wait_cursor(t, true, y, columns(row, (size_t)(at_text - row)) +
+	    columns(text, strlen(text)) - back, 0);
+}
+
+/* Type TYPED, then Left once: the cursor sits between 日 and c, one column before the end. */
+static bool
+typed_cursor_ok(struct term *t)
+{
+	term_send(t, TYPED);
+	if (!cursor_after(t, TYPED, 0))
+		return false;
+	term_key(t, VTERM_KEY_LEFT);
+	return cursor_after(t, TYPED, 1);
+}
+
+/* `:dm NAME` opens the chat with who; the input row shows ">". */
+static bool
+open_chat(struct term *t, const struct person *who)
+{
+	char title[160];
+
+	term_send(t, ":");
+	if (!term_wait_row(t, -1, ":", 0))
+		return false;
+	term_send(t, "dm ");
+	term_send(t, who->name);
+	term_key(t, VTERM_KEY_ENTER);
+	snprintf(title, sizeof title, TXT_CHAT "%s @%s", who->display, who->name);
+	return term_wait_row(t, 1, title, 0) && term_wait_row(t, ROW_INPUT, ">", 0);
+}
+
+/* ---- item 2: the cursor ------------------------------------------------------------ */
+
+/*
+ * In the sign-up name field, the composer, the chat input, the search box,
+ * the profile form and the : line the cursor is shown at the insertion point
+ * after typing text with a wide character (and after Left); on Home and on
+ * the Notifications tab it is hidden. The sign-up form marks its focused
+ * field and moves the mark with Tab.
+ */
+static void
+cursor_at_the_insertion_point(void **state)
+{
+	struct person	a, b;
+	struct cred	c;
+	struct term	*t;
+	const char	*name = fresh_user("cur");
+	ssh_key		 key = key_new();
+	int		 y;
+
+	(void)state;
+	/* sign-up: the name field */
+	c = cred_key(key);
+	assert_non_null(t = term_open(e2e_srv, name, &c, TERM_COLS, TERM_ROWS));
+	assert_true(term_wait_text(t, TXT_SIGNUP, 0));
+	assert_true(term_wait_text(t, "Display name", 0));
+	y = term_find(t, "Display name");
+	assert_true(wait_row_has(t, "Display name", "\u25b8"));	/* ▸: the focused field */
+	term_send(t, "\x05\x15");
+	assert_true(typed_cursor_ok(t));
+	term_key(t, VTERM_KEY_TAB);
+	assert_true(wait_row_has(t, "Password (optional)", "\u25b8"));
+	assert_true(term_wait_row_gone(t, y, "\u25b8", 0));
+	term_key_mod(t, VTERM_KEY_TAB, VTERM_MOD_SHIFT);
+	assert_true(wait_row_has(t, "Display name", "\u25b8"));
+	term_key(t, VTERM_KEY_ENTER);
+	assert_true(term_wait_text(t, TXT_HOME, 0));
+	/* a list screen: no cursor */
+	assert_true(term_wait_cursor(t, false, 0, 0, 0));
+	assert_true(term_quit(t));
+
+	assert_true(person_new(&a, "alice", "Alice Cursor"));
+	assert_true(person_new(&b, "bob", "Bob Cursor"));
+	assert_true(term_wait_cursor(a.t, false, 0, 0, 0));
+	term_send(a.t, "4");
+	assert_true(term_wait_text(a.t, "unread", 0));
+	assert_true(term_wait_cursor(a.t, false, 0, 0, 0));
+
+	/* the composer */
+	term_send(a.t, "n");
+	assert_true(term_wait_text(a.t, TXT_NEW_POST, 0));
+	assert_true(typed_cursor_ok(a.t));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_text(a.t, "Leave without posting?", 0));
+	assert_true(term_wait_cursor(a.t, false, 0, 0, 0));	/* a question takes the keys */
+	term_send(a.t, "y");
+	assert_true(term_wait_gone(a.t, TXT_NEW_POST, 0));
+
+	/* the chat input */
+	assert_true(open_chat(a.t, &b));
+	assert_true(typed_cursor_ok(a.t));
+	term_key(a.t, VTERM_KEY_ESCAPE);	/* browsing: the input has no cursor */
+	assert_true(term_wait_text(a.t, "j/k pick", 0));
+	assert_true(term_wait_cursor(a.t, false, 0, 0, 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_gone(a.t, TXT_CHAT, 0));
+
+	/* the search box */
+	term_send(a.t, "/");
+	assert_true(term_wait_text(a.t, "Search:", 0));
+	assert_true(typed_cursor_ok(a.t));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_gone(a.t, "Search:", 0));
+
+	/* the profile form */
+	term_send(a.t, "8");
+	assert_true(term_wait_text(a.t, "this is you", 0));
+	term_send(a.t, "e");
+	assert_true(term_wait_text(a.t, "Edit your profile", 0));
+	assert_true(wait_row_has(a.t, "Display name", "\u25b8"));
+	term_send(a.t, "\x05\x15");
+	assert_true(typed_cursor_ok(a.t));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_gone(a.t, "Edit your profile", 0));
+
+	/* the : line */
+	term_send(a.t, ":");
+	assert_true(term_wait_row(a.t, -1, ":", 0));
+	term_send(a.t, TYPED);
+	assert_true(term_wait_row(a.t, -1, TYPED, 0));
+	assert_true(term_wait_cursor(a.t, true, -1, 2 + TYPED_COLS, 0));	/* ": " then the text */
+	term_key(a.t, VTERM_KEY_LEFT);
+	assert_true(term_wait_cursor(a.t, true, -1, 2 + TYPED_COLS - 1, 0));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_cursor(a.t, false, 0, 0, 0));
+	assert_true(term_quit(a.t));
+	assert_true(term_quit(b.t));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(cursor_at_the_insertion_point, polish_teardown),
+	};
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (getenv("SSHBOOK_E2E_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("SSHBOOK_E2E_FILTER"));
+	return cmocka_run_group_tests_name("e2e polish", tests, e2e_group_setup,
+	    e2e_group_teardown);
+}
