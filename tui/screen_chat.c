@@ -5,6 +5,9 @@
  * Esc leaves the input for browsing: j/k pick a message, e edits and d deletes
  * an own one, i (or Enter) goes back to typing. Older pages load when the
  * selection reaches the top. New messages, edits and deletions arrive live.
+ * A message request to me opens in browse mode with no input line, so the
+ * a (accept) and x (decline) it advertises are keys, not text; i types a
+ * reply, which accepts it too.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -78,7 +81,7 @@ chat_load(struct app *app, struct chat_state *s)
 	int64_t				 sel_id = s->sel < s->n ? s->v[s->sel].id : 0;
 	int64_t				 bottom_id = s->bottom < s->n ? s->v[s->bottom].id : 0;
 	size_t				 want = PAGE, keep, i;
-	bool				 unread;
+	bool				 unread, was_request = s->request;
 
 	/*
 	 * What was loaded and room for news (each arrival reloads, so few come
@@ -110,6 +113,11 @@ chat_load(struct app *app, struct chat_state *s)
 	conversation_list_free(&reqs);
 	if (s->sel >= s->n)
 		s->sel = s->n ? s->n - 1 : 0;
+	if (s->request && !was_request) {
+		/* A request: the keys it offers (a, x) must not land in an input line. */
+		s->browsing = true;
+		s->sel = s->n ? s->n - 1 : 0;
+	}
 	/*
 	 * Reading it here is reading it: mark read and let the other side see
 	 * "seen". Only when something was unread: the hints come back to this
@@ -245,8 +253,9 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 	draw_textf(r->y, r->x + 2, r->w - 4, ROLE_TITLE, "Chat with %s @%s", s->other_name,
 	    s->username);
 	if (s->request)
-		draw_text(r->y, r->x + r->w / 2, r->w / 2 - 2,
-		    "message request: a accepts, x declines", ROLE_OK);
+		draw_text(r->y, r->x + r->w / 2, r->w / 2 - 2, s->browsing ?
+		    "message request: a accepts, x declines" :
+		    "message request: a reply accepts it", ROLE_OK);
 	for (i = 0; i < s->n; i++)
 		if (s->v[i].from_id == app_user(app)->id)
 			my_last = i;
@@ -294,7 +303,8 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 	}
 	draw_hline(r->y + r->h - 2, r->x + 2, r->w - 4);
 	if (s->browsing) {
-		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4,
+		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, s->request ?
+		    "a accept  x decline  i reply (accepts)  j/k pick  q back" :
 		    "j/k pick  e edit  d delete (your own)  i type  q back", ROLE_DIM);
 		return;
 	}

@@ -209,11 +209,55 @@ cursor_at_the_insertion_point(void **state)
 	assert_true(term_quit(b.t));
 }
 
+/* ---- item 3: a message request's keys ---------------------------------------------- */
+
+/*
+ * carol (not bob's friend) writes to bob; bob opens her request from tab 3.
+ * The chat says "a accept  x decline" and has no input line (no cursor), so
+ * a accepts at once, and nothing was typed. Then i gives the input back.
+ */
+static void
+request_keys_work_as_shown(void **state)
+{
+	struct person	b, c;
+
+	(void)state;
+	assert_true(person_new(&b, "bob", "Bob Asked"));
+	assert_true(person_new(&c, "carol", "Carol Asks"));
+	assert_true(run_as(&c, 0, "dm %s may I join", b.name));
+	assert_true(term_wait_msg_count(b.t, 1));
+	term_send(b.t, "3");
+	assert_true(term_wait_text(b.t, "request: a accept, x decline", 0));
+	term_key(b.t, VTERM_KEY_ENTER);
+	assert_true(term_wait_text(b.t, TXT_CHAT, 0));
+	assert_true(term_wait_text(b.t, "    may I join", 0));
+	assert_true(term_wait_text(b.t, TXT_REQ_KEYS, 0));
+	assert_true(term_wait_cursor(b.t, false, 0, 0, 0));
+	term_send(b.t, "a");
+	assert_true(term_wait_row(b.t, -1, TXT_ACCEPTED, 0));
+	assert_true(term_wait_msg_count(b.t, 0));
+	assert_true(absent(b.t, "> a"));
+	assert_true(run_as(&c, 0, "messages %s", b.name));
+	term_send(b.t, "i");
+	assert_true(term_wait_row(b.t, ROW_INPUT, ">", 0));
+	term_send(b.t, "welcome");
+	assert_true(cursor_after(b.t, "welcome", 0));
+	assert_true(absent(b.t, "> awelcome"));
+	term_key(b.t, VTERM_KEY_ENTER);
+	assert_true(term_wait_text(b.t, "    welcome", 0));
+	assert_true(term_quit(c.t));
+	term_key(b.t, VTERM_KEY_ESCAPE);
+	term_send(b.t, "q");
+	assert_true(term_wait_gone(b.t, TXT_CHAT, 0));
+	assert_true(term_quit(b.t));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(cursor_at_the_insertion_point, polish_teardown),
+		cmocka_unit_test_teardown(request_keys_work_as_shown, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
