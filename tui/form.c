@@ -89,6 +89,14 @@ form_key(struct form *fm, int key)
 	return FORM_NONE;
 }
 
+enum form_result
+form_paste(struct form *fm, const char *text)
+{
+	if (fm->n > 0 && lineedit_insert_text(&fm->f[fm->focus].le, text) > 0)
+		fm->error[0] = '\0';
+	return FORM_CHANGED;
+}
+
 int
 form_draw(const struct form *fm, int y, int x, int label_w, int field_w)
 {

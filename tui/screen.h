@@ -119,6 +119,14 @@ struct screen_ops {
 	 * to pass it on to the global keys and the table.
 	 */
 	int	 (*input)(struct app *, void *, int key);
+	/*
+	 * Optional: text the user pasted (bracketed paste), whole, for the
+	 * focused text field, to insert as text (lineedit_insert_text,
+	 * textedit_insert_text): a paste never runs as keys. Screens with no
+	 * field taking text leave it NULL and the paste is dropped. Returns
+	 * enum tui_result.
+	 */
+	int	 (*paste)(struct app *, void *, const char *text);
 	/* Optional: something changed (a hub hint, or another process committed). */
 	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
 };

@@ -274,6 +274,19 @@ friends_of_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+/* A paste is filter text (on one line). */
+static int
+friends_of_paste(struct app *app, void *state, const char *text)
+{
+	struct friends_state *s = state;
+
+	if (lineedit_insert_text(&s->filter, text) > 0) {
+		s->lv.sel = s->lv.top = 0;
+		friends_load(app, s);
+	}
+	return TUI_REDRAW;
+}
+
 static void
 friends_refresh(struct app *app, void *state, const struct hub_msg *m)
 {
@@ -319,5 +332,6 @@ const struct screen_ops screen_friends_of_ops = {
 	.draw = friends_draw,
 	.action = friends_action,
 	.input = friends_of_input,
+	.paste = friends_of_paste,
 	.refresh = friends_refresh,
 };

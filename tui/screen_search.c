@@ -210,6 +210,17 @@ search_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+/* A paste is query text (on one line), searched once it is all in. */
+static int
+search_paste(struct app *app, void *state, const char *text)
+{
+	struct search_state *s = state;
+
+	if (lineedit_insert_text(&s->query, text) > 0)
+		search_reload(app, s);
+	return TUI_REDRAW;
+}
+
 static void
 search_refresh(struct app *app, void *state, const struct hub_msg *m)
 {
@@ -242,5 +253,6 @@ const struct screen_ops screen_search_ops = {
 	.leave = search_leave,
 	.draw = search_draw,
 	.input = search_input,
+	.paste = search_paste,
 	.refresh = search_refresh,
 };

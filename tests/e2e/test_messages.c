@@ -8,7 +8,8 @@
  * NAME @user", the history filling rows 2..19 from the bottom (a "HH:MM who"
  * line, the text indented by 4 below it, "seen" under my last message once
  * read, "── Wed 25 Nov 2026 ──" where the day changes), a rule on row 21, the
- * input line "> ..." on row 22, the status line on row 23.
+ * input "> ..." on row 22 (a long text grows it upwards, at most 5 rows),
+ * the status line on row 23.
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -213,8 +214,8 @@ chat_from_tab(struct term *t, const struct person *who)
 }
 
 /*
- * Type text into the chat's input line and press Enter; the line empties.
- * The line scrolls sideways under a long text: its end is what shows.
+ * Type text into the chat's input and press Enter; the input empties. A long
+ * text wraps over several input rows: its last word is on the last one.
  */
 static bool
 chat_say(struct term *t, const char *text)
@@ -222,9 +223,13 @@ chat_say(struct term *t, const char *text)
 	const char *tail = text;
 
 	if (strlen(text) > 60) {
-		tail = text + strlen(text) - 30;
-		while (((unsigned char)*tail & 0xc0) == 0x80)
+		if ((tail = strrchr(text, ' ')) != NULL)
 			tail++;
+		else {
+			tail = text + strlen(text) - 30;
+			while (((unsigned char)*tail & 0xc0) == 0x80)
+				tail++;
+		}
 	}
 	term_send(t, text);
 	if (!term_wait_row(t, ROW_INPUT, tail, 0))

@@ -252,12 +252,84 @@ request_keys_work_as_shown(void **state)
 	assert_true(term_quit(b.t));
 }
 
+/* ---- item 4: bracketed paste ------------------------------------------------------ */
+
+/*
+ * alice pastes two lines into the chat: nothing is sent, the input holds
+ * both lines; Enter sends them as one message, which bob sees with its two
+ * lines under one header. A paste on Home is not keys (its "q" asks
+ * nothing); on the : line its newline is a space and nothing runs; in the
+ * composer its lines stay lines and nothing is posted.
+ */
+static void
+paste_is_text_never_keys(void **state)
+{
+	struct person	a, b;
+
+	(void)state;
+	assert_true(person_new(&a, "alice", "Alice Pastes"));
+	assert_true(person_new(&b, "bob", "Bob Reads"));
+	assert_true(make_friends(&a, &b));
+	assert_true(open_chat(a.t, &b));
+	assert_true(open_chat(b.t, &a));
+
+	term_paste(a.t, "first pasted line\nsecond pasted line");
+	assert_true(term_wait_row(a.t, ROW_INPUT, "second pasted line", 0));
+	assert_true(wait_below_has(a.t, "> first pasted line", 1, "second pasted line"));
+	assert_true(cursor_after(a.t, "second pasted line", 0));
+	assert_true(absent(b.t, "first pasted line"));
+	assert_true(absent(a.t, "    first pasted line"));
+	term_key(a.t, VTERM_KEY_ENTER);
+	assert_true(term_wait_text(b.t, "    first pasted line", 0));
+	/* one header above, the second line right under the first: one message */
+	assert_true(wait_below_has(b.t, "    first pasted line", 1, "    second pasted line"));
+	assert_true(wait_below_has(b.t, "    first pasted line", -1, "Alice Pastes"));
+	assert_true(term_wait_row(a.t, ROW_INPUT, ">", 0));
+	assert_true(term_wait_row_gone(a.t, ROW_INPUT, "pasted", 0));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	term_send(a.t, "q");
+	assert_true(term_wait_gone(a.t, TXT_CHAT, 0));
+
+	/* Home: the q of a paste is not the quit key */
+	term_paste(a.t, "jq");
+	assert_true(term_wait_row(a.t, -1, TXT_DROPPED, 0));
+	assert_true(absent(a.t, TXT_QUIT));
+
+	/* the : line: one line, nothing runs */
+	term_send(a.t, ":");
+	assert_true(term_wait_row(a.t, -1, ":", 0));
+	term_paste(a.t, "whoami\nwhoami");
+	assert_true(term_wait_row(a.t, -1, ": whoami whoami", 0));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_row_gone(a.t, -1, "whoami", 0));
+
+	/* the composer: lines kept, nothing posted */
+	term_send(a.t, "n");
+	assert_true(term_wait_text(a.t, TXT_NEW_POST, 0));
+	term_paste(a.t, "pasted title\n\nand a body\n");
+	assert_true(term_wait_text(a.t, "and a body", 0));
+	assert_true(wait_below_has(a.t, "pasted title", 2, "and a body"));
+	assert_true(cursor_after(a.t, "and a body", 0));
+	assert_true(absent(a.t, "posted (visible to"));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_text(a.t, "Leave without posting?", 0));
+	term_send(a.t, "y");
+	assert_true(term_wait_gone(a.t, TXT_NEW_POST, 0));
+	assert_true(term_quit(a.t));
+	term_key(b.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_text(b.t, "j/k pick", 0));
+	term_send(b.t, "q");
+	assert_true(term_wait_gone(b.t, TXT_CHAT, 0));
+	assert_true(term_quit(b.t));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(cursor_at_the_insertion_point, polish_teardown),
 		cmocka_unit_test_teardown(request_keys_work_as_shown, polish_teardown),
+		cmocka_unit_test_teardown(paste_is_text_never_keys, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
