@@ -134,6 +134,21 @@ draw_text(int y, int x, int maxw, const char *s, enum draw_role role)
 }
 
 int
+draw_text_cut(int y, int x, int maxw, const char *s, enum draw_role role)
+{
+	struct buf	b = BUF_INIT;
+	int		w;
+
+	if (maxw <= 1 || draw_width(s) <= maxw)
+		return draw_text(y, x, maxw, s, role);
+	clip(s, maxw - 1, &b);
+	buf_adds(&b, "\u2026");
+	w = draw_text(y, x, maxw, b.buf, role);
+	buf_release(&b);
+	return w;
+}
+
+int
 draw_text_right(int y, int x, int maxw, const char *s, enum draw_role role)
 {
 	struct buf	b = BUF_INIT;

@@ -38,6 +38,8 @@ bool	draw_has_colors(void);
  * character that would cross the limit is left out. Returns the columns used.
  */
 int	draw_text(int y, int x, int maxw, const char *s, enum draw_role);
+/* The same, but text that does not fit ends in "…" (in the last column it may use). */
+int	draw_text_cut(int y, int x, int maxw, const char *s, enum draw_role);
 /* The same, right-aligned so it ends at column x + maxw. */
 int	draw_text_right(int y, int x, int maxw, const char *s, enum draw_role);
 /* printf then draw_text (the format must come from the program, not from users). */

@@ -137,7 +137,8 @@ extern const struct screen_ops screen_friends_of_ops;	/* someone's friends: a us
 extern const struct screen_ops screen_search_ops;	/* search: an initial query or NULL */
 extern const struct screen_ops screen_profile_edit_ops;	/* edit my profile */
 extern const struct screen_ops screen_chat_ops;		/* a chat: the other's username */
-extern const struct screen_ops screen_post_ops;		/* a post and its comments: its id */
+extern const struct screen_ops screen_post_ops;		/* a post and its comments: "ID", or
+							   "ID:COMMENT" to open at that comment */
 extern const struct screen_ops screen_compose_ops;	/* new post (NULL), "edit:ID" or "media:ID" */
 extern const struct screen_ops screen_gallery_ops;	/* a media gallery: a username, NULL (mine) or "pick" */
 extern const struct screen_ops screen_viewer_ops;	/* pictures full screen: "post:ID" or "media:ID" */

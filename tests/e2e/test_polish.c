@@ -111,6 +111,130 @@ open_chat(struct term *t, const struct person *who)
 	return term_wait_row(t, 1, title, 0) && term_wait_row(t, ROW_INPUT, ">", 0);
 }
 
+/* ---- item 1: notifications open what they are about --------------------------------- */
+
+#define ROW_FIRST_NOTIF	4	/* the Notifications tab's first row (tui/screen_notifications.c) */
+
+/* On tab 4, select the row holding text (g, then j down to it) and press Enter. */
+static bool
+open_notification(struct term *t, const char *text)
+{
+	int y;
+
+	if (!term_wait_text(t, text, 0))
+		return false;
+	term_send(t, "g");
+	term_wait_quiet(t, 50, 0);
+	if ((y = term_find(t, text)) < ROW_FIRST_NOTIF)
+		return screen_fail(t, "'%s' is not in the list", text);
+	for (; y > ROW_FIRST_NOTIF; y--)
+		term_send(t, "j");
+	if (!wait_row_has(t, text, text))
+		return false;
+	term_key(t, VTERM_KEY_ENTER);
+	return true;
+}
+
+/* q back to the Notifications tab. */
+static bool
+back_to_list(struct term *t)
+{
+	term_send(t, "q");
+	return term_wait_text(t, "Enter open  r read", 0);
+}
+
+/*
+ * alice's post gets two likes, a comment, a mention elsewhere, a message and
+ * a friend request. Tab 4 shows five rows, each naming what it is about, the
+ * likes as one ("Carol Likes @carol and 1 other reacted to your post:
+ * “Hello from alice…”"). Enter opens the post at the comment (alice deletes
+ * it there; the row then says so, and opening it again says so too), the post
+ * for the likes, the chat for the message, the person for the request, and
+ * marks each read. `notifications --json` carries the about text.
+ */
+static void
+notifications_open_their_target(void **state)
+{
+	struct person	a, b, c, d;
+	long long	id;
+	char		row[512];
+	int		y;
+
+	(void)state;
+	assert_true(person_new(&a, "alice", "Alice Posts"));
+	assert_true(person_new_offline(&b, "bob", "Bob Comments"));
+	assert_true(person_new_offline(&c, "carol", "Carol Likes"));
+	assert_true(person_new_offline(&d, "dave", "Dave Writes"));
+	id = exec_post(e2e_srv, a.name, &a.cred, "public",
+	    "Hello from alice about the weekend hike up the hill");
+	assert_true(id > 0);
+	assert_true(run_as(&b, 0, "like %lld", id));
+	assert_true(run_as(&c, 0, "like %lld", id));
+	assert_true(run_as(&b, 0, "comment %lld nice trail photos", id));
+	assert_true(run_as(&c, 0, "post @%s look at this view", a.name));
+	assert_true(run_as(&d, 0, "dm %s are you coming tonight", a.name));
+	assert_true(run_as(&b, 0, "friend add %s", a.name));
+	assert_true(term_wait_badge(a.t, 6));
+
+	term_send(a.t, "4");
+	assert_true(wait_row_has(a.t, "and 1 other reacted to your post", ": \u201cHello"));
+	assert_true(wait_row_has(a.t, "and 1 other reacted to your post", "Carol Likes"));
+	assert_true(wait_row_has(a.t, "commented on your post", "\u201cnice trail photos\u201d"));
+	assert_true(wait_row_has(a.t, "mentioned you", "look at this view"));
+	assert_true(wait_row_has(a.t, "sent you a message", "\u201care you coming tonight\u201d"));
+	assert_true(wait_row_has(a.t, "sent you a friend request", "Bob Comments"));
+	assert_true(absent(a.t, "No such user"));
+
+	/* the comment: its post, at the comment (selected), and read */
+	assert_true(open_notification(a.t, "commented on your post"));
+	assert_true(term_wait_text(a.t, "Hello from alice about the weekend hike", 0));
+	assert_true(term_wait_text(a.t, "c comment  e edit comment  d delete comment", 0));
+	assert_true(wait_row_has(a.t, "Bob Comments", "\u258c"));
+	assert_true(term_wait_badge(a.t, 5));
+	term_send(a.t, "d");
+	assert_true(term_wait_row(a.t, -1, "Delete this comment? (y/n)", 0));
+	term_send(a.t, "y");
+	assert_true(term_wait_row(a.t, -1, "comment deleted", 0));
+	assert_true(back_to_list(a.t));
+	assert_true(wait_row_has(a.t, "commented on your post", "(comment deleted)"));
+	y = term_find(a.t, "commented on your post");
+	term_row(a.t, y, row, sizeof row);
+	assert_true(strlen(row) > 2 && row[2] != '*');	/* read: no mark */
+	assert_true(open_notification(a.t, "commented on your post"));
+	assert_true(term_wait_text(a.t, "Hello from alice about the weekend hike", 0));
+	assert_true(term_wait_row(a.t, -1, "that comment was deleted", 0));
+	assert_true(back_to_list(a.t));
+
+	/* the likes: one row for both, opening the post; both read */
+	assert_true(open_notification(a.t, "and 1 other reacted to your post"));
+	assert_true(term_wait_text(a.t, "l like  r react  c comment", 0));
+	assert_true(term_wait_text(a.t, "Hello from alice about the weekend hike", 0));
+	assert_true(term_wait_badge(a.t, 3));
+	assert_true(back_to_list(a.t));
+
+	/* the message: the chat (a request from a stranger) */
+	assert_true(open_notification(a.t, "sent you a message"));
+	assert_true(term_wait_text(a.t, TXT_CHAT "Dave Writes", 0));
+	assert_true(term_wait_text(a.t, "    are you coming tonight", 0));
+	assert_true(term_wait_badge(a.t, 2));
+	assert_true(back_to_list(a.t));
+
+	/* the friend request: the person */
+	assert_true(open_notification(a.t, "sent you a friend request"));
+	assert_true(term_wait_text(a.t, "wants to be your friend", 0));
+	assert_true(term_wait_text(a.t, at(&b), 0));
+	assert_true(term_wait_badge(a.t, 1));
+	assert_true(back_to_list(a.t));
+
+	/* exec: the same words, as an added JSON field */
+	assert_true(run_as(&a, 0, "notifications --json"));
+	assert_non_null(strstr(last.out, "\"about\":\"@"));
+	assert_non_null(strstr(last.out, "look at this view\""));
+	assert_true(run_as(&a, 0, "notifications"));
+	assert_non_null(strstr(last.out, "sent you a message: \"are you coming tonight\""));
+	assert_true(term_quit(a.t));
+}
+
 /* ---- item 2: the cursor ------------------------------------------------------------ */
 
 /*
@@ -327,6 +451,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(notifications_open_their_target, polish_teardown),
 		cmocka_unit_test_teardown(cursor_at_the_insertion_point, polish_teardown),
 		cmocka_unit_test_teardown(request_keys_work_as_shown, polish_teardown),
 		cmocka_unit_test_teardown(paste_is_text_never_keys, polish_teardown),
