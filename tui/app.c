@@ -560,6 +560,7 @@ help_sections(struct app *app, struct buf *screen, struct buf *global, int keyw)
 	    "  Left Right Home End Backspace\n"
 	    "  Delete Ctrl-U Ctrl-K Ctrl-W\n"
 	    "  Enter accepts, Esc cancels\n"
+	    "  a paste goes in as text\n"
 	    "\nq or Esc closes this help.\n");
 }
 

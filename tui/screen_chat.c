@@ -501,7 +501,8 @@ chat_input(struct app *app, void *state, int key)
 		s->sel = s->n > 10 ? s->n - 10 : 0;
 		return TUI_REDRAW;
 	}
-	if (app_textedit_key(&s->input, key, s->input_w, NULL))
+	/* Tab stays the next-tab key here, as it was on the one-line input. */
+	if (key != '\t' && app_textedit_key(&s->input, key, s->input_w, NULL))
 		return TUI_REDRAW;
 	return TUI_UNHANDLED;
 }
