@@ -318,7 +318,7 @@ notif_refresh(struct app *app, void *state, const struct hub_msg *m)
 
 static const struct key_binding notif_keys[] = {
 	NAV_BINDINGS,
-	{ '\n',	ACT_OPEN,		"open the post, chat or person (marks read)" },
+	{ '\n',	ACT_OPEN,		"open it, mark it read" },
 	{ 'r',	ACT_MARK_READ,		"mark read" },
 	{ 'a',	ACT_MARK_ALL_READ,	"mark all read" },
 	{ 'd',	ACT_DELETE,		"delete" },
