@@ -83,7 +83,15 @@ print_text(struct cli_ctx *ctx, const struct notification *n, int64_t now)
 	time_ago(n->created_at, now, when, sizeof when);
 	fprintf(ctx->out, "%lld  %-6s  %-11s  ", (long long)n->id, n->read ? "read" : "unread",
 	    when);
-	fprintf(ctx->out, "%s %s\n", who.buf, notif_type_text(n->type));
+	fprintf(ctx->out, "%s %s", who.buf, notif_type_text(n->type));
+	if (n->about_gone)
+		fprintf(ctx->out, " (%s)", notif_gone_text(n->type));
+	else if (n->about != NULL) {
+		buf_reset(&who);
+		sanitize_append(&who, n->about, false);
+		fprintf(ctx->out, ": \"%s\"", who.buf);
+	}
+	fputc('\n', ctx->out);
 	buf_release(&who);
 }
 
@@ -101,6 +109,10 @@ print_json(struct cli_ctx *ctx, const struct notification *n)
 	    json_object_new_int64(n->object_id) : NULL);
 	json_object_object_add(o, "read", json_object_new_boolean(n->read));
 	json_object_object_add(o, "created_at", json_time(n->created_at));
+	/* Added fields: the first words of what it is about (null: none, or gone). */
+	json_object_object_add(o, "about", n->about != NULL ?
+	    json_object_new_string(n->about) : NULL);
+	json_object_object_add(o, "about_deleted", json_object_new_boolean(n->about_gone));
 	json_print_line(ctx->out, o);
 }
 

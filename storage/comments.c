@@ -67,12 +67,12 @@ store_comment_add(struct store *st, int64_t me, int64_t post, const char *text,
 	if (r != 0)
 		goto out;
 	if (author != me) {
-		if ((r = notif_add(st, author, NOTIF_COMMENT, me, post)) != 0)
+		if ((r = notif_add(st, author, NOTIF_COMMENT, me, post, *idp)) != 0)
 			goto out;
 		*authorp = author;
 	}
 	/* Mentions in a comment are about its post; its author already hears of the comment. */
-	if ((r = post_mentions_notify(st, post, me, author, text, NULL, NULL)) != 0)
+	if ((r = post_mentions_notify(st, post, *idp, me, author, text, NULL, NULL)) != 0)
 		goto out;
 	r = store_commit(st);
  out:

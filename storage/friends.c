@@ -120,7 +120,7 @@ accept_request(struct store *st, int64_t me, int64_t other, const char *name,
 	/* Friends may write: a message request between us (even a declined one) is settled. */
 	if ((r = message_pair_befriended(st, me, other)) != 0)
 		return r;
-	if ((r = notif_add(st, other, NOTIF_FRIEND_ACCEPT, me, 0)) != 0)
+	if ((r = notif_add(st, other, NOTIF_FRIEND_ACCEPT, me, 0, 0)) != 0)
 		return r;
 	/* The request was answered: it no longer waits in my unread count. */
 	if ((r = notif_mark_read_between(st, me, other, NOTIF_FRIEND_REQUEST)) != 0)
@@ -190,7 +190,7 @@ run_request(struct store *st, int64_t me, int64_t other, const char *name,
 	if ((r = pair_exec(st, "INSERT INTO friend_requests (from_id, to_id, created_at) "
 	    "VALUES (?1, ?2, ?3)", me, other, NULL)) != 0)
 		return r;
-	if ((r = notif_add(st, other, NOTIF_FRIEND_REQUEST, me, 0)) != 0)
+	if ((r = notif_add(st, other, NOTIF_FRIEND_REQUEST, me, 0, 0)) != 0)
 		return r;
 	*notifiedp = true;
 	return 0;
@@ -227,7 +227,7 @@ run_decline(struct store *st, int64_t me, int64_t other, const char *name,
 		store_why(why, whysz, "'%s' has not sent you a friend request", name);
 		return ERR_NOTFOUND;
 	}
-	if ((r = notif_add(st, other, NOTIF_FRIEND_DECLINE, me, 0)) != 0)
+	if ((r = notif_add(st, other, NOTIF_FRIEND_DECLINE, me, 0, 0)) != 0)
 		return r;
 	if ((r = notif_mark_read_between(st, me, other, NOTIF_FRIEND_REQUEST)) != 0)
 		return r;

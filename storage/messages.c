@@ -278,7 +278,7 @@ store_message_send(struct store *st, int64_t me, int64_t other, const char *text
 	/* Refreshed, not repeated: the one notification from me moves to the top, unread. */
 	if ((r = notif_delete_between(st, other, me, NOTIF_MESSAGE, NULL)) != 0)
 		goto out;
-	if ((r = notif_add(st, other, NOTIF_MESSAGE, me, id)) != 0)
+	if ((r = notif_add(st, other, NOTIF_MESSAGE, me, id, 0)) != 0)
 		goto out;
 	r = store_commit(st);
  out:

@@ -236,8 +236,8 @@ mention_record(struct store *st, int64_t post, int64_t uid, bool *newp)
 }
 
 int
-post_mentions_notify(struct store *st, int64_t post, int64_t actor, int64_t skip,
-    const char *text, int64_t **idsp, size_t *np)
+post_mentions_notify(struct store *st, int64_t post, int64_t comment, int64_t actor,
+    int64_t skip, const char *text, int64_t **idsp, size_t *np)
 {
 	char			names[POST_MENTIONS_MAX][USERNAME_MAX + 1];
 	enum post_access	acc;
@@ -261,7 +261,7 @@ post_mentions_notify(struct store *st, int64_t post, int64_t actor, int64_t skip
 			return r;
 		if (!fresh)
 			continue;	/* once per post, however often it is edited */
-		if ((r = notif_add(st, uid, NOTIF_MENTION, actor, post)) != 0)
+		if ((r = notif_add(st, uid, NOTIF_MENTION, actor, post, comment)) != 0)
 			return r;
 		if (idsp != NULL) {
 			*idsp = xreallocarray(*idsp, *np + 1, sizeof **idsp);

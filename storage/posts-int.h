@@ -97,15 +97,15 @@ int	post_unindex(struct store *, int64_t post, const char *old_text);
 int	posts_user_unindex(struct store *, int64_t user);
 
 /*
- * Notify the users text mentions (NOTIF_MENTION from actor, object = post)
- * who may see post, have no block with actor, are neither actor nor skip
+ * Notify the users text mentions (NOTIF_MENTION from actor, object = post,
+ * detail = comment when the text is that comment's, else 0) who may see post, have no block with actor, are neither actor nor skip
  * (0: nobody; a comment's post author, who hears of the comment anyway) and
  * were never told about this post before; append each one's id to *idsp
  * (*np of them; the caller frees; idsp may be NULL). Inside the caller's
  * transaction.
  */
-int	post_mentions_notify(struct store *, int64_t post, int64_t actor, int64_t skip,
-	    const char *text, int64_t **idsp, size_t *np);
+int	post_mentions_notify(struct store *, int64_t post, int64_t comment, int64_t actor,
+	    int64_t skip, const char *text, int64_t **idsp, size_t *np);
 
 /* ---- posts.c ------------------------------------------------------------------ */
 

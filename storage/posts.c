@@ -57,7 +57,7 @@ post_write_new(struct store *st, int64_t author, const char *text, enum visibili
 		return r;
 	if ((r = post_index(st, *idp, text)) != 0)
 		return r;
-	return post_mentions_notify(st, *idp, author, 0, text, mentionedp, nmentionedp);
+	return post_mentions_notify(st, *idp, 0, author, 0, text, mentionedp, nmentionedp);
 }
 
 /* Clear the mention outputs (either may be NULL). */
@@ -227,7 +227,7 @@ store_post_edit(struct store *st, int64_t me, int64_t post, const char *text,
 		goto out;
 	if ((r = post_index(st, post, text)) != 0)
 		goto out;
-	if ((r = post_mentions_notify(st, post, me, 0, text, &ids, &n)) != 0)
+	if ((r = post_mentions_notify(st, post, 0, me, 0, text, &ids, &n)) != 0)
 		goto out;
 	r = store_commit(st);
  out:

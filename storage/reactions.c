@@ -186,7 +186,7 @@ store_react(struct store *st, int64_t me, int64_t post, enum reaction kind,
 		if ((r = reaction_notified(st, author, me, post, &notified)) != 0)
 			goto out;
 		if (!notified) {
-			if ((r = notif_add(st, author, NOTIF_REACTION, me, post)) != 0)
+			if ((r = notif_add(st, author, NOTIF_REACTION, me, post, 0)) != 0)
 				goto out;
 			*authorp = author;
 		}

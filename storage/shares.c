@@ -55,7 +55,7 @@ store_share(struct store *st, int64_t me, int64_t post, const char *note,
 		if ((r = post_access(st, author, *idp, &sacc, NULL, NULL)) != 0)
 			goto out;
 		if (sacc == POST_VISIBLE) {
-			if ((r = notif_add(st, author, NOTIF_SHARE, me, *idp)) != 0)
+			if ((r = notif_add(st, author, NOTIF_SHARE, me, *idp, 0)) != 0)
 				goto out;
 			*authorp = author;
 		}

@@ -115,10 +115,11 @@ int	pair_exec(struct store *, const char *sql, int64_t a, int64_t b, int64_t *np
 
 /*
  * Add a notification for user, inside the caller's transaction. actor 0 for
- * none. 0 or ERR_DB.
+ * none; detail: what inside object it is about (the comment of a
+ * NOTIF_COMMENT, or of a NOTIF_MENTION made in a comment), else 0. 0 or ERR_DB.
  */
 int	notif_add(struct store *, int64_t user, enum notif_type, int64_t actor,
-	    int64_t object);
+	    int64_t object, int64_t detail);
 /*
  * Delete the notifications of the given type that actor caused for user
  * (type 0: every friend notification between them); *np counts them when

@@ -181,6 +181,12 @@ const char	*notif_type_name(enum notif_type);
  * you", "sent you a message"; "did something" for an unknown type. Never NULL.
  */
 const char	*notif_type_text(enum notif_type);
+/*
+ * What to say instead of the about text when about_gone: "comment deleted",
+ * "message deleted", "your post deleted" (a share of it); "deleted"
+ * otherwise. Never NULL.
+ */
+const char	*notif_gone_text(enum notif_type);
 
 struct notification {
 	int64_t		 id;
@@ -189,8 +195,19 @@ struct notification {
 	char		*actor_username;
 	char		*actor_display_name;
 	int64_t		 object_id;	/* what it is about (0 when the actor is the object) */
+	int64_t		 detail_id;	/* inside it: the comment (a comment, a mention in one); 0 none */
 	bool		 read;
 	int64_t		 created_at;
+	/*
+	 * The first words of what it is about, spaces and newlines made single
+	 * spaces, cut after a word with "…" (at most 60 characters): the
+	 * comment, the post (a share: my post that was shared), the message.
+	 * NULL for friend notifications, for a post without text, and when
+	 * about_gone: the comment, message or shared original was deleted.
+	 */
+	char		*about;
+	bool		 about_gone;
+	int64_t		 others;	/* store_notification_groups: other people in the group */
 };
 struct notif_page {
 	struct notification	*v;
@@ -210,12 +227,30 @@ void	notif_page_free(struct notif_page *);
  */
 int	store_notifications(struct store *, int64_t me, bool unread_only, int64_t before,
 	    size_t limit, struct notif_page *out);
+/*
+ * The same list as the Notifications tab shows it: similar notifications are
+ * one entry (reactions to one post, comments on one post, shares of one
+ * post), standing for them is the newest (its id is the entry's id and the
+ * keyset cursor, its actor, time and about), `others` counts the other
+ * people in it and read is true only when all of it is read. Everything else
+ * is one entry each. The same privacy as store_notifications: rows it hides
+ * are neither shown nor counted.
+ */
+int	store_notification_groups(struct store *, int64_t me, int64_t before, size_t limit,
+	    struct notif_page *out);
 int	store_notification_unread_count(struct store *, int64_t me, int64_t *out);
 /* Mark one (ERR_NOTFOUND unless it is me's) or all read; delete one or all. */
 int	store_notification_read(struct store *, int64_t me, int64_t id);
 int	store_notification_read_all(struct store *, int64_t me);
 int	store_notification_delete(struct store *, int64_t me, int64_t id);
 int	store_notification_delete_all(struct store *, int64_t me);
+/*
+ * Mark read / delete the entry of store_notification_groups whose id is id:
+ * every notification of its group up to id (a newer one arrived since stays).
+ * ERR_NOTFOUND unless id is me's.
+ */
+int	store_notification_read_group(struct store *, int64_t me, int64_t id);
+int	store_notification_delete_group(struct store *, int64_t me, int64_t id);
 
 /* ---- user search -------------------------------------------------------------- */
 

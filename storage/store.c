@@ -473,6 +473,16 @@ static const struct migration {
 	"	at_ms		INTEGER NOT NULL"
 	") STRICT;"
 	},
+	{ "notifications: the comment a notification is about",
+	/*
+	 * The comment of a comment notification, or of a mention made in a
+	 * comment (notifications.c), so opening it scrolls to that comment;
+	 * 0 for every other kind and for rows from before this column. A
+	 * plain column, no foreign key: a deleted comment leaves it pointing
+	 * at nothing, which is how the row knows to say "comment deleted".
+	 */
+	"ALTER TABLE notifications ADD COLUMN detail_id INTEGER NOT NULL DEFAULT 0;"
+	},
 	{ "post_media rebuilt with its primary key first",
 	/*
 	 * A WITHOUT ROWID table stores its primary key columns first. The old

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,24 @@
 #include "tui/listview.h"
 #include "tui/pictures.h"
 #include "tui/screen.h"
+#include "tui/textedit.h"
 
 #define MIN_COLS	80
 #define MIN_ROWS	24
 #define NTABS		9
 #define MAX_DEPTH	8	/* screens opened on top of a tab (profile from search ...) */
 #define POLL_MS		1500	/* the data_version fallback; hints make it rarely matter */
+
+/*
+ * Bracketed paste (xterm's CSI ? 2004 h): the terminal wraps what is pasted
+ * in CSI 200 ~ ... CSI 201 ~, which define_key turns into these two codes
+ * (above every ncurses KEY_*). Between them keys are text for the focused
+ * field, never commands; a paste is at most PASTE_MAX bytes (the longest text
+ * anything takes is a post of 5,000 characters).
+ */
+#define KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define KEY_PASTE_END	(KEY_MAX + 2)
+#define PASTE_MAX	(64 * 1024)
 
 enum global_action {
 	G_NEXT_TAB = 1000,
@@ -122,6 +135,12 @@ struct app {
 		size_t		 n;
 		struct listview	 lv;
 	} pager;
+
+	struct {
+		bool		 active;	/* between CSI 200 ~ and CSI 201 ~ */
+		bool		 cr;		/* the last character was a CR (CR LF is one newline) */
+		struct buf	 text;
+	} paste;
 
 	bool			 quit;
 	int			 exit_status;
@@ -546,6 +565,7 @@ help_sections(struct app *app, struct buf *screen, struct buf *global, int keyw)
 	    "  Left Right Home End Backspace\n"
 	    "  Delete Ctrl-U Ctrl-K Ctrl-W\n"
 	    "  Enter accepts, Esc cancels\n"
+	    "  a paste goes in as text\n"
 	    "\nq or Esc closes this help.\n");
 }
 
@@ -682,6 +702,33 @@ bool
 app_lineedit_key(struct lineedit *le, int key)
 {
 	return lineedit_key(le, key);
+}
+
+bool
+app_textedit_key(struct textedit *te, int key, int width, bool *changedp)
+{
+	bool changed = false;
+
+	switch (key) {
+	case TK(KEY_LEFT):	textedit_left(te); break;
+	case TK(KEY_RIGHT):	textedit_right(te); break;
+	case TK(KEY_UP):	textedit_up(te, width); break;
+	case TK(KEY_DOWN):	textedit_down(te, width); break;
+	case TK(KEY_HOME):
+	case CTRL_KEY('a'):	textedit_home(te); break;
+	case TK(KEY_END):
+	case CTRL_KEY('e'):	textedit_end(te); break;
+	case TK(KEY_BACKSPACE):	changed = textedit_backspace(te); break;
+	case TK(KEY_DC):	changed = textedit_delete(te); break;
+	default:
+		if ((key & TK_FLAG) || (key < 0x20 && key != '\t') || key == 0x7F)
+			return false;
+		changed = textedit_insert(te, (uint32_t)key);
+		break;
+	}
+	if (changedp != NULL)
+		*changedp = changed;
+	return true;
 }
 
 static void
@@ -828,6 +875,75 @@ handle_key(struct app *app, int key)
 	}
 }
 
+/*
+ * The paste is complete: hand it whole to what takes text now (the prompt,
+ * else the screen's paste op). A question or the pager takes none, and a
+ * screen without a text field drops it: pasted text never runs as keys.
+ * Trailing newlines go (a copied line usually ends with one).
+ */
+static void
+paste_end(struct app *app)
+{
+	struct buf *b = &app->paste.text;
+
+	app->paste.active = false;
+	while (b->len > 0 && b->buf[b->len - 1] == '\n')
+		buf_truncate(b, b->len - 1);
+	if (b->len == 0)
+		return;
+	app->dirty = true;
+	if (app->prompt.active)
+		lineedit_insert_text(&app->prompt.le, b->buf);
+	else if (app->confirm.active || app->pager.active)
+		;	/* nothing to type into */
+	else if (app->ops->paste != NULL)
+		app->ops->paste(app, app->state, b->buf);
+	else
+		app_status(app, false, "nothing here takes text: the paste was dropped");
+	/* It may have been a password. */
+	sodium_memzero(b->buf, b->len);
+	buf_reset(b);
+}
+
+/*
+ * Bracketed paste: true when what get_wch returned belongs to a paste (its
+ * start or end, or text inside it), which then collects in app->paste.
+ */
+static bool
+paste_key(struct app *app, int rc, wint_t wch)
+{
+	char	enc[4];
+	size_t	n;
+
+	if (rc == KEY_CODE_YES && wch == KEY_PASTE_BEGIN) {
+		app->paste.active = true;
+		app->paste.cr = false;
+		buf_reset(&app->paste.text);
+		return true;
+	}
+	if (!app->paste.active)
+		return false;
+	if (rc == KEY_CODE_YES) {
+		/* Function keys cannot be pasted; a sequence that looks like one is dropped. */
+		if (wch == KEY_PASTE_END)
+			paste_end(app);
+		return true;
+	}
+	if (wch == '\n' && app->paste.cr) {
+		app->paste.cr = false;
+		return true;
+	}
+	app->paste.cr = wch == '\r';
+	if (wch == '\r')
+		wch = '\n';
+	if ((wch < 0x20 && wch != '\n' && wch != '\t') || wch == 0x7F ||
+	    (wch >= 0x80 && wch <= 0x9F) || app->paste.text.len + 4 > PASTE_MAX)
+		return true;
+	if ((n = utf8_encode((uint32_t)wch, enc)) > 0)
+		buf_add(&app->paste.text, enc, n);
+	return true;
+}
+
 /* Normalise what get_wch returned into one key code (see TK in screen.h). */
 static int
 key_from_wch(int rc, wint_t wch)
@@ -880,12 +996,12 @@ draw_status(struct app *app)
 		x = draw_text(y, 0, COLS, app->prompt.label, ROLE_STATUS);
 		x += draw_text(y, x, 1, " ", ROLE_STATUS);
 		w = COLS - x - 1;
-		x = draw_field(y, x, w, &app->prompt.le, ROLE_STATUS);
-		move(y, x);
-		curs_set(1);
+		draw_cursor_at(y, draw_field(y, x, w, &app->prompt.le, ROLE_STATUS));
 		return;
 	}
 	if (app->confirm.active) {
+		/* The question takes the keys: no field under it keeps the cursor. */
+		draw_cursor_reset();
 		draw_text(y, 0, COLS, app->confirm.question, ROLE_ERROR);
 		return;
 	}
@@ -931,18 +1047,36 @@ draw_pager(struct app *app)
 	}
 }
 
+/*
+ * Show the terminal cursor at the insertion point of the field that claimed
+ * it this frame (tui/draw.h), or hide it; then the frame's one refresh puts
+ * it there.
+ */
+static void
+cursor_place(void)
+{
+	int y, x;
+
+	if (draw_cursor_claimed(&y, &x)) {
+		move(y, x);
+		curs_set(1);
+	} else
+		curs_set(0);
+}
+
 static void
 draw_all(struct app *app)
 {
 	struct rect area;
 	char msg[96];
 
-	curs_set(0);
+	draw_cursor_reset();
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
 		snprintf(msg, sizeof msg, "window too small: sshbook needs %dx%d, this is %dx%d",
 		    MIN_COLS, MIN_ROWS, COLS, LINES);
 		draw_text(LINES / 2, 0, COLS, msg, ROLE_ERROR);
+		cursor_place();
 		refresh();
 		return;
 	}
@@ -957,6 +1091,7 @@ draw_all(struct app *app)
 		app->ops->draw(app, app->state, &area);
 	}
 	draw_status(app);
+	cursor_place();
 	refresh();
 }
 
@@ -1080,6 +1215,9 @@ loop(struct app *app)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0) {
+			/* A paste whose end never came (a dropped byte): what arrived is the paste. */
+			if (app->paste.active)
+				paste_end(app);
 			/* A quiet poll is the fallback's tick, unless it was waiting for a timer. */
 			if (!timer_run(app))
 				check_data_version(app);
@@ -1106,6 +1244,8 @@ loop(struct app *app)
 					app->dirty = true;
 					continue;
 				}
+				if (paste_key(app, rc, wch))
+					continue;
 				handle_key(app, key_from_wch(rc, wch));
 				if (app->quit)
 					break;
@@ -1161,6 +1301,7 @@ app_run(struct store *st, const char *data_dir, int64_t user_id, const char *use
 	app->signing_up = signup != NULL;
 	app->signup_name = xstrdup(username);
 	lineedit_init(&app->prompt.le, 1, false);
+	buf_init(&app->paste.text);
 	if (!app->signing_up && store_user_by_id(st, user_id, &app->user) != 0) {
 		free(app->signup_name);
 		free(app);
@@ -1180,6 +1321,11 @@ app_run(struct store *st, const char *data_dir, int64_t user_id, const char *use
 	set_escdelay(25);
 	curs_set(0);
 	draw_init();
+	/* Pastes arrive marked, so they are text and never keys (the terminal mode goes again on exit). */
+	define_key("\033[200~", KEY_PASTE_BEGIN);
+	define_key("\033[201~", KEY_PASTE_END);
+	putp("\033[?2004h");
+	fflush(stdout);	/* putp writes through stdio, ncurses' own output does not */
 
 	counts_reload(app);
 	if (app->signing_up)
@@ -1192,6 +1338,9 @@ app_run(struct store *st, const char *data_dir, int64_t user_id, const char *use
 	screens_leave_all(app);
 	pager_close(app);
 	lineedit_free(&app->prompt.le);
+	buf_release(&app->paste.text);
+	putp("\033[?2004l");
+	fflush(stdout);
 	endwin();
 	if (app->farewell != NULL)
 		printf("%s\n", app->farewell);

@@ -115,5 +115,14 @@ struct lineedit;
  * was for the field.
  */
 bool	app_lineedit_key(struct lineedit *, int key);
+struct textedit;
+/*
+ * The same for a multi-line editor laid out width columns wide: arrows
+ * (Up / Down by screen row), Home/End, Ctrl-A/E, Backspace, Delete, Tab and
+ * printable characters. Enter is the caller's (a new line, or send). Returns
+ * true when the key was for the editor; *changedp (may be NULL) says whether
+ * the text changed (not just the cursor).
+ */
+bool	app_textedit_key(struct textedit *, int key, int width, bool *changedp);
 
 #endif

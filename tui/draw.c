@@ -18,6 +18,7 @@
 
 static attr_t	role_attr[ROLE_COUNT];
 static bool	colors;
+static int	cursor_y = -1, cursor_x = -1;	/* claimed this frame; -1: nobody */
 
 void
 draw_init(void)
@@ -38,6 +39,8 @@ draw_init(void)
 		{ ROLE_ERROR,	   COLOR_WHITE,	  COLOR_RED,	A_BOLD,	  A_REVERSE | A_BOLD },
 		{ ROLE_OK,	   COLOR_GREEN,	  -1,		A_BOLD,	  A_BOLD },
 		{ ROLE_FIELD,	   -1,		  -1,		A_UNDERLINE, A_UNDERLINE },
+		{ ROLE_FIELD_FOCUS, COLOR_YELLOW, -1,		A_UNDERLINE | A_BOLD,
+		    A_UNDERLINE | A_BOLD },
 		{ ROLE_KEY,	   COLOR_YELLOW,  -1,		A_BOLD,	  A_BOLD },
 	};
 	size_t i;
@@ -57,6 +60,29 @@ draw_init(void)
 		} else
 			role_attr[map[i].role] = colors ? map[i].extra : map[i].mono;
 	}
+}
+
+void
+draw_cursor_at(int y, int x)
+{
+	if (y < 0 || y >= LINES || x < 0)
+		return;
+	cursor_y = y;
+	cursor_x = x < COLS ? x : COLS - 1;
+}
+
+void
+draw_cursor_reset(void)
+{
+	cursor_y = cursor_x = -1;
+}
+
+bool
+draw_cursor_claimed(int *y, int *x)
+{
+	*y = cursor_y;
+	*x = cursor_x;
+	return cursor_y >= 0;
 }
 
 bool
@@ -103,6 +129,21 @@ draw_text(int y, int x, int maxw, const char *s, enum draw_role role)
 	attrset(role_attr[role]);
 	mvaddstr(y, x, b.buf);
 	attrset(A_NORMAL);
+	buf_release(&b);
+	return w;
+}
+
+int
+draw_text_cut(int y, int x, int maxw, const char *s, enum draw_role role)
+{
+	struct buf	b = BUF_INIT;
+	int		w;
+
+	if (maxw <= 1 || draw_width(s) <= maxw)
+		return draw_text(y, x, maxw, s, role);
+	clip(s, maxw - 1, &b);
+	buf_adds(&b, "\u2026");
+	w = draw_text(y, x, maxw, b.buf, role);
 	buf_release(&b);
 	return w;
 }

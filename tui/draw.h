@@ -21,6 +21,7 @@ enum draw_role {
 	ROLE_ERROR,
 	ROLE_OK,
 	ROLE_FIELD,
+	ROLE_FIELD_FOCUS,	/* the text field that takes the keys */
 	ROLE_KEY,
 	ROLE_COUNT
 };
@@ -37,6 +38,8 @@ bool	draw_has_colors(void);
  * character that would cross the limit is left out. Returns the columns used.
  */
 int	draw_text(int y, int x, int maxw, const char *s, enum draw_role);
+/* The same, but text that does not fit ends in "…" (in the last column it may use). */
+int	draw_text_cut(int y, int x, int maxw, const char *s, enum draw_role);
 /* The same, right-aligned so it ends at column x + maxw. */
 int	draw_text_right(int y, int x, int maxw, const char *s, enum draw_role);
 /* printf then draw_text (the format must come from the program, not from users). */
@@ -54,6 +57,18 @@ struct lineedit;
  * masked fields show one '*' per character. Returns the cursor's screen column.
  */
 int	draw_field(int y, int x, int w, const struct lineedit *, enum draw_role);
+/*
+ * The terminal cursor. A focused text field claims it during the frame with
+ * draw_cursor_at (the field that takes the keys; the last claim wins, so a
+ * prompt on the bottom row, drawn after the screen, takes it over). The app
+ * loop starts every frame with draw_cursor_reset and, after drawing, shows
+ * the cursor where it was claimed or hides it when nothing claimed it, just
+ * before the frame's one doupdate. Screens never call move() or curs_set().
+ */
+void	draw_cursor_at(int y, int x);
+void	draw_cursor_reset(void);
+/* Where the cursor was claimed this frame; false when nothing claimed it. */
+bool	draw_cursor_claimed(int *y, int *x);
 /* Width and height of an avatar drawn by draw_avatar. */
 #define AVATAR_COLS	10
 #define AVATAR_ROWS	5

@@ -89,6 +89,14 @@ form_key(struct form *fm, int key)
 	return FORM_NONE;
 }
 
+enum form_result
+form_paste(struct form *fm, const char *text)
+{
+	if (fm->n > 0 && lineedit_insert_text(&fm->f[fm->focus].le, text) > 0)
+		fm->error[0] = '\0';
+	return FORM_CHANGED;
+}
+
 int
 form_draw(const struct form *fm, int y, int x, int label_w, int field_w)
 {
@@ -98,8 +106,12 @@ form_draw(const struct form *fm, int y, int x, int label_w, int field_w)
 	for (i = 0; i < fm->n; i++) {
 		if (fm->f[i].hidden)
 			continue;
+		/* The focused field: a marker in the margin, its label and field highlighted. */
+		if (i == fm->focus && x >= 2)
+			draw_text(y, x - 2, 1, "\u25b8", ROLE_KEY);
 		draw_text(y, x, label_w - 1, fm->f[i].label, i == fm->focus ? ROLE_KEY : ROLE_NORMAL);
-		col = draw_field(y, x + label_w, field_w, &fm->f[i].le, ROLE_FIELD);
+		col = draw_field(y, x + label_w, field_w, &fm->f[i].le,
+		    i == fm->focus ? ROLE_FIELD_FOCUS : ROLE_FIELD);
 		if (i == fm->focus) {
 			cy = y;
 			cx = col;
@@ -108,9 +120,7 @@ form_draw(const struct form *fm, int y, int x, int label_w, int field_w)
 	}
 	if (fm->error[0])
 		draw_text(y++, x, label_w + field_w, fm->error, ROLE_ERROR);
-	if (cy >= 0) {
-		move(cy, cx);
-		curs_set(1);
-	}
+	if (cy >= 0)
+		draw_cursor_at(cy, cx);
 	return y;
 }

@@ -42,10 +42,14 @@ const char	*form_value(const struct form *, size_t i);
 void	form_focus(struct form *, size_t i);
 /* Handle one key (see enum form_result). */
 enum form_result	form_key(struct form *, int key);
+/* Pasted text into the focused field, on one line (lineedit_insert_text): FORM_CHANGED. */
+enum form_result	form_paste(struct form *, const char *text);
 /*
  * Draw the visible fields from row y: label in label_w columns, then the
  * field field_w columns wide, a blank row between fields, then the error.
- * Puts the terminal cursor in the focused field. Returns the next free row.
+ * The focused field is marked (a ▸ in the two columns left of x, its label
+ * and field highlighted) and claims the cursor (draw_cursor_at). Returns the
+ * next free row.
  */
 int	form_draw(const struct form *, int y, int x, int label_w, int field_w);
 

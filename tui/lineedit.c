@@ -79,6 +79,28 @@ cut(struct lineedit *le, size_t from, size_t to)
 	le->text.len -= to - from;
 }
 
+size_t
+lineedit_insert_text(struct lineedit *le, const char *text)
+{
+	size_t		len = strlen(text), i = 0, n, added = 0;
+	uint32_t	cp;
+
+	while (i < len) {
+		if ((n = utf8_decode(text + i, len - i, &cp)) == 0) {
+			i++;
+			continue;
+		}
+		i += n;
+		if (cp == '\n' || cp == '\t' || cp == '\r')
+			cp = ' ';
+		if (lineedit_insert(le, cp))
+			added++;
+		else if (lineedit_chars(le) >= le->max_chars)
+			break;
+	}
+	return added;
+}
+
 bool
 lineedit_backspace(struct lineedit *le)
 {

@@ -27,6 +27,13 @@ bool	lineedit_set(struct lineedit *, const char *);
 void	lineedit_clear(struct lineedit *);
 /* Insert one code point at the cursor. Refuses controls and overflow: returns false. */
 bool	lineedit_insert(struct lineedit *, uint32_t cp);
+/*
+ * Insert pasted text (UTF-8) at the cursor, as text: newlines and tabs become
+ * spaces (one line), other controls and invalid bytes are left out, and
+ * what does not fit under max_chars is dropped. Returns how many code points
+ * went in.
+ */
+size_t	lineedit_insert_text(struct lineedit *, const char *text);
 bool	lineedit_backspace(struct lineedit *);	/* delete the code point before the cursor */
 bool	lineedit_delete(struct lineedit *);	/* delete the code point under the cursor */
 bool	lineedit_left(struct lineedit *);

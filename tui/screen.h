@@ -119,6 +119,14 @@ struct screen_ops {
 	 * to pass it on to the global keys and the table.
 	 */
 	int	 (*input)(struct app *, void *, int key);
+	/*
+	 * Optional: text the user pasted (bracketed paste), whole, for the
+	 * focused text field, to insert as text (lineedit_insert_text,
+	 * textedit_insert_text): a paste never runs as keys. Screens with no
+	 * field taking text leave it NULL and the paste is dropped. Returns
+	 * enum tui_result.
+	 */
+	int	 (*paste)(struct app *, void *, const char *text);
 	/* Optional: something changed (a hub hint, or another process committed). */
 	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
 	/* Optional: the deadline the screen set with app_timer has come. */
@@ -131,7 +139,8 @@ extern const struct screen_ops screen_friends_of_ops;	/* someone's friends: a us
 extern const struct screen_ops screen_search_ops;	/* search: an initial query or NULL */
 extern const struct screen_ops screen_profile_edit_ops;	/* edit my profile */
 extern const struct screen_ops screen_chat_ops;		/* a chat: the other's username */
-extern const struct screen_ops screen_post_ops;		/* a post and its comments: its id */
+extern const struct screen_ops screen_post_ops;		/* a post and its comments: "ID", or
+							   "ID:COMMENT" to open at that comment */
 extern const struct screen_ops screen_compose_ops;	/* new post (NULL), "edit:ID" or "media:ID" */
 extern const struct screen_ops screen_gallery_ops;	/* a media gallery: a username, NULL (mine) or "pick" */
 extern const struct screen_ops screen_viewer_ops;	/* pictures full screen: "post:ID" or "media:ID" */

@@ -1,10 +1,15 @@
 /*
  * A chat with one person (`m` on a profile, Enter on a conversation, `:dm bob`).
  * History fills the screen from the bottom with day separators and "seen"
- * under my last message once read; an input line at the bottom (Enter sends).
+ * under my last message once read; an input at the bottom (Enter sends; it
+ * grows to INPUT_ROWS rows for a long message or one pasted with several
+ * lines, which keeps them).
  * Esc leaves the input for browsing: j/k pick a message, e edits and d deletes
  * an own one, i (or Enter) goes back to typing. Older pages load when the
  * selection reaches the top. New messages, edits and deletions arrive live.
+ * A message request to me opens in browse mode with no input line, so the
+ * a (accept) and x (decline) it advertises are keys, not text; i types a
+ * reply, which accepts it too.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -19,11 +24,12 @@
 #include "storage/social.h"
 #include "storage/store.h"
 #include "tui/app.h"
-#include "tui/lineedit.h"
 #include "tui/screen.h"
+#include "tui/textedit.h"
 
 #define PAGE	100
 #define NEWS	32	/* messages a reload makes room for beyond what is loaded */
+#define INPUT_ROWS	5	/* the most rows the input grows to */
 
 struct chat_state {
 	char			*username;
@@ -34,7 +40,9 @@ struct chat_state {
 	struct message		*v;		/* oldest first */
 	size_t			 n;
 	int64_t			 older;		/* cursor for the next older page; 0 at the start */
-	struct lineedit		 input;
+	struct textedit		 input;
+	int			 input_w;	/* columns it was laid out in (Up / Down) */
+	size_t			 input_top;	/* its first row on the screen */
 	bool			 browsing;	/* Esc: the selection moves, not the cursor */
 	size_t			 sel;		/* selected message while browsing */
 	size_t			 bottom;	/* last message on screen while browsing */
@@ -78,7 +86,7 @@ chat_load(struct app *app, struct chat_state *s)
 	int64_t				 sel_id = s->sel < s->n ? s->v[s->sel].id : 0;
 	int64_t				 bottom_id = s->bottom < s->n ? s->v[s->bottom].id : 0;
 	size_t				 want = PAGE, keep, i;
-	bool				 unread;
+	bool				 unread, was_request = s->request;
 
 	/*
 	 * What was loaded and room for news (each arrival reloads, so few come
@@ -110,6 +118,11 @@ chat_load(struct app *app, struct chat_state *s)
 	conversation_list_free(&reqs);
 	if (s->sel >= s->n)
 		s->sel = s->n ? s->n - 1 : 0;
+	if (s->request && !was_request) {
+		/* A request: the keys it offers (a, x) must not land in an input line. */
+		s->browsing = true;
+		s->sel = s->n ? s->n - 1 : 0;
+	}
 	/*
 	 * Reading it here is reading it: mark read and let the other side see
 	 * "seen". Only when something was unread: the hints come back to this
@@ -152,7 +165,8 @@ chat_enter(struct app *app, const char *arg)
 	struct profile		 p = { 0 };
 
 	s->username = xstrdup(arg ? arg : "");
-	lineedit_init(&s->input, MESSAGE_MAX, false);
+	textedit_init(&s->input, MESSAGE_MAX);
+	s->input_w = 76;
 	/* Someone I have a conversation with stays readable across a block. */
 	if ((store_user_lookup(app_store(app), app_user(app)->id, s->username, &s->other) != 0 &&
 	    store_message_peer(app_store(app), app_user(app)->id, s->username, &s->other) != 0) ||
@@ -174,7 +188,7 @@ chat_leave(struct app *app, void *state)
 
 	(void)app;
 	chat_free_messages(s);
-	lineedit_free(&s->input);
+	textedit_free(&s->input);
 	free(s->username);
 	free(s->other_name);
 	free(s);
@@ -230,11 +244,55 @@ draw_message(struct app *app, const struct chat_state *s, size_t i, int y, int x
 		    m->deleted ? ROLE_DIM : ROLE_NORMAL);
 }
 
+/*
+ * The input: "> " then the text wrapped in w columns, at most INPUT_ROWS rows
+ * from y (scrolled so the cursor shows), which claim the cursor.
+ */
+static void
+draw_input(struct chat_state *s, int y, int x, int w, int h)
+{
+	struct textedit_row	*rows;
+	size_t			 n = textedit_layout(&s->input, w, &rows), crow, ccol, i;
+	char			*line;
+
+	s->input_w = w;
+	textedit_cursor_pos(&s->input, rows, n, &crow, &ccol);
+	if (crow < s->input_top)
+		s->input_top = crow;
+	if (crow >= s->input_top + (size_t)h)
+		s->input_top = crow - (size_t)h + 1;
+	if (s->input_top + (size_t)h > n)
+		s->input_top = n > (size_t)h ? n - (size_t)h : 0;
+	draw_text(y, x - 2, 2, ">", ROLE_KEY);
+	for (i = s->input_top; i < n && (int)(i - s->input_top) < h; i++) {
+		line = xstrndup(s->input.text.buf + rows[i].start, rows[i].end - rows[i].start);
+		draw_text(y + (int)(i - s->input_top), x, w, line, ROLE_NORMAL);
+		free(line);
+	}
+	draw_cursor_at(y + (int)(crow - s->input_top), x + (int)ccol);
+	free(rows);
+}
+
+/* Rows the input takes now: its wrapped text, 1 to INPUT_ROWS (1 while browsing: the hint). */
+static int
+input_rows(const struct chat_state *s, int w)
+{
+	struct textedit_row	*rows;
+	size_t			 n;
+
+	if (s->browsing)
+		return 1;
+	n = textedit_layout(&s->input, w, &rows);
+	free(rows);
+	return n > INPUT_ROWS ? INPUT_ROWS : (int)n;
+}
+
 static void
 chat_draw(struct app *app, void *state, const struct rect *r)
 {
 	struct chat_state	*s = state;
-	int			 top = r->y + 1, bottom = r->y + r->h - 3, y, rows, cx;
+	int			 in_h = input_rows(s, r->w - 4);
+	int			 top = r->y + 1, bottom = r->y + r->h - 2 - in_h, y, rows;
 	size_t			 last, i, first, my_last = (size_t)-1;
 
 	if (s->missing) {
@@ -245,8 +303,9 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 	draw_textf(r->y, r->x + 2, r->w - 4, ROLE_TITLE, "Chat with %s @%s", s->other_name,
 	    s->username);
 	if (s->request)
-		draw_text(r->y, r->x + r->w / 2, r->w / 2 - 2,
-		    "message request: a accepts, x declines", ROLE_OK);
+		draw_text(r->y, r->x + r->w / 2, r->w / 2 - 2, s->browsing ?
+		    "message request: a accepts, x declines" :
+		    "message request: a reply accepts it", ROLE_OK);
 	for (i = 0; i < s->n; i++)
 		if (s->v[i].from_id == app_user(app)->id)
 			my_last = i;
@@ -292,16 +351,14 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 			y++;
 		}
 	}
-	draw_hline(r->y + r->h - 2, r->x + 2, r->w - 4);
+	draw_hline(r->y + r->h - 1 - in_h, r->x + 2, r->w - 4);
 	if (s->browsing) {
-		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4,
+		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, s->request ?
+		    "a accept  x decline  i reply (accepts)  j/k pick  q back" :
 		    "j/k pick  e edit  d delete (your own)  i type  q back", ROLE_DIM);
 		return;
 	}
-	draw_text(r->y + r->h - 1, r->x, 2, ">", ROLE_KEY);
-	cx = draw_field(r->y + r->h - 1, r->x + 2, r->w - 4, &s->input, ROLE_NORMAL);
-	move(r->y + r->h - 1, cx);
-	curs_set(1);
+	draw_input(s, r->y + r->h - in_h, r->x + 2, r->w - 4, in_h);
 }
 
 static void
@@ -320,7 +377,8 @@ chat_send(struct app *app, struct chat_state *s)
 		app_status(app, true, "not sent: %s", why[0] ? why : err_str(r));
 		return;
 	}
-	lineedit_clear(&s->input);
+	textedit_set(&s->input, "");
+	s->input_top = 0;
 	app_hint(app, TOPIC_MESSAGE, s->other, id);
 	app_hint(app, TOPIC_NOTIFICATION, s->other, id);
 	app_hint(app, TOPIC_MESSAGE, app_user(app)->id, id);
@@ -443,9 +501,27 @@ chat_input(struct app *app, void *state, int key)
 		s->sel = s->n > 10 ? s->n - 10 : 0;
 		return TUI_REDRAW;
 	}
-	if (app_lineedit_key(&s->input, key))
+	/* Tab stays the next-tab key here, as it was on the one-line input. */
+	if (key != '\t' && app_textedit_key(&s->input, key, s->input_w, NULL))
 		return TUI_REDRAW;
 	return TUI_UNHANDLED;
+}
+
+/*
+ * A paste goes into the input whole, its lines kept (Enter sends them as one
+ * message); pasting while browsing goes back to typing with it.
+ */
+static int
+chat_paste(struct app *app, void *state, const char *text)
+{
+	struct chat_state *s = state;
+
+	if (s->missing)
+		return TUI_NONE;
+	s->browsing = false;
+	if (textedit_insert_text(&s->input, text) == 0 && s->input.chars >= MESSAGE_MAX)
+		app_status(app, true, "a message is at most %d characters", MESSAGE_MAX);
+	return TUI_REDRAW;
 }
 
 static void
@@ -476,5 +552,6 @@ const struct screen_ops screen_chat_ops = {
 	.leave = chat_leave,
 	.draw = chat_draw,
 	.input = chat_input,
+	.paste = chat_paste,
 	.refresh = chat_refresh,
 };

@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "common/hub.h"
+#include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "media/markdown.h"
 #include "storage/media.h"
@@ -174,8 +175,7 @@ compose_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(r->y + r->h - 2, x, w, s->error, ROLE_ERROR);
 	draw_text(r->y + r->h - 1, x, w, "Ctrl-S post  Ctrl-T who can see it  Ctrl-G pictures  "
 	    "Enter new line  Esc leave", ROLE_DIM);
-	move(cy, cx);
-	curs_set(1);
+	draw_cursor_at(cy, cx);
 }
 
 static void
@@ -266,25 +266,31 @@ compose_input(struct app *app, void *state, int key)
 	case '\n':
 		textedit_insert(&s->te, '\n');
 		break;
-	case TK(KEY_LEFT):	textedit_left(&s->te); changed = false; break;
-	case TK(KEY_RIGHT):	textedit_right(&s->te); changed = false; break;
-	case TK(KEY_UP):	textedit_up(&s->te, s->width); changed = false; break;
-	case TK(KEY_DOWN):	textedit_down(&s->te, s->width); changed = false; break;
-	case TK(KEY_HOME):
-	case CTRL_KEY('a'):	textedit_home(&s->te); changed = false; break;
-	case TK(KEY_END):
-	case CTRL_KEY('e'):	textedit_end(&s->te); changed = false; break;
-	case TK(KEY_BACKSPACE):	textedit_backspace(&s->te); break;
-	case TK(KEY_DC):	textedit_delete(&s->te); break;
 	default:
-		if ((key & TK_FLAG) || (key < 0x20 && key != '\t'))
+		if (!app_textedit_key(&s->te, key, s->width, &changed))
 			return TUI_NONE;
-		if (!textedit_insert(&s->te, (uint32_t)key) && s->te.chars >= POST_MAX)
+		if (!changed && !(key & TK_FLAG) && s->te.chars >= POST_MAX)
 			snprintf(s->error, sizeof s->error, "a post is at most %d characters", POST_MAX);
 		break;
 	}
 	if (changed)
 		s->preview_stale = true;
+	return TUI_REDRAW;
+}
+
+/* A paste goes in whole, newlines and all; what passes the limit is cut off, and said so. */
+static int
+compose_paste(struct app *app, void *state, const char *text)
+{
+	struct compose_state	*s = state;
+	size_t			 want = utf8_count(text);
+
+	(void)app;
+	s->error[0] = '\0';
+	if (textedit_insert_text(&s->te, text) < want && s->te.chars >= POST_MAX)
+		snprintf(s->error, sizeof s->error, "a post is at most %d characters: the paste "
+		    "was cut there", POST_MAX);
+	s->preview_stale = true;
 	return TUI_REDRAW;
 }
 
@@ -303,5 +309,6 @@ const struct screen_ops screen_compose_ops = {
 	.leave = compose_leave,
 	.draw = compose_draw,
 	.input = compose_input,
+	.paste = compose_paste,
 	.refresh = compose_refresh,
 };

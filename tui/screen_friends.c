@@ -197,10 +197,8 @@ friends_draw(struct app *app, void *state, const struct rect *r)
 	    "type to filter  arrows move  Enter opens  Esc back" :
 	    "Enter open  a accept  x decline  c cancel  r remove  b block  s search friends",
 	    ROLE_DIM);
-	if (cx >= 0) {
-		move(r->y + 1, cx);
-		curs_set(1);
-	}
+	if (cx >= 0)
+		draw_cursor_at(r->y + 1, cx);
 }
 
 static int
@@ -276,6 +274,19 @@ friends_of_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+/* A paste is filter text (on one line). */
+static int
+friends_of_paste(struct app *app, void *state, const char *text)
+{
+	struct friends_state *s = state;
+
+	if (lineedit_insert_text(&s->filter, text) > 0) {
+		s->lv.sel = s->lv.top = 0;
+		friends_load(app, s);
+	}
+	return TUI_REDRAW;
+}
+
 static void
 friends_refresh(struct app *app, void *state, const struct hub_msg *m)
 {
@@ -321,5 +332,6 @@ const struct screen_ops screen_friends_of_ops = {
 	.draw = friends_draw,
 	.action = friends_action,
 	.input = friends_of_input,
+	.paste = friends_of_paste,
 	.refresh = friends_refresh,
 };

@@ -1,7 +1,10 @@
 /*
- * Notifications (tab 4): newest first, unread ones stand out; Enter opens what
- * a notification is about and marks it read. New ones arriving while the list
- * is open show as "N new" at the top without moving the selection.
+ * Notifications (tab 4): newest first, unread ones stand out, similar ones
+ * are one row ("Bob and 2 others reacted to your post"), each names what it
+ * is about (the first words of the post, comment or message). Enter opens
+ * that, through a table by type (the post, at the comment for a comment; the
+ * chat; the person), and marks the row read. New ones arriving while the
+ * list is open show as "N new" at the top without moving the selection.
  */
 #include <curses.h>
 #include <stdint.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/hub.h"
 #include "common/timefmt.h"
@@ -37,7 +41,7 @@ notif_more(struct app *app, struct notif_state *s)
 
 	if (s->page.n > 0 && s->page.next_before == 0)
 		return;
-	if (store_notifications(app_store(app), app_user(app)->id, false, s->page.next_before,
+	if (store_notification_groups(app_store(app), app_user(app)->id, s->page.next_before,
 	    PAGE, &next) != 0) {
 		app_status(app, true, "cannot load notifications");
 		return;
@@ -90,13 +94,25 @@ notif_row(void *ctx, size_t i, int y, int x, int w, bool selected)
 	char				 ago[32];
 	int				 cx = x + 1;
 
+	enum draw_role			 dim = selected ? ROLE_SELECTED : ROLE_DIM;
+	struct buf			 about = BUF_INIT;
+	int				 end = x + w - 11;	/* the time's columns */
+
 	time_ago(n->created_at, (int64_t)time(NULL), ago, sizeof ago);
 	cx += draw_text(y, cx, 2, n->read ? " " : "*", role) + 1;
-	cx += draw_text(y, cx, w / 3, n->actor_display_name, role) + 1;
-	cx += draw_textf(y, cx, w / 4, selected ? ROLE_SELECTED : ROLE_DIM, "@%s",
-	    n->actor_username) + 1;
-	draw_text(y, cx, x + w - cx - 12, notif_type_text(n->type), role);
-	draw_text_right(y, x, w - 1, ago, selected ? ROLE_SELECTED : ROLE_DIM);
+	cx += draw_text(y, cx, w / 4, n->actor_display_name, role) + 1;
+	cx += draw_textf(y, cx, w / 5, dim, "@%s", n->actor_username) + 1;
+	if (n->others > 0)
+		cx += draw_textf(y, cx, end - cx, role, "and %lld other%s ", (long long)n->others,
+		    n->others == 1 ? "" : "s");
+	cx += draw_text(y, cx, end - cx, notif_type_text(n->type), role);
+	if (n->about_gone)
+		buf_addf(&about, " (%s)", notif_gone_text(n->type));
+	else if (n->about != NULL)
+		buf_addf(&about, ": \u201c%s\u201d", n->about);
+	draw_text_cut(y, cx, end - cx, about.buf, dim);
+	buf_release(&about);
+	draw_text_right(y, x, w - 1, ago, dim);
 }
 
 static void
@@ -134,11 +150,60 @@ delete_all_yes(struct app *app, void *ctx)
 	app_status(app, false, "all notifications deleted");
 }
 
+/* Enter on a notification, by what it is about (notif_targets). */
+static void
+open_person(struct app *app, const struct notification *n)
+{
+	app_open(app, &screen_user_ops, n->actor_username);
+}
+
+static void
+open_post(struct app *app, const struct notification *n)
+{
+	char arg[48];
+
+	/* A comment's post opens at the comment; one deleted since says so there. */
+	if (n->detail_id != 0)
+		snprintf(arg, sizeof arg, "%lld:%lld", (long long)n->object_id,
+		    (long long)n->detail_id);
+	else
+		snprintf(arg, sizeof arg, "%lld", (long long)n->object_id);
+	app_open(app, &screen_post_ops, arg);
+}
+
+static void
+open_chat(struct app *app, const struct notification *n)
+{
+	app_open(app, &screen_chat_ops, n->actor_username);
+}
+
+static void (*const notif_targets[])(struct app *, const struct notification *) = {
+	[NOTIF_FRIEND_REQUEST] = open_person,
+	[NOTIF_FRIEND_ACCEPT] = open_person,
+	[NOTIF_FRIEND_DECLINE] = open_person,
+	[NOTIF_REACTION] = open_post,
+	[NOTIF_COMMENT] = open_post,
+	[NOTIF_SHARE] = open_post,	/* the share, with my post framed in it */
+	[NOTIF_MENTION] = open_post,
+	[NOTIF_MESSAGE] = open_chat,
+};
+
+static void
+notif_open(struct app *app, const struct notification *n)
+{
+	if ((size_t)n->type < sizeof notif_targets / sizeof notif_targets[0] &&
+	    notif_targets[n->type] != NULL && n->actor_username != NULL)
+		notif_targets[n->type](app, n);
+	else
+		app_status(app, true, "there is nothing to open for this notification");
+}
+
 static int
 notif_action(struct app *app, void *state, int action)
 {
 	struct notif_state	*s = state;
 	struct notification	*n = s->lv.sel < s->page.n ? &s->page.v[s->lv.sel] : NULL;
+	struct notification	 target;
 	int64_t			 me = app_user(app)->id;
 
 	if (list_nav(&s->lv, action, (size_t)s->height)) {
@@ -166,17 +231,22 @@ notif_action(struct app *app, void *state, int action)
 	switch (action) {
 	case ACT_OPEN:
 	case ACT_MARK_READ:
+		/* What to open, kept apart: the refresh below replaces the rows. */
+		target = *n;
+		target.actor_username = n->actor_username ? xstrdup(n->actor_username) : NULL;
+		target.actor_display_name = target.about = NULL;
 		if (!n->read) {
-			store_notification_read(app_store(app), me, n->id);
+			store_notification_read_group(app_store(app), me, n->id);
 			n->read = true;
 			app_hint(app, TOPIC_NOTIFICATION, me, n->id);
 			app_refresh(app);
 		}
 		if (action == ACT_OPEN)
-			app_open(app, &screen_user_ops, n->actor_username);
+			notif_open(app, &target);
+		free(target.actor_username);
 		return TUI_REDRAW;
 	case ACT_DELETE:
-		if (store_notification_delete(app_store(app), me, n->id) == 0) {
+		if (store_notification_delete_group(app_store(app), me, n->id) == 0) {
 			app_hint(app, TOPIC_NOTIFICATION, me, 0);
 			notif_reload(app, s);
 			app_refresh(app);
@@ -211,7 +281,7 @@ notif_refresh(struct app *app, void *state, const struct hub_msg *m)
 	sel_id = s->lv.sel < s->page.n ? s->page.v[s->lv.sel].id : newest;
 	/* Everything from the top down to the oldest row shown, as it is now. */
 	do {
-		if (store_notifications(app_store(app), app_user(app)->id, false,
+		if (store_notification_groups(app_store(app), app_user(app)->id,
 		    now.n ? now.next_before : 0, PAGE, &next) != 0) {
 			notif_page_free(&now);
 			return;
@@ -248,7 +318,7 @@ notif_refresh(struct app *app, void *state, const struct hub_msg *m)
 
 static const struct key_binding notif_keys[] = {
 	NAV_BINDINGS,
-	{ '\n',	ACT_OPEN,		"open (and mark read)" },
+	{ '\n',	ACT_OPEN,		"open it, mark it read" },
 	{ 'r',	ACT_MARK_READ,		"mark read" },
 	{ 'a',	ACT_MARK_ALL_READ,	"mark all read" },
 	{ 'd',	ACT_DELETE,		"delete" },

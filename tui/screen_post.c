@@ -70,10 +70,23 @@ post_load(struct app *app, struct post_state *s)
 static void *
 post_enter(struct app *app, const char *arg)
 {
-	struct post_state *s = xcalloc(1, sizeof *s);
+	struct post_state	*s = xcalloc(1, sizeof *s);
+	char			*end = NULL;
+	int64_t			 comment = 0;
+	size_t			 i;
 
-	s->id = arg ? strtoll(arg, NULL, 10) : 0;
+	s->id = arg ? strtoll(arg, &end, 10) : 0;
+	if (end != NULL && *end == ':')
+		comment = strtoll(end + 1, NULL, 10);
 	post_load(app, s);
+	if (comment == 0 || s->missing)
+		return s;
+	/* "ID:COMMENT" (a notification): that comment selected, scrolled into view. */
+	for (i = 0; i < s->comments.n; i++)
+		if (s->comments.v[i].id == comment)
+			s->sel = i + 1;
+	if (s->sel == 0)
+		app_status(app, false, "that comment was deleted");
 	return s;
 }
 

@@ -125,10 +125,21 @@ edit_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+static int
+edit_paste(struct app *app, void *state, const char *text)
+{
+	struct edit_state *s = state;
+
+	(void)app;
+	form_paste(&s->form, text);
+	return TUI_REDRAW;
+}
+
 const struct screen_ops screen_profile_edit_ops = {
 	.name = "Edit profile",
 	.enter = edit_enter,
 	.leave = edit_leave,
 	.draw = edit_draw,
 	.input = edit_input,
+	.paste = edit_paste,
 };

@@ -177,8 +177,7 @@ search_draw(struct app *app, void *state, const struct rect *r)
 		if (s->hits.n == 0 && s->query.text.len > 0)
 			draw_text(list.y, list.x + 1, list.w - 2, "nobody found", ROLE_DIM);
 	}
-	move(r->y, cx);
-	curs_set(1);
+	draw_cursor_at(r->y, cx);
 }
 
 /* Search for what the field holds now, unless the results are for it already. */
@@ -246,6 +245,17 @@ search_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+/* A paste is query text (on one line), searched once it is all in. */
+static int
+search_paste(struct app *app, void *state, const char *text)
+{
+	struct search_state *s = state;
+
+	if (lineedit_insert_text(&s->query, text) > 0)
+		search_reload(app, s);
+	return TUI_REDRAW;
+}
+
 static void
 search_refresh(struct app *app, void *state, const struct hub_msg *m)
 {
@@ -278,6 +288,7 @@ const struct screen_ops screen_search_ops = {
 	.leave = search_leave,
 	.draw = search_draw,
 	.input = search_input,
+	.paste = search_paste,
 	.refresh = search_refresh,
 	.timer = search_timer,
 };

@@ -81,7 +81,7 @@ signup_draw(struct app *app, void *state, const struct rect *r)
 		fw = 48;
 	draw_text(r->y + r->h - 2, x, r->w - 4, "Enter creates the account. Tab or the arrows "
 	    "move between fields. Esc cancels: nothing is stored.", ROLE_DIM);
-	form_draw(&s->form, y, x, 22, fw);	/* last: it places the cursor */
+	form_draw(&s->form, y, x, 22, fw);
 }
 
 static void
@@ -151,6 +151,16 @@ static const struct key_binding signup_keys[] = {
 	{ 0, 0, NULL }
 };
 
+static int
+signup_paste(struct app *app, void *state, const char *text)
+{
+	struct signup_state *s = state;
+
+	(void)app;
+	form_paste(&s->form, text);
+	return TUI_REDRAW;
+}
+
 const struct screen_ops screen_signup_ops = {
 	.name = "Sign up",
 	.keys = signup_keys,
@@ -158,4 +168,5 @@ const struct screen_ops screen_signup_ops = {
 	.leave = signup_leave,
 	.draw = signup_draw,
 	.input = signup_input,
+	.paste = signup_paste,
 };

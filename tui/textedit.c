@@ -53,6 +53,24 @@ textedit_insert(struct textedit *te, uint32_t cp)
 	return true;
 }
 
+size_t
+textedit_insert_text(struct textedit *te, const char *text)
+{
+	size_t		len = strlen(text), i = 0, n, added = 0;
+	uint32_t	cp;
+
+	while (i < len && te->chars < te->max_chars) {
+		if ((n = utf8_decode(text + i, len - i, &cp)) == 0) {
+			i++;
+			continue;
+		}
+		i += n;
+		if (textedit_insert(te, cp == '\r' ? '\n' : cp))
+			added++;
+	}
+	return added;
+}
+
 static void
 cut(struct textedit *te, size_t from, size_t to)
 {

@@ -2,7 +2,8 @@
  * A multi-line text editor over UTF-8 (posts, comments, bios), with no
  * ncurses in it: the text, a cursor on a code point boundary, soft wrapping
  * by display width, and cursor movement by screen rows. Pasted text arrives
- * as ordinary key presses; every insert keeps the text valid.
+ * whole (textedit_insert_text, from the app's bracketed paste); every insert
+ * keeps the text valid.
  */
 #ifndef SSHBOOK_TEXTEDIT_H
 #define SSHBOOK_TEXTEDIT_H
@@ -32,6 +33,12 @@ void	textedit_free(struct textedit *);
 bool	textedit_set(struct textedit *, const char *s);
 /* Insert one code point ('\n' and '\t' allowed); false when refused. */
 bool	textedit_insert(struct textedit *, uint32_t cp);
+/*
+ * Insert pasted text (UTF-8) at the cursor, newlines and tabs kept, other
+ * controls and invalid bytes left out, what does not fit under max_chars
+ * dropped. Returns how many code points went in.
+ */
+size_t	textedit_insert_text(struct textedit *, const char *text);
 bool	textedit_backspace(struct textedit *);
 bool	textedit_delete(struct textedit *);
 bool	textedit_left(struct textedit *);

@@ -1595,6 +1595,79 @@ term_key(struct term *t, VTermKey key)
 }
 
 void
+term_paste(struct term *t, const char *text)
+{
+	char	*cr = strdup(text), *p;
+
+	if (cr == NULL)
+		abort();
+	for (p = cr; *p; p++)
+		if (*p == '\n')
+			*p = '\r';
+	term_pump(t, 0);	/* whether the app enabled bracketed paste must be in */
+	vt_paste_begin(t->vt);
+	term_flush(t);
+	write_all(t, cr, strlen(cr));
+	free(cr);
+	vt_paste_end(t->vt);
+	term_flush(t);
+}
+
+void
+term_cursor(struct term *t, int *row, int *col)
+{
+	term_pump(t, 0);
+	vt_cursor(t->vt, row, col);
+}
+
+bool
+term_cursor_visible(struct term *t)
+{
+	term_pump(t, 0);
+	return vt_cursor_visible(t->vt);
+}
+
+struct cursor_arg {
+	bool	visible;
+	int	row, col;
+};
+
+static bool
+cond_cursor(struct term *t, const void *arg)
+{
+	const struct cursor_arg	*ca = arg;
+	int			 row, col, rows;
+
+	if (!ca->visible)
+		return !vt_cursor_visible(t->vt);
+	vt_size(t->vt, NULL, &rows);
+	vt_cursor(t->vt, &row, &col);
+	return vt_cursor_visible(t->vt) && row == (ca->row < 0 ? rows + ca->row : ca->row) &&
+	    col == ca->col;
+}
+
+bool
+term_wait_cursor(struct term *t, bool visible, int row, int col, int ms)
+{
+	struct cursor_arg	ca = { visible, row, col };
+	char			what[256];
+	int			crow, ccol;
+
+	if (term_wait_cond(t, cond_cursor, &ca, ms))
+		return true;
+	vt_cursor(t->vt, &crow, &ccol);
+	if (visible)
+		snprintf(what, sizeof what, "the cursor was not shown at row %d, column %d within "
+		    "%d ms (it is at %d,%d, %s)", row, col, effective_ms(ms), crow, ccol,
+		    vt_cursor_visible(t->vt) ? "shown" : "hidden");
+	else
+		snprintf(what, sizeof what, "the cursor was not hidden within %d ms (it is at "
+		    "%d,%d)", effective_ms(ms), crow, ccol);
+	wait_failed(t, what);
+	return false;
+}
+
+void
 term_resize(struct term *t, int cols, int rows)
 {
 	vt_resize(t->vt, cols, rows);

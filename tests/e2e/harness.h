@@ -261,6 +261,20 @@ void		 term_send_bytes(struct term *, const void *bytes, size_t len);
 /* A key through the terminal's own encoding. */
 void		 term_key(struct term *, VTermKey);
 void		 term_key_mod(struct term *, VTermKey, VTermModifier);
+/*
+ * Paste text the way xterm does: wrapped in CSI 200 ~ ... CSI 201 ~ when the
+ * application enabled bracketed paste, bare otherwise; newlines ('\n') are
+ * sent as carriage returns, as a terminal pastes them.
+ */
+void		 term_paste(struct term *, const char *text);
+/* The cursor's cell (0-based) and whether it is shown, after taking what arrived. */
+void		 term_cursor(struct term *, int *row, int *col);
+bool		 term_cursor_visible(struct term *);
+/*
+ * Wait until the cursor is shown at (row, col) (row negative: from the
+ * bottom), or with visible false until it is hidden (row and col ignored).
+ */
+bool		 term_wait_cursor(struct term *, bool visible, int row, int col, int ms);
 /* Change the window size: window-change request and the emulator's size. */
 void		 term_resize(struct term *, int cols, int rows);
 

@@ -29,6 +29,7 @@ struct vt {
 	int		 title_sets;
 	int		 bells;
 	VTermPos	 cursor;
+	bool		 cursor_visible;	/* DECTCEM, as the application last set it */
 };
 
 static void
@@ -67,6 +68,8 @@ settermprop_cb(VTermProp prop, VTermValue *val, void *user)
 		v->title = strdup(val->string ? val->string : "");
 		v->title_sets++;
 	}
+	if (prop == VTERM_PROP_CURSORVISIBLE)
+		v->cursor_visible = val->boolean != 0;
 	return 1;
 }
 
@@ -105,6 +108,7 @@ vt_new(int cols, int rows)
 		abort();
 	v->cols = cols;
 	v->rows = rows;
+	v->cursor_visible = true;	/* a terminal starts with its cursor shown */
 	v->vt = vterm_new(rows, cols);
 	if (v->vt == NULL)
 		abort();
@@ -163,6 +167,18 @@ void
 vt_unichar(struct vt *v, unsigned int cp, VTermModifier mod)
 {
 	vterm_keyboard_unichar(v->vt, cp, mod);
+}
+
+void
+vt_paste_begin(struct vt *v)
+{
+	vterm_keyboard_start_paste(v->vt);
+}
+
+void
+vt_paste_end(struct vt *v)
+{
+	vterm_keyboard_end_paste(v->vt);
 }
 
 size_t
@@ -358,6 +374,12 @@ vt_cursor(const struct vt *v, int *row, int *col)
 		*row = v->cursor.row;
 	if (col != NULL)
 		*col = v->cursor.col;
+}
+
+bool
+vt_cursor_visible(const struct vt *v)
+{
+	return v->cursor_visible;
 }
 
 /* A VTermColor as vt.h encodes it: -1 default, 0..255 indexed, 0x1000000 | rgb. */

@@ -73,7 +73,16 @@ const char	*vt_title(const struct vt *);
 int		 vt_title_sets(const struct vt *);
 /* Bells rung so far. */
 int		 vt_bells(const struct vt *);
-/* Cursor position. */
+/* Cursor position (0-based). */
 void		 vt_cursor(const struct vt *, int *row, int *col);
+/* Whether the application left the cursor shown (DECTCEM, CSI ? 25 h / l). */
+bool		 vt_cursor_visible(const struct vt *);
+/*
+ * The start and the end of a paste as this terminal sends them: CSI 200 ~ and
+ * CSI 201 ~ only while the application enabled bracketed paste (CSI ? 2004 h),
+ * nothing otherwise, like xterm.
+ */
+void		 vt_paste_begin(struct vt *);
+void		 vt_paste_end(struct vt *);
 
 #endif

@@ -230,11 +230,41 @@ test_textedit_wraps_by_width(void **state)
 	textedit_free(&te);
 }
 
+/*
+ * A paste goes in whole at the cursor: in a one-line field newlines and tabs
+ * become spaces and other controls go; the multi-line editor keeps its lines
+ * (a CR is a newline); both stop at their limit.
+ */
+static void
+test_paste_text(void **state)
+{
+	struct lineedit	le;
+	struct textedit	te;
+
+	(void)state;
+	lineedit_init(&le, 12, false);
+	assert_true(lineedit_set(&le, "ab"));
+	lineedit_left(&le);
+	assert_int_equal(lineedit_insert_text(&le, "x\ny\t\x1bz"), 5);
+	assert_string_equal(le.text.buf, "ax y zb");
+	assert_int_equal(lineedit_insert_text(&le, "\xe6\x97\xa5 long tail"), 5);
+	assert_int_equal(lineedit_chars(&le), 12);
+	lineedit_free(&le);
+
+	textedit_init(&te, 10);
+	assert_int_equal(textedit_insert_text(&te, "one\ntwo\rthree"), 10);
+	assert_string_equal(te.text.buf, "one\ntwo\nth");
+	assert_int_equal(te.chars, 10);
+	assert_int_equal(textedit_insert_text(&te, "more"), 0);
+	textedit_free(&te);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_insert_and_backspace_wide),
+		cmocka_unit_test(test_paste_text),
 		cmocka_unit_test(test_cursor_moves_by_code_point),
 		cmocka_unit_test(test_refuses_controls_and_overflow),
 		cmocka_unit_test(test_kill_keys),

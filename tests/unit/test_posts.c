@@ -726,6 +726,96 @@ test_reactions(void **state)
 	post_free(&p);
 }
 
+/*
+ * The Notifications tab's list (store_notification_groups): reactions to one
+ * post and comments on one post are one entry each (the newest stands for
+ * it, `others` counts the rest, unread while any is), each says what it is
+ * about (the comment's or the post's first words, cut after a word), a
+ * deleted comment says so, a blocked actor is neither shown nor counted,
+ * and reading or deleting the entry does it to the whole group.
+ */
+static void
+test_notification_groups(void **state)
+{
+	struct store		*st = *state;
+	struct notif_page	 p;
+	int64_t			 a = storefix_user(st, "alice", NULL), b = storefix_user(st, "bob", NULL),
+				 c = storefix_user(st, "carol", NULL), d = storefix_user(st, "dave", NULL),
+				 id, other, cid, author;
+	char			 why[200];
+
+	id = post(st, a, "Hello world\n\nthis is   a post with a body long enough to be cut "
+	    "somewhere in the middle of its words", VIS_PUBLIC);
+	other = post(st, a, "another one", VIS_PUBLIC);
+	assert_int_equal(store_react(st, b, id, REACT_LIKE, &author), 0);
+	assert_int_equal(store_react(st, c, id, REACT_LOVE, &author), 0);
+	assert_int_equal(store_react(st, d, id, REACT_LIKE, &author), 0);
+	assert_int_equal(store_react(st, b, other, REACT_LIKE, &author), 0);
+	assert_int_equal(store_comment_add(st, c, id, "first comment", &cid, &author, why,
+	    sizeof why), 0);
+	assert_int_equal(store_comment_add(st, b, id, "nice post", &cid, &author, why,
+	    sizeof why), 0);
+
+	assert_int_equal(store_notification_groups(st, a, 0, 50, &p), 0);
+	assert_int_equal(p.n, 3);
+	/* newest first: the comments (bob's stands for them), the other post, the reactions */
+	assert_int_equal(p.v[0].type, NOTIF_COMMENT);
+	assert_string_equal(p.v[0].actor_username, "bob");
+	assert_int_equal(p.v[0].others, 1);
+	assert_int_equal(p.v[0].detail_id, cid);
+	assert_string_equal(p.v[0].about, "nice post");
+	assert_false(p.v[0].read);
+	assert_int_equal(p.v[1].type, NOTIF_REACTION);
+	assert_int_equal(p.v[1].object_id, other);
+	assert_int_equal(p.v[1].others, 0);
+	assert_string_equal(p.v[1].about, "another one");
+	assert_int_equal(p.v[2].type, NOTIF_REACTION);
+	assert_string_equal(p.v[2].actor_username, "dave");
+	assert_int_equal(p.v[2].others, 2);
+	/* spaces and newlines made one, cut after a word, at most 60 characters and "…" */
+	assert_string_equal(p.v[2].about,
+	    "Hello world this is a post with a body long enough to be cut\u2026");
+	notif_page_free(&p);
+	/* the rows are still one each for exec */
+	assert_int_equal(store_notifications(st, a, false, 0, 50, &p), 0);
+	assert_int_equal(p.n, 6);
+	notif_page_free(&p);
+
+	/* a page of 1: the cursor is the entry's id */
+	assert_int_equal(store_notification_groups(st, a, 0, 1, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_true(p.next_before != 0);
+	other = p.next_before;
+	notif_page_free(&p);
+	assert_int_equal(store_notification_groups(st, a, other, 1, &p), 0);
+	assert_int_equal(p.v[0].type, NOTIF_REACTION);
+	notif_page_free(&p);
+
+	/* a deleted comment says so; a block hides dave and his count */
+	assert_int_equal(store_comment_delete(st, b, cid), 0);
+	storefix_block(st, a, d);
+	assert_int_equal(store_notification_groups(st, a, 0, 50, &p), 0);
+	assert_int_equal(p.n, 3);
+	assert_true(p.v[0].about_gone);
+	assert_null(p.v[0].about);
+	assert_string_equal(notif_gone_text(p.v[0].type), "comment deleted");
+	assert_int_equal(p.v[2].others, 1);
+	assert_string_equal(p.v[2].actor_username, "carol");
+
+	/* read and delete act on the whole group */
+	assert_int_equal(store_notification_read_group(st, a, p.v[2].id), 0);
+	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM notifications WHERE "
+	    "user_id = %lld AND type = %d AND read = 0", (long long)a, NOTIF_REACTION), 2);
+	assert_int_equal(store_notification_delete_group(st, a, p.v[0].id), 0);
+	assert_int_equal(store_notification_read_group(st, b, p.v[1].id), ERR_NOTFOUND);
+	notif_page_free(&p);
+	assert_int_equal(store_notification_groups(st, a, 0, 50, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.v[1].type, NOTIF_REACTION);
+	assert_true(p.v[1].read);
+	notif_page_free(&p);
+}
+
 /* ---- comments --------------------------------------------------------------------- */
 
 static void
@@ -1324,6 +1414,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_edit_delete, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_default_visibility_and_names, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_reactions, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_notification_groups, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_comments, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_mentions, storefix_setup, storefix_teardown),
 		cmocka_unit_test(test_text_parsing),
