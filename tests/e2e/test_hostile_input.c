@@ -112,9 +112,9 @@ nul_on_stdin_is_refused(void **state)
 	}
 }
 
-/* Open the chat with who through the command line: `:dm NAME`, Enter, and wait for its title. */
+/* Open the chat with who through the command line (`:dm NAME`, Enter); wait for its title and ready on its input row. */
 static bool
-chat_open(struct term *t, const struct person *who)
+chat_open(struct term *t, const struct person *who, const char *ready)
 {
 	char title[160];
 
@@ -125,7 +125,7 @@ chat_open(struct term *t, const struct person *who)
 	term_send(t, who->name);
 	term_key(t, VTERM_KEY_ENTER);
 	snprintf(title, sizeof title, "Chat with %s @%s", who->display, who->name);
-	return term_wait_row(t, 1, title, 0) && term_wait_row(t, -2, ">", 0);
+	return term_wait_row(t, 1, title, 0) && term_wait_row(t, -2, ready, 0);
 }
 
 /*
@@ -144,14 +144,15 @@ request_read_sends_no_receipt(void **state)
 	assert_true(person_new(&a, "asker", "Asking Alice"));
 	assert_true(person_new(&b, "stranger", "Strange Bob"));
 	assert_true(run_as(&a, 0, "dm %s %s", b.name, quote("may I ask")));
-	assert_true(chat_open(a.t, &b));
+	assert_true(chat_open(a.t, &b, ">"));
 	assert_true(term_wait_text(a.t, "    may I ask", 0));
 
 	assert_true(run_as(&b, 0, "messages %s", a.name));
 	assert_non_null(strstr(last.out, "may I ask"));
 	assert_true(run_as(&b, 0, "messages %s --json", a.name));
 	assert_non_null(strstr(last.out, "may I ask"));
-	assert_true(chat_open(b.t, &a));
+	/* a request opens with its keys, not an input line */
+	assert_true(chat_open(b.t, &a, "a accept  x decline"));
 	assert_true(term_wait_text(b.t, "    may I ask", 0));
 
 	assert_true(run_as(&a, 0, "messages %s --json", b.name));
