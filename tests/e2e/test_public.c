@@ -334,6 +334,60 @@ password_checks_wait_for_a_slot(void **state)
 	assert_int_equal(b.rc, CONN_OK);
 }
 
+/*
+ * The other sizes a client controls, each capped where it arrives: four
+ * channels on one connection (the fifth is refused), a command line of
+ * 64 KiB (longer: one line saying so, exit 1), and standard input of a
+ * command (a megabyte for a post: refused as too long without reading on,
+ * nothing stored). The server serves the same client afterwards.
+ */
+static void
+client_sizes_are_capped(void **state)
+{
+	struct person		 p;
+	struct conn		*conn;
+	struct exec_result	 r;
+	ssh_channel		 ch[5];
+	char			*line, *big;
+	size_t			 i;
+	int			 opened = 0;
+
+	(void)state;
+	assert_true(person_new_offline(&p, "sizes", "Size Tester"));
+	assert_int_equal(conn_open(e2e_srv, p.name, &p.cred, &conn), CONN_OK);
+	for (i = 0; i < 5; i++) {
+		assert_non_null(ch[i] = ssh_channel_new(conn->s));
+		if (ssh_channel_open_session(ch[i]) == SSH_OK)
+			opened++;
+	}
+	assert_int_equal(opened, 4);
+	assert_true(server_log_contains(e2e_srv, "channel refused: 4 already open"));
+	for (i = 0; i < 5; i++)
+		ssh_channel_free(ch[i]);
+	conn_close(conn);
+
+	line = malloc(70001);
+	assert_non_null(line);
+	memcpy(line, "post ", 5);
+	memset(line + 5, 'a', 69995);
+	line[70000] = '\0';
+	assert_int_equal(run_exec(e2e_srv, p.name, &p.cred, line, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "command line"));
+	exec_result_free(&r);
+	free(line);
+
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, 'b', 1 << 20);
+	assert_true(run_stdin(&p, 1, "post", big, 1 << 20));
+	assert_non_null(strstr(last.err, "too long"));
+	free(big);
+	assert_true(run_as(&p, 0, "feed home --json"));
+	assert_int_equal(count_lines(last.out), 0);
+	assert_true(run_as(&p, 0, "whoami"));
+}
+
 /* ---- a bad signature --------------------------------------------------------- */
 
 /*
@@ -521,6 +575,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(lockout_counts_every_spelling, public_teardown),
 		cmocka_unit_test_teardown(sessions_per_account, public_teardown),
+		cmocka_unit_test_teardown(client_sizes_are_capped, public_teardown),
 		cmocka_unit_test_teardown(password_checks_wait_for_a_slot, public_teardown),
 		cmocka_unit_test_teardown(bad_signature_answered_at_once, public_teardown),
 		cmocka_unit_test_teardown(strangers_cannot_fill_the_server, public_teardown),
