@@ -17,6 +17,9 @@
  *             until p99 passes 100 ms
  *   fanout    a post reaching 50 friends' screens, when they are all of the
  *             author's friends and when she has 5,000 (the worker's fan-out)
+ *   flood     a login under 1,000 silent connections and 100 stalled key
+ *             exchanges; pwlogin: password logins per second; bigpty: memory at
+ *             the largest screen (bench/attack.c)
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
@@ -39,6 +42,7 @@
 #include <libssh/libssh.h>
 #include <sqlite3.h>
 
+#include "bench/attack.h"
 #include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 
@@ -1353,7 +1357,8 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]] | "
-		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19]\n");
+		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19] | "
+		    "flood [LOGINS] | pwlogin [CLIENTS] | bigpty [RUNS]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -1373,6 +1378,12 @@ main(int argc, char **argv)
 		rc = bench_dmload(n > 0 ? n : 100, argc > 3 ? atoi(argv[3]) : 3000);
 	else if (strcmp(argv[1], "fanout") == 0)
 		rc = bench_fanout(n > 0 ? n : FANOUT_MAX_RUNS);
+	else if (strcmp(argv[1], "flood") == 0)
+		rc = bench_flood(n > 0 ? n : 20);
+	else if (strcmp(argv[1], "pwlogin") == 0)
+		rc = bench_pwlogin(n > 0 ? n : 8);
+	else if (strcmp(argv[1], "bigpty") == 0)
+		rc = bench_bigpty(n > 0 ? n : 3);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;
