@@ -53,6 +53,7 @@ struct auth {
 	bool			 give_up;
 	bool			 done;
 	bool			 limit_logged;
+	bool			 key_refused;	/* a key was offered for a known name and is not its */
 	bool			 rename_logged;
 	enum kbd		 kbd;
 	int			 round;
@@ -361,6 +362,7 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, char state)
 
 	if (a->who == WHO_KNOWN) {
 		if (store_key_match(a->st, a->user_id, type, b64) != 0) {
+			a->key_refused = true;
 			if (state == SSH_PUBLICKEY_STATE_VALID)
 				failed(a, "publickey");
 			goto out;
@@ -455,14 +457,24 @@ auth_other(struct auth *a, const char *user)
 	(void)begin(a, user);
 }
 
+/*
+ * The password of a known name. When the client's keys were not the
+ * account's, say so: someone who meant to sign up would otherwise face
+ * "Password:" three times with no word of why. (Names are public on a
+ * social network, so this tells a stranger nothing new.)
+ */
 static int
-ask_login(ssh_message msg)
+ask_login(struct auth *a, ssh_message msg)
 {
 	const char	*prompts[] = { "Password: " };
-	char		 echo[] = { 0 };
+	char		 echo[] = { 0 }, instruction[200] = "";
 
-	return ssh_message_auth_interactive_request(msg, "", "", 1, prompts,
-	    echo);
+	if (a->key_refused)
+		snprintf(instruction, sizeof instruction, "'%s' is taken, and your "
+		    "key is not one of its keys: type its password, or connect "
+		    "with another name to sign up.", a->name);
+	return ssh_message_auth_interactive_request(msg, "", instruction, 1,
+	    prompts, echo);
 }
 
 static int
@@ -533,7 +545,7 @@ auth_kbdint(struct auth *a, ssh_session session, ssh_message msg)
 		if (!begin(a, ssh_message_auth_user(msg)) || limited(a, false))
 			goto fail;
 		if (a->who == WHO_KNOWN) {
-			if (limited(a, true) || ask_login(msg) != SSH_OK)
+			if (limited(a, true) || ask_login(a, msg) != SSH_OK)
 				goto fail;
 			a->kbd = KBD_LOGIN;
 			return;

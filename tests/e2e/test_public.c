@@ -388,6 +388,56 @@ client_sizes_are_capped(void **state)
 	assert_true(run_as(&p, 0, "whoami"));
 }
 
+/*
+ * Issue 11's wording finding: someone who connects with a taken name and a
+ * key that is not the account's (they meant to sign up) is told so in the
+ * keyboard-interactive instruction above "Password:", not left to guess.
+ */
+static void
+taken_name_says_why_it_asks_a_password(void **state)
+{
+	struct person	 p;
+	ssh_key		 stranger = key_new();
+	ssh_session	 s;
+	int		 port = e2e_srv->port, rc;
+	bool		 no = false;
+	const char	*inst;
+
+	(void)state;
+	assert_true(person_new_offline(&p, "taken", "Taken Name"));
+	assert_non_null(s = ssh_new());
+	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
+	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+	ssh_options_set(s, SSH_OPTIONS_USER, p.name);
+	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	assert_int_equal(ssh_connect(s), SSH_OK);
+	assert_int_equal(ssh_userauth_publickey(s, NULL, stranger), SSH_AUTH_DENIED);
+	rc = ssh_userauth_kbdint(s, NULL, NULL);
+	assert_int_equal(rc, SSH_AUTH_INFO);
+	inst = ssh_userauth_kbdint_getinstruction(s);
+	assert_non_null(inst);
+	assert_non_null(strstr(inst, "is taken, and your key is not one of its keys"));
+	assert_non_null(strstr(inst, p.name));
+	assert_int_equal(ssh_userauth_kbdint_getnprompts(s), 1);
+	ssh_disconnect(s);
+	ssh_free(s);
+
+	/* the account's own password login, with no key tried, asks plainly */
+	assert_non_null(s = ssh_new());
+	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
+	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+	ssh_options_set(s, SSH_OPTIONS_USER, p.name);
+	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	assert_int_equal(ssh_connect(s), SSH_OK);
+	assert_int_equal(ssh_userauth_kbdint(s, NULL, NULL), SSH_AUTH_INFO);
+	inst = ssh_userauth_kbdint_getinstruction(s);
+	assert_true(inst == NULL || strstr(inst, "is taken") == NULL);
+	ssh_disconnect(s);
+	ssh_free(s);
+}
+
 /* ---- a bad signature --------------------------------------------------------- */
 
 /*
@@ -576,6 +626,7 @@ main(void)
 		cmocka_unit_test_teardown(lockout_counts_every_spelling, public_teardown),
 		cmocka_unit_test_teardown(sessions_per_account, public_teardown),
 		cmocka_unit_test_teardown(client_sizes_are_capped, public_teardown),
+		cmocka_unit_test_teardown(taken_name_says_why_it_asks_a_password, public_teardown),
 		cmocka_unit_test_teardown(password_checks_wait_for_a_slot, public_teardown),
 		cmocka_unit_test_teardown(bad_signature_answered_at_once, public_teardown),
 		cmocka_unit_test_teardown(strangers_cannot_fill_the_server, public_teardown),
@@ -584,6 +635,8 @@ main(void)
 		cmocka_unit_test_teardown(signup_cannot_last_forever, public_teardown),
 	};
 
+	if (getenv("SSHBOOK_E2E_FILTER") != NULL)	/* e.g. "signup*" */
+		cmocka_set_test_filter(getenv("SSHBOOK_E2E_FILTER"));
 	e2e_server_config = PUBLIC_CAPS "login_grace_time = 5\nsignup_time = 12\n";
 	return cmocka_run_group_tests_name("e2e public instance", tests, e2e_group_setup,
 	    e2e_group_teardown);
