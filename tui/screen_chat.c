@@ -373,6 +373,15 @@ chat_send(struct app *app, struct chat_state *s)
 		return;
 	r = store_message_send(app_store(app), app_user(app)->id, s->other, s->input.text.buf,
 	    &id, &request, why, sizeof why);
+	if (r == ERR_NOTFOUND) {
+		/*
+		 * Over exec a person who blocked you reads as a name nobody has, so a
+		 * block cannot be probed; here their name and the history are on the
+		 * screen, and "no user named" would be a plain lie.
+		 */
+		app_status(app, true, "not sent: this conversation is closed to you");
+		return;
+	}
 	if (r != 0) {
 		app_status(app, true, "not sent: %s", why[0] ? why : err_str(r));
 		return;

@@ -162,11 +162,13 @@ search_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(r->y + 1, r->x + 1, r->w - 2, "Type a name, a tag, a place or words of a "
 		    "post; Tab switches people / posts.", ROLE_DIM);
 	else if (s->posts_mode)
-		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s posts  ·  arrows move, "
-		    "Enter opens, Tab people, Esc back", s->posts.n, s->posts.next.set ? "+" : "");
+		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s post%s  ·  arrows move, "
+		    "Enter opens, Tab people, Esc back", s->posts.n, s->posts.next.set ? "+" : "",
+		    s->posts.n == 1 && !s->posts.next.set ? "" : "s");
 	else
-		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s people  ·  arrows move, "
-		    "Enter opens, Tab posts, Esc back", s->hits.n, s->hits.next.set ? "+" : "");
+		draw_textf(r->y + 1, r->x + 1, r->w - 2, ROLE_DIM, "%zu%s %s  ·  arrows move, "
+		    "Enter opens, Tab posts, Esc back", s->hits.n, s->hits.next.set ? "+" : "",
+		    s->hits.n == 1 && !s->hits.next.set ? "person" : "people");
 	if (s->posts_mode) {
 		if (s->posts.n == 0 && s->query.text.len > 0)
 			draw_text(list.y, list.x + 1, list.w - 2, "no posts found", ROLE_DIM);

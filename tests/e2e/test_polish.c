@@ -447,6 +447,33 @@ paste_is_text_never_keys(void **state)
 	assert_true(term_quit(b.t));
 }
 
+/*
+ * Item 13's wording: counts read as words. With one friend the Friends tab
+ * says "1 friend", and a search with one hit says "1 person".
+ */
+static void
+counts_read_as_words(void **state)
+{
+	struct person	a, b;
+
+	(void)state;
+	assert_true(person_new(&a, "counter", "Counting Alice"));
+	assert_true(person_new_offline(&b, "onlyfriend", "Zanzibar Onlyfriend"));
+	assert_true(make_friends(&b, &a));
+	term_send(a.t, "5");
+	assert_true(term_wait_text(a.t, "sent  \u00b7  1 friend", 0));
+	assert_true(absent(a.t, "1 friends"));
+	term_send(a.t, "/");
+	assert_true(term_wait_text(a.t, "Search:", 0));
+	term_send(a.t, "Zanzibar");
+	assert_true(term_wait_text(a.t, "1 person  \u00b7", 0));
+	assert_true(absent(a.t, "1 people"));
+	term_key(a.t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_gone(a.t, "Search:", 0));
+	assert_true(term_quit(a.t));
+	a.t = NULL;
+}
+
 int
 main(void)
 {
@@ -455,6 +482,7 @@ main(void)
 		cmocka_unit_test_teardown(cursor_at_the_insertion_point, polish_teardown),
 		cmocka_unit_test_teardown(request_keys_work_as_shown, polish_teardown),
 		cmocka_unit_test_teardown(paste_is_text_never_keys, polish_teardown),
+		cmocka_unit_test_teardown(counts_read_as_words, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
