@@ -44,6 +44,9 @@
 #define NTABS		9
 #define MAX_DEPTH	8	/* screens opened on top of a tab (profile from search ...) */
 #define POLL_MS		1500	/* the data_version fallback; hints make it rarely matter */
+#define STATUS_INFO_MS	10000	/* a status message goes after this ... */
+#define STATUS_ERROR_MS	20000	/* ... an error after this */
+#define OWN_POST_RECENT_MS 5000	/* a post of mine this recent was made here, just now */
 
 /*
  * Bracketed paste (xterm's CSI ? 2004 h): the terminal wraps what is pasted
@@ -113,6 +116,8 @@ struct app {
 
 	char			 status[256];
 	bool			 status_error;
+	int64_t			 status_until;	/* mono_ms when it goes by itself (a key clears it sooner) */
+	int64_t			 own_post_at;	/* mono_ms of this session's last new post or share */
 
 	struct {
 		bool		 active;
@@ -281,7 +286,22 @@ app_status(struct app *app, bool error, const char *fmt, ...)
 	vsnprintf(app->status, sizeof app->status, fmt, ap);
 	va_end(ap);
 	app->status_error = error;
+	/*
+	 * A message is about a moment: "friend request sent to 'bob'" would
+	 * still be there after bob accepted. Errors get longer to be read.
+	 */
+	app->status_until = mono_ms() + (error ? STATUS_ERROR_MS : STATUS_INFO_MS);
 	app->dirty = true;
+}
+
+/* The status message's time is up: clear it. */
+static void
+status_expire(struct app *app)
+{
+	if (app->status[0] && mono_ms() >= app->status_until) {
+		app->status[0] = '\0';
+		app->dirty = true;
+	}
 }
 
 void
@@ -376,6 +396,19 @@ app_hint(struct app *app, unsigned topic, int64_t user, int64_t object)
 	(void)hub_send(app->hub_fd, &m);
 }
 
+void
+app_note_own_post(struct app *app)
+{
+	app->own_post_at = mono_ms();
+}
+
+bool
+app_wrote_post_recently(struct app *app)
+{
+	return app->own_post_at != 0 && mono_ms() - app->own_post_at < OWN_POST_RECENT_MS;
+}
+
+
 int
 app_hub_fd(struct app *app)
 {
@@ -427,6 +460,12 @@ tab_switch(struct app *app, int tab)
 		tab = 0;
 	app->tab = tab;
 	screen_switch(app, tab_ops[tab]);
+}
+
+void
+app_show_tab(struct app *app, int tab)
+{
+	tab_switch(app, tab);
 }
 
 void
@@ -1171,12 +1210,13 @@ app_timer(struct app *app, int ms)
 static int
 poll_timeout(const struct app *app)
 {
-	int64_t left;
+	int64_t left = POLL_MS, now = mono_ms();
 
-	if (app->timer_at == 0)
-		return POLL_MS;
-	left = app->timer_at - mono_ms();
-	return left <= 0 ? 0 : left < POLL_MS ? (int)left : POLL_MS;
+	if (app->timer_at != 0 && app->timer_at - now < left)
+		left = app->timer_at - now;
+	if (app->status[0] && app->status_until - now < left)
+		left = app->status_until - now;
+	return left <= 0 ? 0 : (int)left;
 }
 
 /* Run the screen's timer when its deadline has come; true when it did. */
@@ -1201,6 +1241,7 @@ loop(struct app *app)
 	char		drain[64];
 
 	while (!app->quit) {
+		status_expire(app);
 		if (app->dirty) {
 			draw_all(app);
 			app->dirty = false;

@@ -84,6 +84,13 @@ int64_t	app_unread_notifications(struct app *);
 void	app_refresh(struct app *);
 /* Send a hint to the event hub (after a commit). */
 void	app_hint(struct app *, unsigned topic, int64_t user, int64_t object);
+/*
+ * This session has just made a post or a share (call it before the hints
+ * go out). For a few seconds after, app_wrote_post_recently is true, and a
+ * feed shows the new post at once, selected, instead of "N new".
+ */
+void	app_note_own_post(struct app *);
+bool	app_wrote_post_recently(struct app *);
 /* The event hub's socket, -1 without a daemon (for worker/fanout.h). */
 int	app_hub_fd(struct app *);
 /* The sign-up made an account: say HELLO to the hub and open Home as that user. */
@@ -94,6 +101,8 @@ struct screen_ops;
  * handed to its enter() (copied there if kept). q or Esc comes back.
  */
 void	app_open(struct app *, const struct screen_ops *, const char *arg);
+/* Leave every open screen for tab 0..8 (as its number key does). */
+void	app_show_tab(struct app *, int tab);
 /* Close the top screen; false when the active screen is a tab (nothing to close). */
 bool	app_back(struct app *);
 /* Leave the loop with an exit status; farewell (may be NULL) is printed after the screen closes. */

@@ -241,8 +241,12 @@ feed_refresh(struct feed *f, struct app *app)
 		/* Only one page is counted: "20+ new" rather than a count that stops growing. */
 		f->fresh_more = first.n == PAGE && f->fresh == first.n;
 		post_page_free(&first);
-		/* What I just wrote or shared shows at once; others' posts wait for R. */
-		if (mine > 0 && f->sel == 0)
+		/*
+		 * What I just wrote or shared here shows at once, selected at the
+		 * top, even when I shared from further down; others' posts (and
+		 * mine from elsewhere while I read further down) wait for R.
+		 */
+		if (mine > 0 && (f->sel == 0 || app_wrote_post_recently(app)))
 			feed_reload(f, app);
 	}
 }

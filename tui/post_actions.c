@@ -111,6 +111,7 @@ share_done(struct app *app, void *ctx, const char *note)
 		return;
 	}
 	app_status(app, false, "shared (%s)", visibility_name(vis));
+	app_note_own_post(app);
 	after_change(app, id, author);
 }
 

@@ -37,6 +37,7 @@ struct compose_state {
 	char		 error[200];
 	int64_t		 media[POST_MEDIA_MAX];	/* attached (new posts only) */
 	size_t		 nmedia;
+	bool		 from_gallery;	/* opened by the gallery's "post it": Home afterwards */
 };
 
 static void *
@@ -62,6 +63,7 @@ compose_enter(struct app *app, const char *arg)
 	} else if (arg != NULL && strncmp(arg, "media:", 6) == 0) {
 		s->media[0] = strtoll(arg + 6, NULL, 10);
 		s->nmedia = s->media[0] > 0;
+		s->from_gallery = true;
 	}
 	return s;
 }
@@ -217,13 +219,22 @@ compose_submit(struct app *app, struct compose_state *s)
 		free(mentioned);
 		return;
 	}
+	if (!s->editing)
+		app_note_own_post(app);
 	notify_mentions(app, mentioned, nmentioned);
 	post_hint(app, id);
 	if (s->editing)
 		app_status(app, false, "post updated");
 	else
 		app_status(app, false, "posted (visible to: %s)", visibility_name(s->vis));
-	app_back(app);	/* frees s: nothing after this */
+	/*
+	 * From the gallery ("post it"), the post is the point: show it on Home
+	 * rather than go back to the pictures.
+	 */
+	if (s->from_gallery)
+		app_show_tab(app, 0);	/* frees s: nothing after this */
+	else
+		app_back(app);	/* frees s: nothing after this */
 }
 
 static void

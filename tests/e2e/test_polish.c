@@ -22,7 +22,9 @@
 #include <wchar.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
@@ -474,6 +476,69 @@ counts_read_as_words(void **state)
 	a.t = NULL;
 }
 
+/*
+ * Item 9: what I do shows at once. alice shares bob's oldest post from
+ * further down her Home: her share is at the top, selected, at once (it
+ * used to wait as "1 new: press R"), and the "shared" message goes by
+ * itself, with no key pressed. Posting a picture from her gallery ("n post
+ * it", Ctrl-S) lands on Home with the new post, not back in the gallery.
+ */
+static void
+own_actions_show_at_once(void **state)
+{
+	struct person	 a, b;
+	struct json_object *o;
+	uint8_t		*jpeg;
+	size_t		 len;
+	long long	 id;
+	char		 want[64];
+
+	(void)state;
+	assert_true(person_new(&a, "sharer", "Sharing Alice"));
+	assert_true(person_new_offline(&b, "source", "Source Bob"));
+	assert_true(make_friends(&b, &a));
+	assert_true(run_as(&b, 0, "post %s", quote("the oldest words")));
+	assert_true(run_as(&b, 0, "post %s", quote("the middle words")));
+	assert_true(run_as(&b, 0, "post %s", quote("the newest words")));
+	assert_true(term_wait_text(a.t, "new: press R", 0));
+	term_send(a.t, "R");
+	assert_true(term_wait_selected(a.t, "the newest words"));
+	term_send(a.t, "j");
+	assert_true(term_wait_selected(a.t, "the middle words"));
+	term_send(a.t, "j");
+	assert_true(term_wait_selected(a.t, "the oldest words"));
+	term_send(a.t, "s");
+	assert_true(term_wait_row(a.t, -1, "Share with a note", 0));
+	term_send(a.t, "passing it on");
+	term_key(a.t, VTERM_KEY_ENTER);
+	assert_true(term_wait_row(a.t, -1, "shared (", 0));
+	assert_true(term_wait_selected(a.t, "passing it on"));
+	assert_true(absent(a.t, "new: press R"));
+	/* the message goes by itself (10 s), no key pressed */
+	assert_true(term_wait_row_gone(a.t, -1, "shared (", 10000 + harness_timeout_ms()));
+
+	assert_non_null(jpeg = fixture_load(FX_PHOTO2, &len));
+	id = exec_upload(e2e_srv, a.name, &a.cred, "", jpeg, len, NULL);
+	free(jpeg);
+	assert_true(id > 0);
+	assert_non_null(o = media_wait_state(e2e_srv, a.name, &a.cred, id, "ready", 0));
+	json_object_put(o);
+	term_send(a.t, "8");
+	assert_true(term_wait_text(a.t, "M media", 0));
+	term_send(a.t, "M");
+	snprintf(want, sizeof want, "#%lld 640x480", id);
+	assert_true(term_wait_text(a.t, want, 0));
+	term_send(a.t, "n");
+	assert_true(term_wait_text(a.t, TXT_NEW_POST, 0));
+	term_send(a.t, "straight from the gallery");
+	term_send(a.t, "\x13");	/* Ctrl-S */
+	assert_true(term_wait_row(a.t, -1, "posted (visible to", 0));
+	assert_true(term_wait_selected(a.t, "straight from the gallery"));
+	assert_true(absent(a.t, want));
+	assert_true(term_quit(a.t));
+	a.t = NULL;
+}
+
 int
 main(void)
 {
@@ -483,6 +548,7 @@ main(void)
 		cmocka_unit_test_teardown(request_keys_work_as_shown, polish_teardown),
 		cmocka_unit_test_teardown(paste_is_text_never_keys, polish_teardown),
 		cmocka_unit_test_teardown(counts_read_as_words, polish_teardown),
+		cmocka_unit_test_teardown(own_actions_show_at_once, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
