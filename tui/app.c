@@ -69,17 +69,20 @@ enum global_action {
 	G_BACK,
 	G_SEARCH,
 	G_COMPOSE,
+	G_CANCEL,
 };
 
 static const struct key_binding global_keys[] = {
 	{ '\t',		G_NEXT_TAB,	"next tab" },
 	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab" },
 	{ '?',		G_HELP,		"help for this screen" },
+	{ TK(KEY_F(1)),	G_HELP,		NULL },
 	{ '/',		G_SEARCH,	"search people and posts" },
 	{ 'n',		G_COMPOSE,	"write a new post" },
 	{ ':',		G_COMMAND,	"command line (:help lists the commands)" },
 	{ 'q',		G_QUIT,		"back; on a tab, quit" },
 	{ 27,		G_BACK,		"back" },
+	{ CTRL_KEY('c'), G_CANCEL,	"cancel; on a tab, quit (asks)" },
 	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen" },
 	{ 0, 0, NULL }
 };
@@ -833,6 +836,61 @@ quit_yes(struct app *app, void *ctx)
 	app_quit(app, 0, NULL);
 }
 
+/*
+ * Ctrl-C, as in other terminal programs: it cancels what is open (a text
+ * field, as Esc would), else goes back, and on a tab asks to quit.
+ */
+static void
+cancel_key(struct app *app)
+{
+	int r;
+
+	if (app->ops->input != NULL) {
+		r = app->ops->input(app, app->state, 27);
+		if (r != TUI_UNHANDLED) {
+			app->dirty |= r == TUI_REDRAW;
+			return;
+		}
+	}
+	if (!app_back(app))
+		app_confirm(app, "Quit sshbook? (y/n)", quit_yes, NULL);
+}
+
+/*
+ * A y/n question: y answers it; n, Esc, q and Ctrl-C say no; any other key
+ * says no and then does what it always does, so the question never
+ * swallows a keystroke (2 at "Quit?" goes to tab 2). Returns true when the
+ * key was used up.
+ */
+static bool
+confirm_key(struct app *app, int key)
+{
+	app->confirm.active = false;
+	app->dirty = true;
+	if (app->confirm.choose != NULL) {
+		app->confirm.choose(app, app->confirm.ctx, key);
+		return true;
+	}
+	if (key == 'y' || key == 'Y') {
+		app->confirm.yes(app, app->confirm.ctx);
+		return true;
+	}
+	return key == 'n' || key == 'N' || key == 27 || key == 'q' ||
+	    key == CTRL_KEY('c');
+}
+
+/* Nothing took the key: say so, so a typo is not silent. */
+static void
+unknown_key(struct app *app, int key)
+{
+	char name[32];
+
+	if (key == TK(KEY_RESIZE) || key == TK(KEY_MOUSE))
+		return;
+	app_status(app, false, "%s: no such key here, ? for help",
+	    binding_key_name(key, name, sizeof name));
+}
+
 static void
 handle_key(struct app *app, int key)
 {
@@ -844,20 +902,22 @@ handle_key(struct app *app, int key)
 		return;
 	}
 	if (app->prompt.active) {
-		prompt_key(app, key);
+		prompt_key(app, key == CTRL_KEY('c') ? 27 : key);
 		return;
 	}
-	if (app->confirm.active) {
-		app->confirm.active = false;
-		app->dirty = true;
-		if (app->confirm.choose != NULL)
-			app->confirm.choose(app, app->confirm.ctx, key);
-		else if (key == 'y' || key == 'Y')
-			app->confirm.yes(app, app->confirm.ctx);
+	if (app->confirm.active && confirm_key(app, key))
 		return;
-	}
 	if (app->pager.active) {
-		pager_key(app, key);
+		pager_key(app, key == CTRL_KEY('c') ? 27 : key);
+		return;
+	}
+	if (key == CTRL_KEY('c')) {
+		cancel_key(app);
+		return;
+	}
+	/* F1 is never text: help even while typing, where ? is a character. */
+	if (key == TK(KEY_F(1))) {
+		help_open(app);
 		return;
 	}
 	if (app->status[0]) {
@@ -872,7 +932,7 @@ handle_key(struct app *app, int key)
 		}
 	}
 	if (app->signing_up) {
-		if (key == '?')
+		if (key == '?' || key == TK(KEY_F(1)))
 			help_open(app);
 		return;
 	}
@@ -910,6 +970,9 @@ handle_key(struct app *app, int key)
 		break;
 	case G_COMPOSE:
 		app_open(app, &screen_compose_ops, NULL);
+		break;
+	default:
+		unknown_key(app, key);
 		break;
 	}
 }

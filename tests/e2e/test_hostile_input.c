@@ -382,7 +382,7 @@ search_paste_stays_responsive(void **state)
 	term_send_bytes(p.t, paste, n);
 	free(paste);
 	assert_true(term_wait_row(p.t, -1, TXT_QUERY_FULL, 0));
-	assert_true(term_wait_text(p.t, "1 people", 0));
+	assert_true(term_wait_text(p.t, "1 person", 0));
 	assert_true(term_wait_text(p.t, at(&target), 0));
 
 	t0 = harness_now_ms();

@@ -539,6 +539,85 @@ own_actions_show_at_once(void **state)
 	a.t = NULL;
 }
 
+/*
+ * Item 11: keys as in other TUIs. F1 opens the help, also while typing
+ * (where ? is text); Ctrl-C cancels the composer (it asks, as Esc does) and
+ * on a tab asks to quit; the quit question does not swallow the next key
+ * (2 goes to tab 2); a key nothing takes says so on the status line.
+ */
+static void
+keys_as_in_other_tuis(void **state)
+{
+	struct person a;
+
+	(void)state;
+	assert_true(person_new(&a, "keys", "Key Presser"));
+	term_key(a.t, VTERM_KEY_FUNCTION(1));
+	assert_true(term_wait_text(a.t, "Help: Home", 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_gone(a.t, "Help: Home", 0));
+
+	term_send(a.t, "n");
+	assert_true(term_wait_text(a.t, TXT_NEW_POST, 0));
+	term_send(a.t, "is this a question?");
+	assert_true(term_wait_text(a.t, "is this a question?", 0));
+	term_key(a.t, VTERM_KEY_FUNCTION(1));
+	assert_true(term_wait_text(a.t, "Help: ", 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_text(a.t, "is this a question?", 0));
+	term_send(a.t, "\x03");	/* Ctrl-C */
+	assert_true(term_wait_text(a.t, "Leave without posting?", 0));
+	term_send(a.t, "y");
+	assert_true(term_wait_gone(a.t, TXT_NEW_POST, 0));
+
+	term_send(a.t, "\x03");
+	assert_true(term_wait_row(a.t, -1, TXT_QUIT, 0));
+	term_send(a.t, "2");
+	assert_true(term_wait_row_gone(a.t, -1, TXT_QUIT, 0));
+	term_send(a.t, "?");	/* the help names the screen: tab 2 it is */
+	assert_true(term_wait_text(a.t, "Help: For You", 0));
+	term_send(a.t, "q");
+	assert_true(term_wait_gone(a.t, "Help: For You", 0));
+
+	term_send(a.t, "Z");
+	assert_true(term_wait_row(a.t, -1, "Z: no such key here, ? for help", 0));
+	assert_true(term_quit(a.t));
+	a.t = NULL;
+}
+
+/*
+ * Item 10: a short password on the sign-up form is refused when its field
+ * is left (Tab), with the focus kept on it, not after it was repeated.
+ */
+static void
+signup_checks_each_field_as_it_is_left(void **state)
+{
+	const char	*u = fresh_user("early");
+	ssh_key		 k = key_new();
+	struct cred	 c = cred_key(k);
+	struct term	*t;
+	int		 row, col, prow, pcol;
+
+	(void)state;
+	assert_non_null(t = term_open(e2e_srv, u, &c, TERM_COLS, TERM_ROWS));
+	assert_true(term_wait_text(t, TXT_SIGNUP, 0));
+	term_key(t, VTERM_KEY_TAB);
+	assert_true(term_wait_text(t, "\u25b8 Password (optional)", 0));
+	term_send(t, "short");
+	assert_true(term_wait_quiet(t, 100, 0));
+	term_cursor(t, &prow, &pcol);
+	term_key(t, VTERM_KEY_TAB);
+	assert_true(term_wait_text(t, "passwords are at least 8 characters", 0));
+	/* still on the password field: the cursor has not moved to the repeat */
+	assert_true(term_wait_quiet(t, 100, 0));
+	term_cursor(t, &row, &col);
+	assert_int_equal(row, prow);
+	assert_true(term_has_text(t, "\u25b8 Password (optional)"));
+	term_key(t, VTERM_KEY_ESCAPE);
+	assert_true(term_wait_closed(t, 0, NULL));
+	term_close(t);
+}
+
 int
 main(void)
 {
@@ -549,6 +628,8 @@ main(void)
 		cmocka_unit_test_teardown(paste_is_text_never_keys, polish_teardown),
 		cmocka_unit_test_teardown(counts_read_as_words, polish_teardown),
 		cmocka_unit_test_teardown(own_actions_show_at_once, polish_teardown),
+		cmocka_unit_test_teardown(keys_as_in_other_tuis, polish_teardown),
+		cmocka_unit_test_teardown(signup_checks_each_field_as_it_is_left, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
