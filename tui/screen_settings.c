@@ -159,13 +159,24 @@ pw_new_done(struct app *app, void *ctx, const char *text)
 	app_prompt(app, "Repeat the new password:", true, PASSWORD_MAX, pw_repeat_done, s);
 }
 
+/* The current password is checked at once: nobody should type a new one twice for nothing. */
 static void
 pw_old_done(struct app *app, void *ctx, const char *text)
 {
-	struct settings_state *s = ctx;
+	struct settings_state	*s = ctx;
+	int			 r;
 
 	if (text == NULL)
 		return;
+	r = store_password_verify(app_store(app), app_user(app)->id, text);
+	if (r == ERR_DENIED || r == ERR_NOTFOUND || r == ERR_INVALID) {
+		app_status(app, true, "the current password is wrong: nothing changed");
+		return;
+	}
+	if (r != 0) {
+		app_status(app, true, "cannot check the password: %s", err_str(r));
+		return;
+	}
 	s->old_pw = xstrdup(text);
 	app_prompt(app, "New password:", true, PASSWORD_MAX, pw_new_done, s);
 }

@@ -121,11 +121,47 @@ signup_submit(struct app *app, struct signup_state *s)
 	app_status(app, false, "welcome to sshbook, %s!", su.username);
 }
 
+/* Keys that take the focus off the field it is on. */
+static bool
+leaves_field(int key)
+{
+	return key == '\t' || key == '\n' || key == TK(KEY_DOWN) || key == TK(KEY_UP) ||
+	    key == TK(KEY_BTAB);
+}
+
+/*
+ * Check the focused field as it is left, so a short password is refused
+ * when it is typed, not after it was repeated. An error keeps the focus
+ * there. Returns false when the field is wrong (fm->error says why).
+ */
+static bool
+field_ok(struct form *fm)
+{
+	const char *v = form_value(fm, fm->focus);
+
+	switch (fm->focus) {
+	case F_NAME:
+		return display_name_check(v, fm->error, sizeof fm->error) == 0;
+	case F_PASS:
+		return v[0] == '\0' || password_check(v, fm->error, sizeof fm->error) == 0;
+	case F_PASS2:
+		if (v[0] != '\0' && strcmp(v, form_value(fm, F_PASS)) != 0) {
+			snprintf(fm->error, sizeof fm->error, "the two passwords differ");
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
 static int
 signup_input(struct app *app, void *state, int key)
 {
 	struct signup_state *s = state;
 
+	if (leaves_field(key) && !field_ok(&s->form))
+		return TUI_REDRAW;
 	switch (form_key(&s->form, key)) {
 	case FORM_CANCEL:
 		app_quit(app, 0, "sign-up cancelled: nothing was stored");
