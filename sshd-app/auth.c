@@ -59,6 +59,7 @@ struct auth {
 	int			 round;
 	char			*key_line;
 	char			*pwhash;
+	char			*login_key;	/* the fingerprint a known user logged in with */
 };
 
 struct auth *
@@ -88,6 +89,7 @@ auth_free(struct auth *a)
 		return;
 	close_store(a);
 	free(a->key_line);
+	free(a->login_key);
 	if (a->pwhash != NULL) {
 		sodium_memzero(a->pwhash, strlen(a->pwhash));
 		free(a->pwhash);
@@ -118,7 +120,8 @@ auth_take_result(struct auth *a, struct auth_result *out)
 	out->signup = a->who == WHO_FREE;
 	out->key_line = a->key_line;
 	out->pwhash = a->pwhash;
-	a->key_line = a->pwhash = NULL;
+	out->login_key = a->login_key;
+	a->key_line = a->pwhash = a->login_key = NULL;
 	close_store(a);
 }
 
@@ -127,6 +130,7 @@ auth_result_free(struct auth_result *r)
 {
 	free(r->user);
 	free(r->key_line);
+	free(r->login_key);
 	if (r->pwhash != NULL) {
 		sodium_memzero(r->pwhash, strlen(r->pwhash));
 		free(r->pwhash);
@@ -375,6 +379,8 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, char state)
 		fp = hostkey_fingerprint(key);
 		if (a->who == WHO_FREE)
 			a->key_line = xasprintf("%s %s", type, b64);
+		else if (fp != NULL)
+			a->login_key = xstrdup(fp);
 		succeeded(a, "publickey", fp);
 	}
  out:

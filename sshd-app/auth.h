@@ -34,6 +34,7 @@ struct auth_result {
 	bool	 signup;
 	char	*key_line;	/* sign-up with a key: "TYPE BASE64"; else NULL */
 	char	*pwhash;	/* sign-up with a password: its Argon2id hash; else NULL */
+	char	*login_key;	/* a known user by key: its fingerprint ("SHA256:..."); else NULL */
 };
 
 /*

@@ -269,6 +269,7 @@ spec_init(struct chan *ch, struct app_spec *s)
 	s->registration = config_registration_name(c->cfg->registration);
 	s->signup_key = c->id.key_line;
 	s->signup_pwhash = c->id.pwhash;
+	s->login_key = c->id.login_key;
 }
 
 static void

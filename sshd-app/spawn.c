@@ -26,7 +26,7 @@
 
 #define APP_HUB_FD	3	/* where the hub fd lands in the app */
 #define ARGV_FIXED	12	/* app, the options with their values, "--", NULL */
-#define ENV_MAX		12
+#define ENV_MAX		16
 
 struct exec_args {
 	char	*argv[ARGV_FIXED + 256 + 1];
@@ -116,6 +116,9 @@ build(const struct app_spec *s, struct exec_args *ea)
 	    c->write_per_minute));
 	/* cli/upload.h upload_spool_max */
 	ea->envp[e++] = own(ea, xasprintf("SSHBOOK_UPLOAD_SPOOL_MIB=%d", c->upload_spool_mib));
+	/* Which of the account's keys this session proved (Settings marks it). */
+	if (s->login_key != NULL)
+		ea->envp[e++] = own(ea, xasprintf("SSHBOOK_LOGIN_KEY=%s", s->login_key));
 	if (s->signup) {
 		ea->envp[e++] = own(ea, xasprintf("SSHBOOK_REGISTRATION=%s",
 		    s->registration ? s->registration : "open"));

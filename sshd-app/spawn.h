@@ -23,6 +23,7 @@ struct app_spec {
 	const char		*registration;	/* sign-up: SSHBOOK_REGISTRATION */
 	const char		*signup_key;	/* sign-up: SSHBOOK_SIGNUP_KEY or NULL */
 	const char		*signup_pwhash;	/* sign-up: SSHBOOK_SIGNUP_PWHASH or NULL */
+	const char		*login_key;	/* SSHBOOK_LOGIN_KEY: the key's fingerprint, or NULL */
 	char *const		*words;		/* exec: words after --; NULL: the TUI */
 	int			 nwords;
 	bool			 sftp;		/* the "sftp" subsystem: --sftp, on pipes */

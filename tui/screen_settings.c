@@ -1,6 +1,8 @@
 /*
- * Settings: the password and the SSH keys that log this account in, and
- * deleting the account. Every change goes through storage, which refuses to
+ * Settings: the password and the SSH keys that log this account in (the
+ * one this session proved is marked: sshbookd passes its fingerprint as
+ * SSHBOOK_LOGIN_KEY), who new posts are for by default, and deleting the
+ * account. Every change goes through storage, which refuses to
  * remove the last way in; the screen only reports what storage said.
  */
 #include <curses.h>
@@ -14,6 +16,7 @@
 #include "common/hub.h"
 #include "common/timefmt.h"
 #include "common/xmalloc.h"
+#include "storage/posts.h"
 #include "storage/store.h"
 #include "cli/upload.h"
 #include "tui/app.h"
@@ -23,6 +26,8 @@
 struct settings_state {
 	struct key_list	 keys;
 	struct listview	 lv;
+	enum visibility	 vis;		/* the default for new posts */
+	const char	*login_key;	/* this session's key fingerprint, or NULL (a password) */
 	char		*old_pw;	/* held between the steps of a password change; wiped */
 	char		*new_pw;
 };
@@ -55,6 +60,9 @@ settings_enter(struct app *app, const char *arg)
 	(void)arg;
 	app_reload_user(app);
 	settings_load(app, s);
+	if (store_default_visibility(app_store(app), app_user(app)->id, &s->vis) != 0)
+		s->vis = VIS_PUBLIC;
+	s->login_key = getenv("SSHBOOK_LOGIN_KEY");
 	return s;
 }
 
@@ -86,7 +94,12 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 	    u->has_password ? "set" : "not set: you log in with a key only",
 	    u->has_password ? "change it" : "set one");
 	y++;
-	draw_textf(y++, x, w, ROLE_KEY, "SSH keys (%zu)", s->keys.n);
+	draw_text(y++, x, w, "New posts", ROLE_KEY);
+	draw_textf(y++, x + 2, w - 2, ROLE_NORMAL, "visible to: %s by default  (v changes it)",
+	    visibility_name(s->vis));
+	y++;
+	draw_textf(y++, x, w, ROLE_KEY, "SSH keys (%zu)%s", s->keys.n,
+	    s->login_key == NULL ? "  \u00b7  this session: your password" : "");
 	rows = r->y + r->h - y - 3;
 	if (rows < 1)
 		rows = 1;
@@ -98,13 +111,15 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 		if (i == s->lv.sel)
 			draw_fill(y, x, w, ROLE_SELECTED);
 		draw_textf(y++, x + 2, w - 2, i == s->lv.sel ? ROLE_SELECTED : ROLE_NORMAL,
-		    "%s  %s  %s  %s", k->fingerprint, k->type, date, k->comment);
+		    "%s%s  %s  %s  %s", k->fingerprint,
+		    s->login_key != NULL && strcmp(s->login_key, k->fingerprint) == 0 ?
+		    "  (this session)" : "", k->type, date, k->comment);
 	}
 	if (s->keys.n == 0)
 		draw_text(y++, x + 2, w - 2, "no keys: you log in with your password", ROLE_DIM);
 	y = r->y + r->h - 2;
-	draw_text(y, x, w, "p password  a add key  d remove the selected key  "
-	    "X delete the account  ? help", ROLE_DIM);
+	draw_text(y, x, w, "p password  v visibility  a add key  d remove key  "
+	    "X delete account  ? help", ROLE_DIM);
 }
 
 /* ---- password change: old (when set), new, repeat ---------------------- */
@@ -277,6 +292,17 @@ settings_action(struct app *app, void *state, int action)
 		else
 			app_prompt(app, "New password:", true, PASSWORD_MAX, pw_new_done, s);
 		return TUI_REDRAW;
+	case ACT_VISIBILITY: {
+		enum visibility next = (enum visibility)((s->vis + 1) % 3);
+
+		if (store_set_default_visibility(app_store(app), app_user(app)->id, next) != 0) {
+			app_status(app, true, "cannot change the default visibility");
+			return TUI_REDRAW;
+		}
+		s->vis = next;
+		app_status(app, false, "new posts are now visible to: %s", visibility_name(next));
+		return TUI_REDRAW;
+	}
 	case ACT_KEY_ADD:
 		app_prompt(app, "Paste an authorized_keys line:", false, KEY_LINE_MAX,
 		    key_add_done, s);
@@ -310,6 +336,7 @@ static const struct key_binding settings_keys[] = {
 	{ 'k',		ACT_PREV,		"previous key" },
 	{ TK(KEY_UP),	ACT_PREV,		NULL },
 	{ 'p',		ACT_PASSWORD,		"change (or set) your password" },
+	{ 'v',		ACT_VISIBILITY,		"who new posts are for by default (cycles)" },
 	{ 'a',		ACT_KEY_ADD,		"add an SSH key (paste an authorized_keys line)" },
 	{ 'd',		ACT_KEY_REMOVE,		"remove the selected key" },
 	{ 'X',		ACT_DELETE_ACCOUNT,	"delete your account and all its data" },

@@ -320,6 +320,46 @@ remove_key_when_password_remains(void **state)
 	assert_true(logs_into_home(e2e_srv, u, &c));
 }
 
+/*
+ * Settings shows who new posts are for by default, and v changes it (the
+ * same setting as exec `settings visibility`); the key this session logged
+ * in with is marked, and a password session says so (issue 11, item 14).
+ */
+static void
+settings_shows_visibility_and_session_key(void **state)
+{
+	const char		*u = fresh_user("vis");
+	const char		*pw = "a settings password";
+	ssh_key			 k = key_new();
+	struct cred		 c = cred_key(k);
+	struct term		*t;
+	struct exec_result	 r;
+
+	(void)state;
+	assert_true(make_user_with_key(e2e_srv, u, k, pw));
+	assert_non_null(t = open_settings(u, &c));
+	assert_true(term_wait_text(t, "visible to: public by default", 0));
+	assert_true(wait_row_has(t, harness_key_fingerprint(k), "(this session)"));
+	term_send(t, "v");
+	assert_true(term_wait_text(t, "visible to: friends by default", 0));
+	assert_true(term_wait_row(t, -1, "new posts are now visible to: friends", 0));
+	assert_true(term_quit(t));
+
+	c = cred_password(pw);
+	assert_non_null(t = open_settings(u, &c));
+	assert_true(term_wait_text(t, "this session: your password", 0));
+	assert_true(absent(t, "(this session)"));
+	assert_true(term_quit(t));
+
+	c = cred_key(k);
+	assert_true(exec_expect(e2e_srv, u, &c, "post 'who sees this'", 0, &r));
+	exec_result_free(&r);
+	assert_true(exec_expect(e2e_srv, u, &c, "feed home --json", 0, &r));
+	assert_non_null(strstr(r.out, "\"visibility\":\"friends\""));
+	exec_result_free(&r);
+
+}
+
 int
 main(void)
 {
@@ -333,6 +373,7 @@ main(void)
 		cmocka_unit_test_teardown(remove_key, e2e_teardown),
 		cmocka_unit_test_teardown(remove_last_way_in_refused, e2e_teardown),
 		cmocka_unit_test_teardown(remove_key_when_password_remains, e2e_teardown),
+		cmocka_unit_test_teardown(settings_shows_visibility_and_session_key, e2e_teardown),
 	};
 
 	if (getenv("SSHBOOK_E2E_FILTER") != NULL)	/* e.g. "resize*" */
