@@ -145,7 +145,7 @@ $(BUILD)/bench/%.o: bench/%.c
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(BUILD)/bench/sshbook-bench: $(BUILD)/bench/bench.o $(BUILD)/bench/attack.o $(E2E_LIB_OBJ) $(ALL_LIBS)
+$(BUILD)/bench/sshbook-bench: $(BUILD)/bench/bench.o $(BUILD)/bench/attack.o $(BUILD)/bench/util.o $(E2E_LIB_OBJ) $(ALL_LIBS)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(MEDIA_LIBS) $(TEST_LIBS) -lutil
 

@@ -15,7 +15,6 @@
  * The server runs the production caps (sshbook.conf.example), not the
  * harness's generous ones.
  */
-#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <poll.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "bench/attack.h"
+#include "bench/util.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/rawconn.h"
@@ -38,21 +38,6 @@
 	"max_startups = 128:30:256\nmax_startups_per_addr = 16\n" \
 	"max_sessions = 1000\nmax_sessions_per_addr = 50\nmax_sessions_per_user = 20\n" \
 	"login_grace_time = 120\nwrite_burst = 0\n"
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 static double
 elapsed_ms(const struct timespec *a, const struct timespec *b)
@@ -81,17 +66,6 @@ login_once(struct server *srv, const char *user, ssh_key key)
 	return ms;
 }
 
-static void
-raise_fds(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 int
 bench_flood(int n)
 {
@@ -104,7 +78,7 @@ bench_flood(int n)
 	char		 src[32];
 	int		 i, held = 0, stalled = 0, base, rc = 1;
 
-	raise_fds();
+	raise_fd_limit();
 	if (server_start(&srv, FLOOD_CONF) != 0 || !make_user_with_key(srv, "real", key, NULL)) {
 		fprintf(stderr, "bench: cannot start sshbookd\n");
 		goto out;
@@ -143,8 +117,8 @@ bench_flood(int n)
 			fprintf(stderr, "bench: stranger %d was let go during the run\n", i);
 			goto out;
 		}
-	mq = median(quiet, n);
-	mf = median(flood, n);
+	mq = percentile(quiet, n, 0.5);
+	mf = percentile(flood, n, 0.5);
 	printf("flood_held: %d silent connections from 50 addresses, %d stalled key "
 	    "exchanges from 10\n", held, stalled);
 	printf("flood_login_quiet_median_ms: %.1f\n", mq);
@@ -233,27 +207,6 @@ bench_pwlogin(int p)
 	return rc;
 }
 
-/* Sum of Pss (kB) of pids, from /proc/PID/smaps_rollup. */
-static long
-pss_sum(const pid_t *pids, int n)
-{
-	char	path[64], line[256];
-	long	total = 0, v;
-	FILE	*f;
-	int	i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pids[i]);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof line, f))
-			if (sscanf(line, "Pss: %ld kB", &v) == 1)
-				total += v;
-		fclose(f);
-	}
-	return total;
-}
-
 /*
  * One session on Home at cols x rows with the picture drawn (cells with a
  * background colour below the post): the PSS of its processes in kB, after
@@ -277,7 +230,7 @@ session_pss(struct server *srv, const char *user, ssh_key key, unsigned pty_cols
 	if (term_wait_text(t, "picture for the memory bench", 0) &&
 	    term_wait_bg(t, 0, 0, rows, cols, 40, 0) && term_wait_quiet(t, 300, 0)) {
 		n = server_descendants(srv, pids, 16);
-		kb = pss_sum(pids, n);
+		kb = pss_kb(pids, n);
 	}
 	term_close(t);
 	(void)server_wait_descendants(srv, 0, harness_timeout_ms());

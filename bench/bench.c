@@ -43,6 +43,7 @@
 #include <sqlite3.h>
 
 #include "bench/attack.h"
+#include "bench/util.h"
 #include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 
@@ -55,24 +56,6 @@
 
 /* The key exchange each server settled on, printed so the comparison is checked, not assumed. */
 static char kex_sshbook[64], kex_openssh[64];
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-percentile(double *v, int n, double p)
-{
-	int i;
-
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	i = (int)(p * (n - 1) + 0.5);
-	return v[i];
-}
 
 /* Sign the bench user up the way a person would: key, sign-up screen, Enter. */
 static int
@@ -291,38 +274,6 @@ bench_connect(int n)
 	free(a);
 	free(b);
 	return rc;
-}
-
-/* Sum of Pss (kB) over pids, from /proc/PID/smaps_rollup. */
-static long
-pss_kb(const pid_t *pids, int n)
-{
-	char	path[64], line[256];
-	long	total = 0, v;
-	FILE	*f;
-	int	i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pids[i]);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof line, f))
-			if (sscanf(line, "Pss: %ld kB", &v) == 1)
-				total += v;
-		fclose(f);
-	}
-	return total;
-}
-
-static void
-raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* Open n idle sessions on Home; returns how many opened. */
@@ -727,33 +678,6 @@ open_people(struct server *srv, struct fleet *f, const char *prefix, int n, int 
 	return rc;
 }
 
-/* CPU time (ms) used so far by sshbookd and every process under it (live ones). */
-static double
-server_cpu_ms(struct server *srv)
-{
-	pid_t	*pids = calloc(4096, sizeof *pids);
-	int	 n = server_descendants(srv, pids, 4095), i;
-	double	 total = 0;
-
-	pids[n++] = srv->pid;
-	for (i = 0; i < n; i++) {
-		char		 path[64], buf[1024], *p;
-		unsigned long	 ut, st;
-		FILE		*f;
-
-		snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) != NULL &&
-		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-		    &ut, &st) == 2)
-			total += (double)(ut + st) * 1000 / (double)sysconf(_SC_CLK_TCK);
-		fclose(f);
-	}
-	free(pids);
-	return total;
-}
-
 /* CPU time (ms) this process has used. */
 static double
 self_cpu_ms(void)
@@ -1092,7 +1016,7 @@ bench_dmload(int npairs, int step_ms)
 		double		secs, p50, p99, mx, cpu_srv, cpu_self;
 
 		stored0 = stored_messages(srv);
-		cpu_srv = server_cpu_ms(srv);
+		cpu_srv = server_cpu_ms(srv, true);
 		cpu_self = self_cpu_ms();
 		while ((now = harness_now_us()) < t_end) {
 			int wait_ms;
@@ -1129,7 +1053,7 @@ bench_dmload(int npairs, int step_ms)
 					inbox_check(f, in, i, lat, &nlat, maxlat);
 		}
 		secs = (double)(harness_now_us() - t_start) / 1e6;
-		cpu_srv = server_cpu_ms(srv) - cpu_srv;
+		cpu_srv = server_cpu_ms(srv, true) - cpu_srv;
 		cpu_self = self_cpu_ms() - cpu_self;
 		/* what is still on its way gets up to 3 s more */
 		drain_until = harness_now_ms() + 3000;

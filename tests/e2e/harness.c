@@ -883,6 +883,41 @@ rss_kb(pid_t pid)
 	return kb;
 }
 
+/* utime + stime of pid in clock ticks, from /proc/PID/stat; 0 when it is gone. */
+static unsigned long
+proc_cpu_ticks(pid_t pid)
+{
+	char		 path[64], line[1024], *p;
+	unsigned long	 ut, st, ticks = 0;
+	FILE		*f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	/* after "(comm)": state, then 10 fields before utime and stime */
+	if (fgets(line, sizeof line, f) != NULL && (p = strrchr(line, ')')) != NULL &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &st) == 2)
+		ticks = ut + st;
+	fclose(f);
+	return ticks;
+}
+
+double
+server_cpu_ms(const struct server *srv, bool listener_too)
+{
+	pid_t		*pids = xcalloc1(4096 * sizeof *pids);
+	int		 n = server_descendants(srv, pids, 4095), i;
+	unsigned long	 ticks = 0;
+
+	if (listener_too)
+		pids[n++] = srv->pid;
+	for (i = 0; i < n; i++)
+		ticks += proc_cpu_ticks(pids[i]);
+	free(pids);
+	return (double)ticks * 1000 / (double)sysconf(_SC_CLK_TCK);
+}
+
 int
 server_kill_fat(const struct server *srv, long max_mb)
 {

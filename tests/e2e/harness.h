@@ -104,6 +104,12 @@ bool	server_wait_descendants(const struct server *, int n, int ms);
  * returns how many were killed, after printing which.
  */
 int	server_kill_fat(const struct server *, long max_mb);
+/*
+ * CPU time (user + system, in ms) used so far by the live processes under
+ * sshbookd (sessions, apps, the worker), and by sshbookd itself when
+ * listener_too: what a test or benchmark charges to the server.
+ */
+double	server_cpu_ms(const struct server *, bool listener_too);
 
 /* A fresh valid username per call: prefix + a counter ("alice3"). Static storage (a ring of 64). */
 const char *fresh_user(const char *prefix);

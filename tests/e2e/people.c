@@ -255,3 +255,18 @@ absent(struct term *t, const char *text)
 		return true;
 	return screen_fail(t, "'%s' is on the screen and should not be", text);
 }
+
+bool
+chat_by_command(struct term *t, const struct person *who, const char *ready)
+{
+	char title[160];
+
+	term_send(t, ":");
+	if (!term_wait_row(t, -1, ":", 0))
+		return false;
+	term_send(t, "dm ");
+	term_send(t, who->name);
+	term_key(t, VTERM_KEY_ENTER);
+	snprintf(title, sizeof title, "Chat with %s @%s", who->display, who->name);
+	return term_wait_row(t, 1, title, 0) && term_wait_row(t, -2, ready, 0);
+}

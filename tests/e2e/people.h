@@ -58,6 +58,13 @@ const char	*jstr(struct json_object *o, const char *key);
 bool		 wait_below_has(struct term *t, const char *text, int dy, const char *also);
 /* Wait until the row holding text also holds also. */
 bool		 wait_row_has(struct term *t, const char *text, const char *also);
+/*
+ * Open the chat with who from t's command line (`:dm NAME`, Enter) and wait
+ * for its title ("Chat with DISPLAY @NAME") and for ready on the row above
+ * the status line: ">" when the input has the keys, the request's keys
+ * ("a accept  x decline") for a message request.
+ */
+bool		 chat_by_command(struct term *t, const struct person *who, const char *ready);
 /* After the screen settled, text is not on it. */
 bool		 absent(struct term *t, const char *text);
 /* Whether id is among ids[0..n). */

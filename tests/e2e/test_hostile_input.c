@@ -112,21 +112,6 @@ nul_on_stdin_is_refused(void **state)
 	}
 }
 
-/* Open the chat with who through the command line (`:dm NAME`, Enter); wait for its title and ready on its input row. */
-static bool
-chat_open(struct term *t, const struct person *who, const char *ready)
-{
-	char title[160];
-
-	term_send(t, ":");
-	if (!term_wait_row(t, -1, ":", 0))
-		return false;
-	term_send(t, "dm ");
-	term_send(t, who->name);
-	term_key(t, VTERM_KEY_ENTER);
-	snprintf(title, sizeof title, "Chat with %s @%s", who->display, who->name);
-	return term_wait_row(t, 1, title, 0) && term_wait_row(t, -2, ready, 0);
-}
 
 /*
  * A message request read is not a read receipt: bob, a stranger, reads
@@ -144,7 +129,7 @@ request_read_sends_no_receipt(void **state)
 	assert_true(person_new(&a, "asker", "Asking Alice"));
 	assert_true(person_new(&b, "stranger", "Strange Bob"));
 	assert_true(run_as(&a, 0, "dm %s %s", b.name, quote("may I ask")));
-	assert_true(chat_open(a.t, &b, ">"));
+	assert_true(chat_by_command(a.t, &b, ">"));
 	assert_true(term_wait_text(a.t, "    may I ask", 0));
 
 	assert_true(run_as(&b, 0, "messages %s", a.name));
@@ -152,7 +137,7 @@ request_read_sends_no_receipt(void **state)
 	assert_true(run_as(&b, 0, "messages %s --json", a.name));
 	assert_non_null(strstr(last.out, "may I ask"));
 	/* a request opens with its keys, not an input line */
-	assert_true(chat_open(b.t, &a, "a accept  x decline"));
+	assert_true(chat_by_command(b.t, &a, "a accept  x decline"));
 	assert_true(term_wait_text(b.t, "    may I ask", 0));
 
 	assert_true(run_as(&a, 0, "messages %s --json", b.name));
@@ -323,32 +308,6 @@ counts_leave_out_blocked_people(void **state)
 #define PASTE_BYTES	(20 * 1024)
 #define TXT_QUERY_FULL	"the search is at most 200 characters"
 
-/* CPU time (ms) used so far by sshbookd's sessions: the session children and their apps. */
-static long long
-sessions_cpu_ms(void)
-{
-	pid_t		pids[256];
-	int		n = server_descendants(e2e_srv, pids, 256), i;
-	long long	ticks = 0;
-
-	for (i = 0; i < n; i++) {
-		char		 path[64], line[1024], *p;
-		unsigned long	 ut, st;
-		FILE		*f;
-
-		snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		/* after "(comm)": state, then 10 fields before utime and stime */
-		if (fgets(line, sizeof line, f) != NULL && (p = strrchr(line, ')')) != NULL &&
-		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-		    &ut, &st) == 2)
-			ticks += (long long)(ut + st);
-		fclose(f);
-	}
-	return ticks * 1000 / sysconf(_SC_CLK_TCK);
-}
-
 /*
  * 20 KB pasted into the search box (`/`): the field takes its 200
  * characters and refuses the rest with a note on the status line, the
@@ -378,7 +337,7 @@ search_paste_stays_responsive(void **state)
 	term_send(p.t, "/");
 	assert_true(term_wait_text(p.t, "Search:", 0));
 
-	cpu = sessions_cpu_ms();
+	cpu = (long long)server_cpu_ms(e2e_srv, false);
 	term_send_bytes(p.t, paste, n);
 	free(paste);
 	assert_true(term_wait_row(p.t, -1, TXT_QUERY_FULL, 0));
@@ -389,7 +348,7 @@ search_paste_stays_responsive(void **state)
 	term_send(p.t, "\t");
 	assert_true(term_wait_text(p.t, "0 posts  \u00b7", quick));
 	fprintf(stderr, "test: Tab answered in %lld ms after the paste\n", harness_now_ms() - t0);
-	cpu = sessions_cpu_ms() - cpu;
+	cpu = (long long)server_cpu_ms(e2e_srv, false) - cpu;
 	fprintf(stderr, "test: the paste cost the sessions %lld ms of CPU\n", cpu);
 	assert_true(cpu < quick / 2);
 	term_key(p.t, VTERM_KEY_ESCAPE);

@@ -97,21 +97,6 @@ typed_cursor_ok(struct term *t)
 	return cursor_after(t, TYPED, 1);
 }
 
-/* `:dm NAME` opens the chat with who; the input row shows ">". */
-static bool
-open_chat(struct term *t, const struct person *who)
-{
-	char title[160];
-
-	term_send(t, ":");
-	if (!term_wait_row(t, -1, ":", 0))
-		return false;
-	term_send(t, "dm ");
-	term_send(t, who->name);
-	term_key(t, VTERM_KEY_ENTER);
-	snprintf(title, sizeof title, TXT_CHAT "%s @%s", who->display, who->name);
-	return term_wait_row(t, 1, title, 0) && term_wait_row(t, ROW_INPUT, ">", 0);
-}
 
 /* ---- item 1: notifications open what they are about --------------------------------- */
 
@@ -295,7 +280,7 @@ cursor_at_the_insertion_point(void **state)
 	assert_true(term_wait_gone(a.t, TXT_NEW_POST, 0));
 
 	/* the chat input */
-	assert_true(open_chat(a.t, &b));
+	assert_true(chat_by_command(a.t, &b, ">"));
 	assert_true(typed_cursor_ok(a.t));
 	term_key(a.t, VTERM_KEY_ESCAPE);	/* browsing: the input has no cursor */
 	assert_true(term_wait_text(a.t, "j/k pick", 0));
@@ -396,8 +381,8 @@ paste_is_text_never_keys(void **state)
 	assert_true(person_new(&a, "alice", "Alice Pastes"));
 	assert_true(person_new(&b, "bob", "Bob Reads"));
 	assert_true(make_friends(&a, &b));
-	assert_true(open_chat(a.t, &b));
-	assert_true(open_chat(b.t, &a));
+	assert_true(chat_by_command(a.t, &b, ">"));
+	assert_true(chat_by_command(b.t, &a, ">"));
 
 	term_paste(a.t, "first pasted line\nsecond pasted line");
 	assert_true(term_wait_row(a.t, ROW_INPUT, "second pasted line", 0));
