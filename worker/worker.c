@@ -203,17 +203,32 @@ worker_sweep_spool(const char *data_dir, int64_t now, int max_age)
 	return removed;
 }
 
+/* Whether the worker that claimed a job is still running (same machine: its pid). */
+static bool
+owner_alive(int64_t owner, void *ctx)
+{
+	(void)ctx;
+	if (owner == (int64_t)getpid())
+		return true;
+	return kill((pid_t)owner, 0) == 0 || errno == EPERM;
+}
+
 size_t
 worker_drain(struct store *st, const char *data_dir, int hub_fd)
 {
 	struct job	j;
 	char		why[240];
-	size_t		ran = 0;
+	size_t		ran = 0, released = 0;
 	bool		final;
 	int		r;
 
+	/* a job whose worker was killed is taken back now, not when its lease ends */
+	if (store_job_release_dead(st, (int64_t)time(NULL), owner_alive, NULL, &released) == 0 &&
+	    released > 0)
+		log_info("worker: took back %zu jobs of a worker that died", released);
 	while (!stop_requested) {
-		r = store_job_claim(st, (int64_t)time(NULL), WORKER_LEASE_SECS, &j);
+		r = store_job_claim_as(st, (int64_t)time(NULL), WORKER_LEASE_SECS,
+		    (int64_t)getpid(), &j);
 		if (r == ERR_NOTFOUND)
 			break;
 		if (r != 0) {
