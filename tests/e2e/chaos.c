@@ -28,12 +28,14 @@
 
 #include "tests/e2e/chaos.h"
 #include "tests/e2e/crowd.h"
+#include "tests/e2e/fixtures.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/people.h"
 #include "tests/e2e/scenario.h"
 
 #define CHAOS_DEFAULT_SEED	20261208u
 #define CHAOS_MAX_WRITERS	16
+#define CHAOS_UPLOADS		25	/* per exec writer: under the 30 in 10 minutes */
 /* No write limit (the writers write as fast as they can), room for every reconnect. */
 #define CHAOS_CONF	"write_burst = 0\nmax_sessions = 500\nmax_sessions_per_addr = 500\n" \
 			"max_sessions_per_user = 100\n"
@@ -44,9 +46,11 @@ enum role { ROLE_EXEC, ROLE_COMPOSE, ROLE_CHAT };
 enum { W_NONE, W_TRIED, W_ACKED, W_FAILED };
 
 struct wrec {
-	char		 kind;		/* P post, C comment, D dm, B bio, L like, U unlike, K composer, M chat */
+	char		 kind;		/* P post, C comment, D dm, B bio, L like, U unlike, V upload,
+					 * K composer, M chat */
 	unsigned char	 state;
 	unsigned short	 found;		/* rows carrying its marker */
+	long long	 media;		/* V: the media id the upload printed */
 };
 
 struct writer {
@@ -76,6 +80,8 @@ struct chaos {
 	struct writer		 w[CHAOS_MAX_WRITERS];
 	int			 nw;
 	uint64_t		 rng;
+	uint8_t			*jpeg;		/* what the exec writers upload */
+	size_t			 jpeg_len;
 	enum chaos_kind		 round[6];	/* this round of the schedule */
 	int			 round_no;	/* which round it is, -1 before the first */
 };
@@ -195,29 +201,39 @@ report(int fd, const char *fmt, ...)
 }
 
 /*
- * One command on a channel of c: its exit status, -1 when the channel or
- * the connection failed (or no status came), -2 past the deadline.
+ * One command on a channel of c, inlen bytes of in on its standard input
+ * (then EOF), the start of its standard output in out: its exit status, -1
+ * when the channel or the connection failed (or no status came), -2 past
+ * the deadline.
  */
 static int
-exec_on_conn(struct conn *c, const char *cmd, int ms)
+exec_on_conn(struct conn *c, const char *cmd, const void *in, size_t inlen, char *out,
+    size_t outsz, int ms)
 {
 	long long	 deadline = harness_now_ms() + ms;
 	ssh_channel	 ch;
 	char		 buf[4096];
+	size_t		 outlen = 0;
 	int		 n, status = -2;
 
+	out[0] = '\0';
 	if ((ch = ssh_channel_new(c->s)) == NULL)
 		return -1;
 	if (ssh_channel_open_session(ch) != SSH_OK ||
-	    ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+	    ssh_channel_request_exec(ch, cmd) != SSH_OK ||
+	    (inlen > 0 && ssh_channel_write(ch, in, (uint32_t)inlen) != (int)inlen)) {
 		ssh_channel_free(ch);
 		return -1;
 	}
 	ssh_channel_send_eof(ch);
 	for (;;) {
-		n = ssh_channel_poll_timeout(ch, 50, 0);
-		while ((n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 0)) > 0)
-			;
+		(void)ssh_channel_poll_timeout(ch, 50, 0);
+		while ((n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 0)) > 0) {
+			size_t k = (size_t)n < outsz - 1 - outlen ? (size_t)n : outsz - 1 - outlen;
+
+			memcpy(out + outlen, buf, k);
+			out[outlen += k] = '\0';
+		}
 		if (n != SSH_ERROR)
 			while ((n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 1)) > 0)
 				;
@@ -241,8 +257,8 @@ writer_exec(struct chaos *cx, int i, int fd, uint64_t rng)
 {
 	struct writer	*w = &cx->w[i];
 	struct conn	*c = NULL;
-	char		 text[1024], cmd[2048];
-	int		 seq = 0, likes = 0, ms = harness_timeout_ms();
+	char		 text[1024], cmd[2048], out[256];
+	int		 seq = 0, likes = 0, uploads = 0, ms = harness_timeout_ms();
 
 	while (!writer_stop) {
 		unsigned	 pick = rng_below(&rng, 100);
@@ -255,9 +271,13 @@ writer_exec(struct chaos *cx, int i, int fd, uint64_t rng)
 			nap_ms(20);
 			continue;
 		}
-		kind = pick < 35 ? 'P' : pick < 55 ? 'C' : pick < 75 ? 'D' : pick < 90 ? 'L' : 'B';
+		kind = pick < 33 ? 'P' : pick < 52 ? 'C' : pick < 72 ? 'D' : pick < 86 ? 'L' :
+		    pick < 94 ? 'B' : 'V';
 		if (kind == 'L' && likes++ % 2 == 1)
 			kind = 'U';
+		/* at most 30 uploads in 10 minutes per person (storage/media.h) */
+		if (kind == 'V' && uploads++ >= CHAOS_UPLOADS)
+			kind = 'P';
 		seq++;
 		chaos_text(text, sizeof text, kind, i, seq);
 		switch (kind) {
@@ -276,14 +296,18 @@ writer_exec(struct chaos *cx, int i, int fd, uint64_t rng)
 		case 'U':
 			snprintf(cmd, sizeof cmd, "unlike %lld", w->target);
 			break;
+		case 'V':
+			snprintf(cmd, sizeof cmd, "upload");
+			break;
 		default:
 			snprintf(cmd, sizeof cmd, "profile set bio %s", quote(text));
 			break;
 		}
 		report(fd, "T %d %c\n", seq, kind);
-		status = exec_on_conn(c, cmd, ms);
+		status = exec_on_conn(c, cmd, kind == 'V' ? cx->jpeg : NULL,
+		    kind == 'V' ? cx->jpeg_len : 0, out, sizeof out, ms);
 		if (status == 0)
-			report(fd, "A %d\n", seq);
+			report(fd, "A %d %lld\n", seq, kind == 'V' ? strtoll(out, NULL, 10) : 0);
 		else {
 			report(fd, "F %d %d\n", seq, status);
 			/* the channel or the connection failed: a new connection */
@@ -480,6 +504,7 @@ take_line(struct chaos *cx, struct writer *w, const char *line)
 	struct wrec	*r;
 	char		 kind = 0;
 	int		 seq = 0, status = 0;
+	long long	 media = 0;
 
 	if (line[0] == 'T' && sscanf(line, "T %d %c", &seq, &kind) == 2 &&
 	    (r = rec_at(w, seq)) != NULL) {
@@ -487,9 +512,10 @@ take_line(struct chaos *cx, struct writer *w, const char *line)
 		r->state = W_TRIED;
 		w->last_tried = seq;
 		cx->res->tried++;
-	} else if (line[0] == 'A' && sscanf(line, "A %d", &seq) == 1 &&
+	} else if (line[0] == 'A' && sscanf(line, "A %d %lld", &seq, &media) >= 1 &&
 	    (r = rec_at(w, seq)) != NULL && r->state == W_TRIED) {
 		r->state = W_ACKED;
+		r->media = media;
 		w->last_acked = seq;
 		cx->res->acked++;
 	} else if (line[0] == 'F' && sscanf(line, "F %d %d", &seq, &status) == 2 &&
@@ -1000,6 +1026,10 @@ check_db(struct chaos *cx)
 
 			if (r->state == W_NONE)
 				continue;
+			if (r->kind == 'V') {
+				cx->res->uploads += r->state == W_ACKED;
+				continue;
+			}
 			if (strchr("BLU", r->kind) != NULL) {
 				/* overwritten by the next one: the final value is checked above */
 				cx->res->overwrites += r->state == W_ACKED;
@@ -1023,6 +1053,74 @@ check_db(struct chaos *cx)
 	sqlite3_close(db);
 	free(path);
 	return rc;
+}
+
+/* How many rows sql counts (its first column as a number; -1 on an error). */
+static long
+count_of(sqlite3 *db, const char *sql)
+{
+	char buf[64];
+
+	if (scalar(db, sql, buf, sizeof buf) != 1)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The worker's side: once it is back, every job is done within the
+ * deadline (no job stuck behind a lease of a worker that was killed),
+ * every acknowledged upload is a ready media item of its writer, and the
+ * spool is empty (nothing left by a killed upload or a killed worker).
+ */
+static void
+check_media(struct chaos *cx)
+{
+	long long	 deadline = harness_now_ms() + 3 * harness_timeout_ms();
+	char		*path = NULL, sql[256];
+	sqlite3		*db = NULL;
+
+	if (asprintf(&path, "%s/sshbook.db", cx->srv->data_dir) < 0)
+		abort();
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fail(cx, "open %s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	for (;;) {
+		cx->res->jobs_left = count_of(db, "SELECT count(*) FROM jobs WHERE state != 2");
+		cx->res->spool_left = spool_files(cx->srv);
+		if ((cx->res->jobs_left == 0 && cx->res->spool_left == 0) ||
+		    harness_now_ms() >= deadline)
+			break;
+		nap_ms(50);
+	}
+	if (cx->res->jobs_left != 0)
+		fail(cx, "%ld jobs still not done %d ms after the writers stopped",
+		    cx->res->jobs_left, 3 * harness_timeout_ms());
+	if (cx->res->spool_left != 0)
+		fail(cx, "%d files left in the spool", cx->res->spool_left);
+	cx->res->media_failed = count_of(db, "SELECT count(*) FROM media WHERE state = 2");
+	cx->res->media_unacked = count_of(db, "SELECT count(*) FROM media");
+	for (int i = 0; i < cx->nw; i++) {
+		struct writer *w = &cx->w[i];
+
+		for (int s = 1; s < w->cap; s++) {
+			if (w->rec[s].kind != 'V' || w->rec[s].state != W_ACKED)
+				continue;
+			cx->res->media_unacked--;
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM media m JOIN users u ON "
+			    "u.id = m.owner_id WHERE m.id = %lld AND u.username = '%s' AND "
+			    "m.state = 1", w->rec[s].media, w->name);
+			if (count_of(db, sql) == 1)
+				cx->res->uploads_ready++;
+			else
+				fail(cx, "%s's acknowledged upload %d (media %lld) is not a ready "
+				    "item of theirs", w->name, s, w->rec[s].media);
+		}
+	}
+ out:
+	sqlite3_close(db);
+	free(path);
 }
 
 /* ---- setting up and the whole run ------------------------------------------ */
@@ -1059,6 +1157,9 @@ setup(struct chaos *cx)
 			if (!crowd_make_friends(cx->srv->data_dir, cx->w[i].name, cx->w[j].name))
 				return -1;
 	if (!crowd_make_friends(cx->srv->data_dir, cx->w[nexec + 1].name, cx->w[0].name))
+		return -1;
+	/* more friends than a session hints itself: writer 0's posts are worker jobs */
+	if (!crowd_befriend(cx->srv->data_dir, cx->w[0].name, "cxcrowd", 70))
 		return -1;
 	for (int i = 0; i < nexec; i++) {
 		struct exec_result r;
@@ -1142,11 +1243,23 @@ stop_writers(struct chaos *cx)
 	}
 }
 
-/* After everything: a new person signs up and logs in, and the worker is back. */
+/* The worker's backoff is at most 30 s: wait that long for it to come back. */
+static void
+wait_worker(struct chaos *cx)
+{
+	long long deadline = harness_now_ms() + 30000 + harness_timeout_ms();
+
+	while (server_worker_pid(cx->srv) <= 0 && harness_now_ms() < deadline)
+		nap_ms(50);
+	cx->res->worker_after = server_worker_pid(cx->srv) > 0;
+	if (!cx->res->worker_after)
+		fail(cx, "the worker did not come back");
+}
+
+/* After everything: a new person signs up and logs in. */
 static void
 check_serving(struct chaos *cx)
 {
-	long long	 deadline = harness_now_ms() + 35000 + harness_timeout_ms();
 	const char	*name = fresh_user("cxlate");
 	ssh_key		 key = key_new();
 	struct cred	 cr = cred_key(key);
@@ -1156,12 +1269,6 @@ check_serving(struct chaos *cx)
 	    exec_expect(cx->srv, name, &cr, "whoami", 0, NULL);
 	if (!cx->res->login_after)
 		fail(cx, "a new user could not sign up and log in after the kills");
-	/* the worker's backoff is at most 30 s */
-	while (server_worker_pid(cx->srv) <= 0 && harness_now_ms() < deadline)
-		nap_ms(50);
-	cx->res->worker_after = server_worker_pid(cx->srv) > 0;
-	if (!cx->res->worker_after)
-		fail(cx, "the worker did not come back");
 }
 
 int
@@ -1184,6 +1291,10 @@ chaos_run(const struct chaos_opts *opts, struct chaos_result *res)
 	    res->seed, res->seed);
 	if (opts->exec_writers < 2 || opts->exec_writers + 2 > CHAOS_MAX_WRITERS) {
 		fail(&cx, "exec_writers must be 2..%d", CHAOS_MAX_WRITERS - 2);
+		return -1;
+	}
+	if ((cx.jpeg = fixture_photo_jpeg(320, 240, 85, 12, res->seed, &cx.jpeg_len)) == NULL) {
+		fail(&cx, "no picture to upload");
 		return -1;
 	}
 	if (server_start(&cx.srv, CHAOS_CONF) != 0) {
@@ -1217,6 +1328,13 @@ chaos_run(const struct chaos_opts *opts, struct chaos_result *res)
  out:
 	stop_writers(&cx);
 	if (cx.nw > 0 && res->failure[0] == '\0') {
+		/* every session ends with its client: none left hanging by a kill */
+		if (!server_wait_descendants(cx.srv, 0, harness_timeout_ms())) {
+			res->sessions_left = server_descendants(cx.srv, NULL, 0);
+			fail(&cx, "%d session processes outlived their clients", res->sessions_left);
+		}
+		wait_worker(&cx);
+		check_media(&cx);
 		check_db(&cx);
 		check_serving(&cx);
 	}
@@ -1230,6 +1348,7 @@ chaos_run(const struct chaos_opts *opts, struct chaos_result *res)
 		fail(&cx, "sshbookd did not stop cleanly");
 	for (int i = 0; i < cx.nw; i++)
 		free(cx.w[i].rec);
+	free(cx.jpeg);
 	return res->failure[0] == '\0' ? 0 : -1;
 }
 
@@ -1248,6 +1367,9 @@ chaos_print(const struct chaos_result *r, FILE *fp)
 	    "not acknowledged but stored %ld\n", r->acked_rows, r->found, r->unacked_found);
 	fprintf(fp, "chaos_overwrites_acknowledged: %ld (bios, likes; the final values checked)\n",
 	    r->overwrites);
+	fprintf(fp, "chaos_uploads_acknowledged: %ld; ready in the end %ld; other media rows %ld "
+	    "(failed %ld); jobs left %ld; spool files left %d\n", r->uploads, r->uploads_ready,
+	    r->media_unacked, r->media_failed, r->jobs_left, r->spool_left);
 	fprintf(fp, "chaos_lost: %ld\n", r->lost);
 	fprintf(fp, "chaos_duplicates_torn_phantoms: %ld %ld %ld\n", r->duplicates, r->torn,
 	    r->phantoms);

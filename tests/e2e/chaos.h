@@ -63,6 +63,13 @@ struct chaos_result {
 	long		 acked_rows;			/* of those, writes that add a row */
 	long		 found;				/* those rows found in the database */
 	long		 overwrites;			/* acknowledged bios, likes, unlikes */
+	long		 uploads;			/* acknowledged uploads */
+	long		 uploads_ready;			/* of those, processed by the worker in the end */
+	long		 media_unacked;			/* media rows of uploads not acknowledged */
+	long		 media_failed;			/* media rows that ended "failed" */
+	long		 jobs_left;			/* jobs not done at the end (must be 0) */
+	int		 spool_left;			/* files left in the spool (must be 0) */
+	int		 sessions_left;			/* session processes once the writers left */
 	long		 unacked_found;			/* tried, not acknowledged, there anyway */
 	long		 lost;				/* acknowledged and not there (must be 0) */
 	long		 duplicates;			/* a marker found more than once */
