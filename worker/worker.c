@@ -213,6 +213,31 @@ owner_alive(int64_t owner, void *ctx)
 	return kill((pid_t)owner, 0) == 0 || errno == EPERM;
 }
 
+/* An item of owner is pending: its upload waits for the worker. */
+static bool
+upload_waiting(int64_t owner, int64_t id, void *ctx)
+{
+	struct store	*st = ctx;
+	struct media	 m;
+	bool		 waiting;
+	int		 r;
+
+	if ((r = store_media_worker_get(st, id, &m)) == ERR_NOTFOUND)
+		return false;
+	if (r != 0)
+		return true;	/* cannot tell: keep it */
+	waiting = m.owner_id == owner && m.state == MEDIA_PENDING;
+	media_free(&m);
+	return waiting;
+}
+
+size_t
+worker_sweep_uploads(struct store *st, const char *data_dir, int64_t owner)
+{
+	return owner > 0 ? spool_sweep_uploads_user(data_dir, owner, upload_waiting, st) :
+	    spool_sweep_uploads(data_dir, upload_waiting, st);
+}
+
 size_t
 worker_drain(struct store *st, const char *data_dir, int hub_fd)
 {
@@ -286,6 +311,7 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 		if ((int64_t)time(NULL) >= next_sweep) {
 			(void)worker_sweep_spool(data_dir, (int64_t)time(NULL),
 			    SPOOL_ABANDONED_SECS);
+			(void)worker_sweep_uploads(st, data_dir, 0);
 			next_sweep = (int64_t)time(NULL) + SWEEP_SECS;
 		}
 		(void)worker_drain(st, data_dir, hub_fd);
@@ -312,9 +338,11 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 			 * a crash): its file is no longer held, so it goes now
 			 * rather than at the next full sweep.
 			 */
-			for (i = 0; i < nowners; i++)
+			for (i = 0; i < nowners; i++) {
 				(void)spool_sweep_user(data_dir, owners[i], (int64_t)time(NULL),
 				    SPOOL_ABANDONED_SECS);
+				(void)worker_sweep_uploads(st, data_dir, owners[i]);
+			}
 			if (r < 0) {
 				log_warn("worker: the hub went away; stopping");
 				break;

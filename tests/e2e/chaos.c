@@ -1099,7 +1099,10 @@ check_media(struct chaos *cx)
 		    cx->res->jobs_left, 3 * harness_timeout_ms());
 	if (cx->res->spool_left != 0)
 		fail(cx, "%d files left in the spool", cx->res->spool_left);
+	/* an upload cut off before its commit leaves no row; one after it, its row and file */
 	cx->res->media_failed = count_of(db, "SELECT count(*) FROM media WHERE state = 2");
+	if (cx->res->media_failed != 0)
+		fail(cx, "%ld media items failed", cx->res->media_failed);
 	cx->res->media_unacked = count_of(db, "SELECT count(*) FROM media");
 	for (int i = 0; i < cx->nw; i++) {
 		struct writer *w = &cx->w[i];

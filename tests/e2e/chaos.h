@@ -66,7 +66,7 @@ struct chaos_result {
 	long		 uploads;			/* acknowledged uploads */
 	long		 uploads_ready;			/* of those, processed by the worker in the end */
 	long		 media_unacked;			/* media rows of uploads not acknowledged */
-	long		 media_failed;			/* media rows that ended "failed" */
+	long		 media_failed;			/* media rows that ended "failed" (must be 0) */
 	long		 jobs_left;			/* jobs not done at the end (must be 0) */
 	int		 spool_left;			/* files left in the spool (must be 0) */
 	int		 sessions_left;			/* session processes once the writers left */

@@ -60,6 +60,11 @@ acknowledged_writes_survive_sigkill(void **state)
 	assert_int_equal(res.final_errors, 0);
 	assert_string_equal(res.integrity, "ok");
 	assert_int_equal(res.fk_violations, 0);
+	assert_int_equal(res.uploads_ready, res.uploads);
+	assert_int_equal(res.media_failed, 0);
+	assert_int_equal(res.jobs_left, 0);
+	assert_int_equal(res.spool_left, 0);
+	assert_int_equal(res.sessions_left, 0);
 	assert_true(res.login_after);
 	assert_true(res.worker_after);
 	assert_true(res.clean_stop);

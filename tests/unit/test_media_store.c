@@ -1217,6 +1217,49 @@ test_job_stuck(void **state)
 	media_free(&md);
 }
 
+/* What place_fake was called with, and what it answers. */
+static int64_t	placed_id;
+static int	place_answer;
+
+static int
+place_fake(int64_t id, void *ctx)
+{
+	struct store *st = ctx;
+
+	placed_id = id;
+	/* inside the transaction: the row and its job are there to this connection */
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs WHERE arg = "
+	    "(SELECT max(id) FROM media)"), 1);
+	return place_answer;
+}
+
+/*
+ * store_media_add_placed moves the file inside the row's transaction: when
+ * placing fails nothing is stored (no item, no job), when it works the item
+ * and its job are committed with the id the file was named by.
+ */
+static void
+test_media_add_placed(void **state)
+{
+	struct store	*st = *state;
+	int64_t		 a = storefix_user(st, "alice", NULL), id = -1;
+
+	place_answer = ERR_SYSTEM;
+	assert_int_equal(store_media_add_placed(st, a, MEDIA_IMAGE, "png", 640, 480, 0, 12345,
+	    place_fake, st, &id), ERR_SYSTEM);
+	assert_int_equal(id, 0);
+	assert_true(placed_id > 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs"), 0);
+
+	place_answer = 0;
+	assert_int_equal(store_media_add_placed(st, a, MEDIA_IMAGE, "png", 640, 480, 0, 12345,
+	    place_fake, st, &id), 0);
+	assert_int_equal(id, placed_id);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media WHERE state = 0"), 1);
+	counts(st, 1, 0, 0);
+}
+
 /* The owners test_job_owner_dies treats as running. */
 static int64_t live_owners[2];
 
@@ -1488,6 +1531,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_posts, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_job_stuck, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_media_add_placed, storefix_setup,
+		    storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_job_owner_dies, storefix_setup,
 		    storefix_teardown),
 		cmocka_unit_test(test_jobs_survive_reopen),
