@@ -1138,16 +1138,17 @@ setup(struct chaos *cx)
 	for (int i = 0; i < cx->nw; i++) {
 		struct writer	*w = &cx->w[i];
 		struct term	*t;
+		const char	*name;
 
 		w->role = i < nexec ? ROLE_EXEC : i == nexec ? ROLE_COMPOSE : ROLE_CHAT;
 		w->fd = -1;
-		snprintf(w->name, sizeof w->name, "%s",
-		    fresh_user(w->role == ROLE_EXEC ? "cxw" : w->role == ROLE_COMPOSE ? "cxtui" :
-		    "cxchat"));
+		name = fresh_user(w->role == ROLE_EXEC ? "cxw" : w->role == ROLE_COMPOSE ? "cxtui" :
+		    "cxchat");
+		snprintf(w->name, sizeof w->name, "%s", name);
 		w->key = key_new();
 		w->cred = cred_key(w->key);
 		w->partner = w->role == ROLE_EXEC ? (i + 1) % nexec : 0;
-		snprintf(w->log, sizeof w->log, "%s/chaos-%s.log", cx->srv->tmp, w->name);
+		snprintf(w->log, sizeof w->log, "%s/chaos-%s.log", cx->srv->tmp, name);
 		if ((t = signup_with_key(cx->srv, w->name, w->key, NULL, NULL)) == NULL ||
 		    !term_quit(t)) {
 			fail(cx, "sign-up of %s failed", w->name);
