@@ -17,6 +17,10 @@
  *             until p99 passes 100 ms
  *   fanout    a post reaching 50 friends' screens, when they are all of the
  *             author's friends and when she has 5,000 (the worker's fan-out)
+ *   chaos     N SIGKILLs of random server processes (exec and TUI apps, session
+ *             children, the worker, the listener) while 6 exec writers and 2 TUI
+ *             sessions write; every acknowledged write must be in the database
+ *             (tests/e2e/chaos.h)
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
@@ -39,6 +43,7 @@
 #include <libssh/libssh.h>
 #include <sqlite3.h>
 
+#include "tests/e2e/chaos.h"
 #include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 
@@ -1346,6 +1351,18 @@ bench_fanout(int runs)
 	return rc;
 }
 
+/* Durability: N kills, the figures of tests/e2e/chaos.h. */
+static int
+bench_chaos(int kills)
+{
+	struct chaos_opts	opts = { .kills = kills, .exec_writers = 6, .progress = NULL };
+	struct chaos_result	res;
+	int			rc = chaos_run(&opts, &res);
+
+	chaos_print(&res, stdout);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1353,7 +1370,8 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]] | "
-		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19]\n");
+		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19] | "
+		    "chaos [KILLS]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -1373,6 +1391,8 @@ main(int argc, char **argv)
 		rc = bench_dmload(n > 0 ? n : 100, argc > 3 ? atoi(argv[3]) : 3000);
 	else if (strcmp(argv[1], "fanout") == 0)
 		rc = bench_fanout(n > 0 ? n : FANOUT_MAX_RUNS);
+	else if (strcmp(argv[1], "chaos") == 0)
+		rc = bench_chaos(n > 0 ? n : 300);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;
