@@ -20,6 +20,10 @@
  *   flood     a login under 1,000 silent connections and 100 stalled key
  *             exchanges; pwlogin: password logins per second; bigpty: memory at
  *             the largest screen (bench/attack.c)
+ *   chaos     N SIGKILLs of random server processes (exec and TUI apps, session
+ *             children, the worker, the listener) while 6 exec writers and 2 TUI
+ *             sessions write; every acknowledged write must be in the database
+ *             (tests/e2e/chaos.h)
  *
  * Each prints "name: value" lines that bench/run.sh collects. Figures are
  * measured here, never assumed; see bench/README.md for the method.
@@ -44,6 +48,7 @@
 
 #include "bench/attack.h"
 #include "bench/util.h"
+#include "tests/e2e/chaos.h"
 #include "tests/e2e/crowd.h"
 #include "tests/e2e/harness.h"
 
@@ -1274,6 +1279,18 @@ bench_fanout(int runs)
 	return rc;
 }
 
+/* Durability: N kills, the figures of tests/e2e/chaos.h. */
+static int
+bench_chaos(int kills)
+{
+	struct chaos_opts	opts = { .kills = kills, .exec_writers = 6, .progress = NULL };
+	struct chaos_result	res;
+	int			rc = chaos_run(&opts, &res);
+
+	chaos_print(&res, stdout);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1282,7 +1299,7 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: sshbook-bench connect|pss|hold [N] | notify [RUNS [IDLE]] | "
 		    "dm [RUNS [OTHERS [CHATTING]]] | dmload [PAIRS [STEP_MS]] | fanout [RUNS<=19] | "
-		    "flood [LOGINS] | pwlogin [CLIENTS] | bigpty [RUNS]\n");
+		    "flood [LOGINS] | pwlogin [CLIENTS] | bigpty [RUNS] | chaos [KILLS]\n");
 		return 1;
 	}
 	n = argc > 2 ? atoi(argv[2]) : 0;
@@ -1308,6 +1325,8 @@ main(int argc, char **argv)
 		rc = bench_pwlogin(n > 0 ? n : 8);
 	else if (strcmp(argv[1], "bigpty") == 0)
 		rc = bench_bigpty(n > 0 ? n : 3);
+	else if (strcmp(argv[1], "chaos") == 0)
+		rc = bench_chaos(n > 0 ? n : 300);
 	else {
 		fprintf(stderr, "sshbook-bench: unknown benchmark '%s'\n", argv[1]);
 		return 1;

@@ -9,7 +9,7 @@ status=0
 
 echo "# sshbook benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)"
 for b in "connect 50" "pss 100" "hold 500" "notify 200" "dm 500" "dmload 100" "fanout 19" \
-    "flood 20" "pwlogin 8" "bigpty 3"; do
+    "flood 20" "pwlogin 8" "bigpty 3" "chaos 300"; do
 	# shellcheck disable=SC2086
 	set -- $b
 	echo "## $1 (N=$2)"

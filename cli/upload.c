@@ -238,12 +238,36 @@ upload_may_grow(struct cli_ctx *ctx, int fd, int64_t end, char *why, size_t whys
 	return 0;
 }
 
+/* Where upload_import's file goes once its id is known (store_media_add_placed). */
+struct placing {
+	struct cli_ctx		*ctx;
+	const char		*path;
+	enum media_format	 format;
+	char			*dest;	/* set once the file was moved there */
+};
+
+static int
+place_upload(int64_t id, void *arg)
+{
+	struct placing	*p = arg;
+	char		*dest = media_path(p->ctx->data_dir, p->ctx->user_id, id, MEDIA_FILE_UPLOAD,
+			    p->format);
+
+	if (rename(p->path, dest) != 0) {
+		log_error("upload: rename %s to %s: %s", p->path, dest, strerror(errno));
+		free(dest);
+		return ERR_SYSTEM;
+	}
+	p->dest = dest;
+	return 0;
+}
+
 int
 upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_info *info,
     char *why, size_t whysz)
 {
+	struct placing	 placing = { ctx, path, 0, NULL };
 	enum media_kind	 kind;
-	char		*dest;
 	int64_t		 id = 0;
 	int		 r;
 
@@ -256,23 +280,22 @@ upload_import(struct cli_ctx *ctx, const char *path, int64_t *idp, struct media_
 	if ((r = media_validate_file(path, info, why, whysz)) != 0)
 		goto fail;
 	kind = media_format_is_video(info->format) ? MEDIA_VIDEO : MEDIA_IMAGE;
-	r = store_media_add(ctx->st, ctx->user_id, kind, media_format_name(info->format),
-	    info->width, info->height, info->duration_ms, info->bytes, &id);
+	placing.format = info->format;
+	/* the file takes its name inside the row's transaction: never a row without its file */
+	r = store_media_add_placed(ctx->st, ctx->user_id, kind, media_format_name(info->format),
+	    info->width, info->height, info->duration_ms, info->bytes, place_upload, &placing,
+	    &id);
 	if (r == ERR_BUSY)
 		snprintf(why, whysz, "your gallery is full (%d items): delete some first",
 		    MEDIA_PER_USER_MAX);
-	if (r != 0)
-		goto fail;
-	dest = media_path(ctx->data_dir, ctx->user_id, id, MEDIA_FILE_UPLOAD, info->format);
-	if (rename(path, dest) != 0) {
-		log_error("upload: rename %s to %s: %s", path, dest, strerror(errno));
-		free(dest);
-		/* The row without its file would only fail in the worker: take it back. */
-		(void)store_media_delete(ctx->st, ctx->user_id, id, NULL);
-		r = ERR_SYSTEM;
+	if (r != 0) {
+		/* moved, then the commit failed: the file has no row */
+		if (placing.dest != NULL)
+			(void)unlink(placing.dest);
+		free(placing.dest);
 		goto fail;
 	}
-	free(dest);
+	free(placing.dest);
 	*idp = id;
 	upload_hint(ctx, id);
 	log_info("upload: media %lld, %s %dx%d, %lld bytes", (long long)id,

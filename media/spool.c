@@ -190,6 +190,81 @@ spool_sweep(const char *data_dir, int64_t now, int max_age)
 	return removed;
 }
 
+/* One "<id>.upload": removed when nobody holds it and no item waits for it. */
+static bool
+sweep_upload(int dirfd_, const char *name, int64_t owner, int64_t id,
+    bool (*waiting)(int64_t, int64_t, void *), void *ctx)
+{
+	struct stat	 byfd, byname;
+	bool		 removed = false;
+	int		 fd;
+
+	fd = openat(dirfd_, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	/* held: its importer is between the rename and the commit, or just past it */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &byfd) == 0 &&
+	    S_ISREG(byfd.st_mode) && fstatat(dirfd_, name, &byname, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_file(&byfd, &byname) && !waiting(owner, id, ctx))
+		removed = unlinkat(dirfd_, name, 0) == 0;
+	close(fd);
+	return removed;
+}
+
+size_t
+spool_sweep_uploads_user(const char *data_dir, int64_t owner,
+    bool (*waiting)(int64_t owner, int64_t id, void *ctx), void *ctx)
+{
+	struct dirent	*e;
+	char		*dir, *end;
+	DIR		*d;
+	size_t		 removed = 0;
+	long long	 id;
+
+	dir = xasprintf("%s/spool/%lld", data_dir, (long long)owner);
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			errno = 0;
+			id = strtoll(e->d_name, &end, 10);
+			if (e->d_name[0] < '1' || e->d_name[0] > '9' || errno != 0 || id <= 0 ||
+			    strcmp(end, ".upload") != 0)
+				continue;
+			if (sweep_upload(dirfd(d), e->d_name, owner, id, waiting, ctx))
+				removed++;
+		}
+		closedir(d);
+	}
+	if (removed > 0)
+		log_info("spool: removed %zu uploads of user %lld that no item waits for", removed,
+		    (long long)owner);
+	free(dir);
+	return removed;
+}
+
+size_t
+spool_sweep_uploads(const char *data_dir, bool (*waiting)(int64_t owner, int64_t id, void *ctx),
+    void *ctx)
+{
+	struct dirent	*u;
+	char		*spool = xasprintf("%s/spool", data_dir), *end;
+	DIR		*top;
+	size_t		 removed = 0;
+	long long	 owner;
+
+	if ((top = opendir(spool)) != NULL) {
+		while ((u = readdir(top)) != NULL) {
+			errno = 0;
+			owner = strtoll(u->d_name, &end, 10);
+			if (u->d_name[0] == '.' || *end != '\0' || errno != 0 || owner <= 0)
+				continue;
+			removed += spool_sweep_uploads_user(data_dir, owner, waiting, ctx);
+		}
+		closedir(top);
+	}
+	free(spool);
+	return removed;
+}
+
 bool
 spool_file_gone(int fd)
 {

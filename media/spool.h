@@ -52,6 +52,19 @@ size_t	spool_sweep_user(const char *data_dir, int64_t owner, int64_t now, int ma
 /* spool_sweep_user for every owner under DATA_DIR/spool. */
 size_t	spool_sweep(const char *data_dir, int64_t now, int max_age);
 
+/*
+ * Remove owner's "<id>.upload" files that no process holds and that no item
+ * waits for (waiting(owner, id, ctx) false): an importer killed between
+ * moving its file there and its commit (storage/media.h
+ * store_media_add_placed), or a worker killed between marking the item
+ * ready and removing the file. A file its importer still holds is left
+ * alone, so a commit about to happen is never raced. Returns how many went.
+ */
+size_t	spool_sweep_uploads_user(const char *data_dir, int64_t owner,
+	    bool (*waiting)(int64_t owner, int64_t id, void *ctx), void *ctx);
+/* spool_sweep_uploads_user for every owner under DATA_DIR/spool. */
+size_t	spool_sweep_uploads(const char *data_dir,
+	    bool (*waiting)(int64_t owner, int64_t id, void *ctx), void *ctx);
 /* Whether the file open as fd was removed from the spool (swept, or its account deleted). */
 bool	spool_file_gone(int fd);
 

@@ -159,6 +159,13 @@ give_up_stuck(struct store *st, int64_t now)
 int
 store_job_claim(struct store *st, int64_t now, int lease_secs, struct job *out)
 {
+	return store_job_claim_as(st, now, lease_secs, 0, out);
+}
+
+int
+store_job_claim_as(struct store *st, int64_t now, int lease_secs, int64_t owner,
+    struct job *out)
+{
 	sqlite3_stmt		*stmt = NULL;
 	const unsigned char	*kind;
 	size_t			 len;
@@ -176,7 +183,7 @@ store_job_claim(struct store *st, int64_t now, int lease_secs, struct job *out)
 	 * the write transaction: two workers can never take the same job.
 	 */
 	if ((r = stmt_get(st, "UPDATE jobs SET state = 1, attempts = attempts + 1, "
-	    "lease_until = ?1 + ?2, run_after = ?1 + ?2 WHERE id = (SELECT id FROM jobs "
+	    "lease_until = ?1 + ?2, run_after = ?1 + ?2, owner = ?4 WHERE id = (SELECT id FROM jobs "
 	    "WHERE state IN (0, 1) AND run_after <= ?1 AND (state = 0 OR attempts < ?3) "
 	    "ORDER BY run_after, id LIMIT 1) RETURNING id, kind, arg, attempts", &stmt)) != 0)
 		goto out;
@@ -184,6 +191,7 @@ store_job_claim(struct store *st, int64_t now, int lease_secs, struct job *out)
 	sqlite3_bind_int(stmt, 2, lease_secs);
 	/* Stuck jobs beyond give_up_stuck's batch wait for the next claim, never run again. */
 	sqlite3_bind_int(stmt, 3, JOB_MAX_ATTEMPTS);
+	sqlite3_bind_int64(stmt, 4, owner > 0 ? owner : 0);
 	if ((r = stmt_row(st, stmt, "claim job")) == 1) {
 		out->id = sqlite3_column_int64(stmt, 0);
 		if ((kind = sqlite3_column_text(stmt, 1)) != NULL) {
@@ -206,6 +214,64 @@ store_job_claim(struct store *st, int64_t now, int lease_secs, struct job *out)
 		memset(out, 0, sizeof *out);
 	}
 	return r;
+}
+
+/* Running jobs with an owner whose lease has not run out, looked at per call of release_dead. */
+#define JOB_RELEASE_BATCH	64
+
+/*
+ * Without this a worker killed mid-job (SIGKILL, the OOM killer, a crash)
+ * left its job leased for WORKER_LEASE_SECS: an upload acknowledged to its
+ * owner stayed "processing" for two minutes although the listener had a
+ * new worker running a second later. Only one worker runs per listener,
+ * but after the listener itself died its old worker may still be finishing
+ * a job while the new one starts, so "running" alone does not mean
+ * "abandoned": the owner's process must be gone. A reused pid only makes
+ * the job wait for its lease, as before.
+ */
+int
+store_job_release_dead(struct store *st, int64_t now, bool (*alive)(int64_t owner, void *ctx),
+    void *ctx, size_t *releasedp)
+{
+	sqlite3_stmt	*stmt = NULL;
+	struct {
+		int64_t	id;
+		int64_t	owner;
+	} held[JOB_RELEASE_BATCH];
+	size_t		 n = 0, i, released = 0;
+	int		 r;
+
+	if (releasedp != NULL)
+		*releasedp = 0;
+	if ((r = stmt_get(st, "SELECT id, owner FROM jobs WHERE state = 1 AND run_after > ?1 "
+	    "AND owner > 0 ORDER BY run_after, id LIMIT ?2", &stmt)) != 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int(stmt, 2, JOB_RELEASE_BATCH);
+	while (n < JOB_RELEASE_BATCH && (r = stmt_row(st, stmt, "find held jobs")) == 1) {
+		held[n].id = sqlite3_column_int64(stmt, 0);
+		held[n].owner = sqlite3_column_int64(stmt, 1);
+		n++;
+		r = 0;
+	}
+	stmt_reset(stmt);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		int64_t changed = 0;
+
+		if (alive(held[i].owner, ctx))
+			continue;
+		/* the owner in the WHERE: a job claimed again meanwhile is left alone */
+		if ((r = stmt_exec_ints(st, "release job", "UPDATE jobs SET run_after = ?2, "
+		    "lease_until = ?2 WHERE id = ?1 AND state = 1 AND owner = ?3", &changed, 3,
+		    held[i].id, now, held[i].owner)) != 0)
+			return r;
+		released += (size_t)changed;
+	}
+	if (releasedp != NULL)
+		*releasedp = released;
+	return 0;
 }
 
 int

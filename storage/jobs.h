@@ -43,6 +43,22 @@ int	store_job_add_once(struct store *, const char *kind, int64_t arg, bool *adde
  * ERR_NOTFOUND when none is due.
  */
 int	store_job_claim(struct store *, int64_t now, int lease_secs, struct job *out);
+/*
+ * The same, recording owner (the worker's process id, > 0) as the job's
+ * holder, so that a later worker can tell the holder has died
+ * (store_job_release_dead).
+ */
+int	store_job_claim_as(struct store *, int64_t now, int lease_secs, int64_t owner,
+	    struct job *out);
+/*
+ * End the lease of every running job whose recorded owner is dead
+ * (alive(owner, ctx) false), so the next claim takes it now rather than when
+ * its lease runs out; attempts count as for an expired lease (a job whose
+ * worker died JOB_MAX_ATTEMPTS times fails for good). Jobs claimed without
+ * an owner keep their lease. *releasedp (may be NULL) gets how many.
+ */
+int	store_job_release_dead(struct store *, int64_t now,
+	    bool (*alive)(int64_t owner, void *ctx), void *ctx, size_t *releasedp);
 /* The job is done: its row goes. ERR_NOTFOUND when it is gone already. */
 int	store_job_done(struct store *, int64_t id);
 /*

@@ -259,6 +259,15 @@ int
 store_media_add(struct store *st, int64_t owner, enum media_kind kind, const char *format,
     int width, int height, int64_t duration_ms, int64_t orig_bytes, int64_t *idp)
 {
+	return store_media_add_placed(st, owner, kind, format, width, height, duration_ms,
+	    orig_bytes, NULL, NULL, idp);
+}
+
+int
+store_media_add_placed(struct store *st, int64_t owner, enum media_kind kind,
+    const char *format, int width, int height, int64_t duration_ms, int64_t orig_bytes,
+    int (*place)(int64_t id, void *ctx), void *ctx, int64_t *idp)
+{
 	sqlite3_stmt	*stmt = NULL;
 	int64_t		 id = 0;
 	int		 r;
@@ -300,6 +309,17 @@ store_media_add(struct store *st, int64_t owner, enum media_kind kind, const cha
 	id = sqlite3_last_insert_rowid(st->db);
 	/* The worker's job is part of the upload: no item is ever left without one. */
 	if ((r = job_insert(st, JOB_KIND_MEDIA, id, NULL)) != 0)
+		goto out;
+	/*
+	 * The file is moved before the commit, not after: an importer killed
+	 * between a commit and its rename left a row and a job for a file that
+	 * never arrived under its name (the sweep then took it), and the item
+	 * failed in the gallery after three attempts although its upload had
+	 * never been acknowledged; a worker could also claim the job in that
+	 * gap and find no file. Killed between the rename and the commit, the
+	 * importer leaves only a file, which the worker's sweep removes.
+	 */
+	if (place != NULL && (r = place(id, ctx)) != 0)
 		goto out;
 	if ((r = store_commit(st)) != 0)
 		goto out;

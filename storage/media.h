@@ -95,6 +95,18 @@ int	store_media_upload_allowed(struct store *, int64_t owner, int64_t now, int i
  */
 int	store_media_add(struct store *, int64_t owner, enum media_kind, const char *format,
 	    int width, int height, int64_t duration_ms, int64_t orig_bytes, int64_t *idp);
+/*
+ * The same, with place(id, ctx) called inside the transaction once the row
+ * and its job exist, before the commit: the importer moves the upload to
+ * the name the id gives it there (cli/upload.c). An importer killed at any
+ * point then leaves either no row (the file, under either name, is the
+ * spool sweep's: media/spool.h) or the row with its file, never a row
+ * whose file is missing. A nonzero return from place rolls it all back and
+ * is returned; so is a failed commit, after place moved the file.
+ */
+int	store_media_add_placed(struct store *, int64_t owner, enum media_kind,
+	    const char *format, int width, int height, int64_t duration_ms, int64_t orig_bytes,
+	    int (*place)(int64_t id, void *ctx), void *ctx, int64_t *idp);
 
 /* One item as viewer may see it (rule above). ERR_NOTFOUND otherwise. */
 int	store_media_get(struct store *, int64_t viewer, int64_t id, struct media *out);

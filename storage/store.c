@@ -507,6 +507,15 @@ static const struct migration {
 	"ALTER TABLE post_media_new RENAME TO post_media;"
 	"CREATE UNIQUE INDEX post_media_media ON post_media(media_id, post_id);"
 	},
+	{ "jobs: the worker holding a running job",
+	/*
+	 * The process id of the worker that claimed a running job
+	 * (store_job_claim_as), so the next worker can see that it died and
+	 * take the job back at once instead of after its lease (jobs.c).
+	 * 0: not recorded (claimed before this column, or without an owner).
+	 */
+	"ALTER TABLE jobs ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;"
+	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

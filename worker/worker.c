@@ -203,17 +203,57 @@ worker_sweep_spool(const char *data_dir, int64_t now, int max_age)
 	return removed;
 }
 
+/* Whether the worker that claimed a job is still running (same machine: its pid). */
+static bool
+owner_alive(int64_t owner, void *ctx)
+{
+	(void)ctx;
+	if (owner == (int64_t)getpid())
+		return true;
+	return kill((pid_t)owner, 0) == 0 || errno == EPERM;
+}
+
+/* An item of owner is pending: its upload waits for the worker. */
+static bool
+upload_waiting(int64_t owner, int64_t id, void *ctx)
+{
+	struct store	*st = ctx;
+	struct media	 m;
+	bool		 waiting;
+	int		 r;
+
+	if ((r = store_media_worker_get(st, id, &m)) == ERR_NOTFOUND)
+		return false;
+	if (r != 0)
+		return true;	/* cannot tell: keep it */
+	waiting = m.owner_id == owner && m.state == MEDIA_PENDING;
+	media_free(&m);
+	return waiting;
+}
+
+size_t
+worker_sweep_uploads(struct store *st, const char *data_dir, int64_t owner)
+{
+	return owner > 0 ? spool_sweep_uploads_user(data_dir, owner, upload_waiting, st) :
+	    spool_sweep_uploads(data_dir, upload_waiting, st);
+}
+
 size_t
 worker_drain(struct store *st, const char *data_dir, int hub_fd)
 {
 	struct job	j;
 	char		why[240];
-	size_t		ran = 0;
+	size_t		ran = 0, released = 0;
 	bool		final;
 	int		r;
 
+	/* a job whose worker was killed is taken back now, not when its lease ends */
+	if (store_job_release_dead(st, (int64_t)time(NULL), owner_alive, NULL, &released) == 0 &&
+	    released > 0)
+		log_info("worker: took back %zu jobs of a worker that died", released);
 	while (!stop_requested) {
-		r = store_job_claim(st, (int64_t)time(NULL), WORKER_LEASE_SECS, &j);
+		r = store_job_claim_as(st, (int64_t)time(NULL), WORKER_LEASE_SECS,
+		    (int64_t)getpid(), &j);
 		if (r == ERR_NOTFOUND)
 			break;
 		if (r != 0) {
@@ -271,6 +311,7 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 		if ((int64_t)time(NULL) >= next_sweep) {
 			(void)worker_sweep_spool(data_dir, (int64_t)time(NULL),
 			    SPOOL_ABANDONED_SECS);
+			(void)worker_sweep_uploads(st, data_dir, 0);
 			next_sweep = (int64_t)time(NULL) + SWEEP_SECS;
 		}
 		(void)worker_drain(st, data_dir, hub_fd);
@@ -297,9 +338,11 @@ worker_run(struct store *st, const char *data_dir, int hub_fd)
 			 * a crash): its file is no longer held, so it goes now
 			 * rather than at the next full sweep.
 			 */
-			for (i = 0; i < nowners; i++)
+			for (i = 0; i < nowners; i++) {
 				(void)spool_sweep_user(data_dir, owners[i], (int64_t)time(NULL),
 				    SPOOL_ABANDONED_SECS);
+				(void)worker_sweep_uploads(st, data_dir, owners[i]);
+			}
 			if (r < 0) {
 				log_warn("worker: the hub went away; stopping");
 				break;

@@ -45,5 +45,13 @@ size_t	worker_drain(struct store *, const char *data_dir, int hub_fd);
  * many went.
  */
 size_t	worker_sweep_spool(const char *data_dir, int64_t now, int max_age);
+/*
+ * Remove the "<id>.upload" files of owner (0: everyone) that no process
+ * holds and no pending item of that owner waits for (media/spool.h
+ * spool_sweep_uploads): left by an importer killed before its commit, or
+ * by a worker killed after marking the item ready. worker_run does it with
+ * worker_sweep_spool. Returns how many went.
+ */
+size_t	worker_sweep_uploads(struct store *, const char *data_dir, int64_t owner);
 
 #endif

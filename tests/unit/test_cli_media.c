@@ -575,6 +575,67 @@ test_sweep_removes_abandoned_uploads(void **state)
 	free(spool);
 }
 
+/*
+ * "<id>.upload" files nobody waits for: an importer killed between moving
+ * its file and its commit (no item), a worker killed between marking the
+ * item ready and removing it, and another owner's item id. They go; a
+ * pending item's file and one its importer still holds stay.
+ */
+static void
+test_sweep_removes_uploads_no_item_waits_for(void **state)
+{
+	struct fx	*f = *state;
+	int64_t		 a = f->id[ALICE], pending = 0, ready = 0, bobs = 0;
+	char		*dir = xasprintf("%s/spool/%lld", f->dir, (long long)a);
+	char		*spool = xasprintf("%s/spool", f->dir);
+	char		*p_pending, *p_ready, *p_none, *p_held, *p_bobs, *p_other;
+	int		 fd;
+
+	assert_int_equal(store_media_add(f->st, a, MEDIA_IMAGE, "jpeg", 300, 200, 0, 1000,
+	    &pending), 0);
+	assert_int_equal(store_media_add(f->st, a, MEDIA_IMAGE, "jpeg", 300, 200, 0, 1000,
+	    &ready), 0);
+	assert_int_equal(store_media_ready(f->st, ready, "jpeg", 300, 200, 900, 0), 0);
+	assert_int_equal(store_media_add(f->st, f->id[BOB], MEDIA_IMAGE, "jpeg", 300, 200, 0,
+	    1000, &bobs), 0);
+	p_pending = xasprintf("%s/%lld.upload", dir, (long long)pending);
+	p_ready = xasprintf("%s/%lld.upload", dir, (long long)ready);
+	p_none = xasprintf("%s/%lld.upload", dir, (long long)(bobs + 100));
+	p_held = xasprintf("%s/%lld.upload", dir, (long long)(bobs + 101));
+	p_bobs = xasprintf("%s/%lld.upload", dir, (long long)bobs);
+	p_other = xasprintf("%s/notes.txt", dir);
+	assert_int_equal(mkdir(spool, 0700), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	touch_aged(p_pending, 0);
+	touch_aged(p_ready, 0);
+	touch_aged(p_none, 0);
+	touch_aged(p_held, 0);
+	touch_aged(p_bobs, 0);
+	touch_aged(p_other, 0);
+	fd = hold(p_held);
+
+	assert_int_equal(worker_sweep_uploads(f->st, f->dir, 0), 3);
+	assert_int_equal(access(p_pending, F_OK), 0);
+	assert_int_equal(access(p_ready, F_OK), -1);
+	assert_int_equal(access(p_none, F_OK), -1);
+	assert_int_equal(access(p_bobs, F_OK), -1);
+	assert_int_equal(access(p_held, F_OK), 0);
+	assert_int_equal(access(p_other, F_OK), 0);	/* not an upload's name */
+	/* its importer gone without a commit: it goes at the owner's next sweep */
+	close(fd);
+	assert_int_equal(worker_sweep_uploads(f->st, f->dir, a), 1);
+	assert_int_equal(access(p_held, F_OK), -1);
+	assert_int_equal(access(p_pending, F_OK), 0);
+	free(p_pending);
+	free(p_ready);
+	free(p_none);
+	free(p_held);
+	free(p_bobs);
+	free(p_other);
+	free(dir);
+	free(spool);
+}
+
 /* spool_create's file is held from the start, and spool_usage counts both kinds of file. */
 static void
 test_spool_create_and_usage(void **state)
@@ -667,6 +728,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_marks_bad_files_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_removes_abandoned_uploads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_removes_uploads_no_item_waits_for, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_spool_create_and_usage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spool_cap_refuses_while_arriving, setup,
 		    teardown),

@@ -1217,6 +1217,119 @@ test_job_stuck(void **state)
 	media_free(&md);
 }
 
+/* What place_fake was called with, and what it answers. */
+static int64_t	placed_id;
+static int	place_answer;
+
+static int
+place_fake(int64_t id, void *ctx)
+{
+	struct store *st = ctx;
+
+	placed_id = id;
+	/* inside the transaction: the row and its job are there to this connection */
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs WHERE arg = "
+	    "(SELECT max(id) FROM media)"), 1);
+	return place_answer;
+}
+
+/*
+ * store_media_add_placed moves the file inside the row's transaction: when
+ * placing fails nothing is stored (no item, no job), when it works the item
+ * and its job are committed with the id the file was named by.
+ */
+static void
+test_media_add_placed(void **state)
+{
+	struct store	*st = *state;
+	int64_t		 a = storefix_user(st, "alice", NULL), id = -1;
+
+	place_answer = ERR_SYSTEM;
+	assert_int_equal(store_media_add_placed(st, a, MEDIA_IMAGE, "png", 640, 480, 0, 12345,
+	    place_fake, st, &id), ERR_SYSTEM);
+	assert_int_equal(id, 0);
+	assert_true(placed_id > 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media"), 0);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM jobs"), 0);
+
+	place_answer = 0;
+	assert_int_equal(store_media_add_placed(st, a, MEDIA_IMAGE, "png", 640, 480, 0, 12345,
+	    place_fake, st, &id), 0);
+	assert_int_equal(id, placed_id);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media WHERE state = 0"), 1);
+	counts(st, 1, 0, 0);
+}
+
+/* The owners test_job_owner_dies treats as running. */
+static int64_t live_owners[2];
+
+static bool
+fake_alive(int64_t owner, void *ctx)
+{
+	int *asked = ctx;
+
+	(*asked)++;
+	return owner == live_owners[0] || owner == live_owners[1];
+}
+
+/*
+ * A worker killed mid-job: the job is taken again at once once its owner is
+ * known to be dead, not after the lease (the chaos test found uploads
+ * "processing" for two minutes behind a killed worker). A live owner keeps
+ * its job, a job claimed without an owner keeps its lease, and the attempts
+ * still count, so a job whose worker dies every time fails for good.
+ */
+static void
+test_job_owner_dies(void **state)
+{
+	struct store	*st = *state;
+	int64_t		 a = storefix_user(st, "alice", NULL), m1, m2, m3, now = store_now();
+	struct job	 j1, j2, j3, j;
+	size_t		 released;
+	int		 asked = 0;
+
+	m1 = image(st, a);
+	m2 = image(st, a);
+	m3 = image(st, a);
+	assert_int_equal(store_job_claim_as(st, now, 120, 4001, &j1), 0);	/* dies */
+	assert_int_equal(store_job_claim_as(st, now, 120, 4002, &j2), 0);	/* lives */
+	assert_int_equal(store_job_claim(st, now, 120, &j3), 0);		/* no owner */
+	assert_int_equal(j1.arg, m1);
+	assert_int_equal(j2.arg, m2);
+	assert_int_equal(j3.arg, m3);
+	live_owners[0] = 4002;
+	live_owners[1] = 0;
+	assert_int_equal(store_job_claim_as(st, now + 1, 120, 4003, &j), ERR_NOTFOUND);
+
+	assert_int_equal(store_job_release_dead(st, now + 1, fake_alive, &asked, &released), 0);
+	assert_int_equal(released, 1);
+	assert_int_equal(asked, 2);	/* the owners of j1 and j2; j3 has none */
+	assert_int_equal(store_job_claim_as(st, now + 1, 120, 4003, &j), 0);
+	assert_int_equal(j.id, j1.id);
+	assert_int_equal(j.attempts, 2);
+	assert_int_equal(store_job_claim_as(st, now + 1, 120, 4003, &j), ERR_NOTFOUND);
+
+	/* its new owner dies too, and the next: the third death is the last */
+	live_owners[0] = 4002;
+	assert_int_equal(store_job_release_dead(st, now + 2, fake_alive, &asked, &released), 0);
+	assert_int_equal(released, 1);
+	assert_int_equal(store_job_claim_as(st, now + 2, 120, 4004, &j), 0);
+	assert_int_equal(j.attempts, 3);
+	assert_int_equal(store_job_release_dead(st, now + 3, fake_alive, &asked, &released), 0);
+	assert_int_equal(released, 1);
+	assert_int_equal(store_job_claim_as(st, now + 3, 120, 4005, &j), ERR_NOTFOUND);
+	counts(st, 0, 2, 1);
+
+	/* the living owner finishes; the ownerless job waits for its lease as before */
+	assert_int_equal(store_job_done(st, j2.id), 0);
+	live_owners[0] = 0;
+	assert_int_equal(store_job_release_dead(st, now + 4, fake_alive, &asked, &released), 0);
+	assert_int_equal(released, 0);
+	assert_int_equal(store_job_claim_as(st, now + 119, 120, 4005, &j), ERR_NOTFOUND);
+	assert_int_equal(store_job_claim_as(st, now + 120, 120, 4005, &j), 0);
+	assert_int_equal(j.id, j3.id);
+}
+
 /* Jobs live in the database: a restart (a new connection) finds them. */
 static void
 test_jobs_survive_reopen(void **state)
@@ -1353,7 +1466,7 @@ test_integrity_check_with_media(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/sshbook.db", dir);
-	store_migrate_limit = store_schema_version() - 1;
+	store_migrate_limit = 7;	/* the version before the post_media rebuild */
 	r = store_open(path, &st);
 	store_migrate_limit = 0;
 	assert_int_equal(r, 0);
@@ -1418,6 +1531,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_media_posts, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, storefix_setup, storefix_teardown),
 		cmocka_unit_test_setup_teardown(test_job_stuck, storefix_setup, storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_media_add_placed, storefix_setup,
+		    storefix_teardown),
+		cmocka_unit_test_setup_teardown(test_job_owner_dies, storefix_setup,
+		    storefix_teardown),
 		cmocka_unit_test(test_jobs_survive_reopen),
 		cmocka_unit_test(test_migration_from_v4),
 		cmocka_unit_test(test_integrity_check_with_media),
