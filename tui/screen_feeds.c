@@ -117,11 +117,17 @@ feed_screen_refresh(struct app *app, void *state, const struct hub_msg *m)
 	feed_refresh(state, app);
 }
 
+static unsigned
+feed_screen_when(struct app *app, void *state)
+{
+	return W_KEYS | feed_when(state, app);
+}
+
 static const struct key_binding feed_keys[] = {
 	NAV_BINDINGS,
 	POST_BINDINGS,
-	{ 'R',	ACT_RELOAD,	"show new posts (reload)" },
-	{ 0, 0, NULL }
+	{ 'R',	ACT_RELOAD,	"show new posts (reload)", NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_home_ops = {
@@ -132,6 +138,7 @@ const struct screen_ops screen_home_ops = {
 	.draw = home_draw,
 	.action = feed_screen_action,
 	.refresh = feed_screen_refresh,
+	.when = feed_screen_when,
 };
 
 const struct screen_ops screen_foryou_ops = {
@@ -142,4 +149,5 @@ const struct screen_ops screen_foryou_ops = {
 	.draw = foryou_draw,
 	.action = feed_screen_action,
 	.refresh = feed_screen_refresh,
+	.when = feed_screen_when,
 };
