@@ -95,6 +95,9 @@ enum key_when {
 	W_TAB		= 1 << 16,	/* set by the app: the screen is a tab */
 	W_OPENED	= 1 << 17,	/* set by the app: opened on top of another */
 	W_PICKING	= 1 << 18,	/* the gallery picks pictures for a post */
+	W_ONELINE	= 1 << 19,	/* the focused field is one line */
+	W_MULTILINE	= 1 << 20,	/* the focused field is a multi-line editor */
+	W_CHOICE	= 1 << 21,	/* the focused field is a choice of a few values */
 };
 
 /* The keys of a post, wherever one is selected (feeds, timelines). */
