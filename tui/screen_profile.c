@@ -131,16 +131,23 @@ profile_when(struct app *app, void *state)
 	return w | (s->p.full ? feed_when(&s->posts, app) : 0);
 }
 
+/* Render the bio at w columns (again when the width changed). */
 static void
-draw_bio(struct profile_state *s, int y, int x, int w, int rows)
+bio_layout(struct profile_state *s, int w)
 {
-	size_t	i;
-
 	if (s->bio_width != w) {
 		md_doc_free(&s->bio);
 		md_render(s->p.bio, w, &s->bio);
 		s->bio_width = w;
 	}
+}
+
+static void
+draw_bio(struct profile_state *s, int y, int x, int w, int rows)
+{
+	size_t	i;
+
+	bio_layout(s, w);
 	for (i = 0; i < s->bio.n && (int)i < rows; i++)
 		draw_md_line(&s->bio.lines[i], y + (int)i, x, w);
 }
@@ -246,6 +253,7 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 			 * Cut short, the last row is the notice alone: drawn over a
 			 * bio line it would leave that line's end behind it.
 			 */
+			bio_layout(s, r->w - 4);	/* its length decides */
 			if (s->bio.n > (size_t)rows) {
 				draw_bio(s, y, r->x + 2, r->w - 4, rows - 1);
 				y += rows - 1;
