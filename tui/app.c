@@ -892,37 +892,54 @@ prompt_key(struct app *app, int key)
 		app->dirty = true;
 }
 
+/* The pager's keys: what it does with them, and the status line's hints while it is open. */
+static const struct key_binding pager_keys[] = {
+	{ 'j',		 ACT_NEXT,	"a line down", "/k scroll", 0 },
+	{ TK(KEY_DOWN),	 ACT_NEXT,	NULL, NULL, 0 },
+	{ '\n',		 ACT_NEXT,	NULL, NULL, 0 },
+	{ 'k',		 ACT_PREV,	"a line up", NULL, 0 },
+	{ TK(KEY_UP),	 ACT_PREV,	NULL, NULL, 0 },
+	{ TK(KEY_NPAGE), ACT_PAGE_DOWN,	"a page down", "page", 0 },
+	{ ' ',		 ACT_PAGE_DOWN,	NULL, NULL, 0 },
+	{ TK(KEY_PPAGE), ACT_PAGE_UP,	"a page up", NULL, 0 },
+	{ 'g',		 ACT_TOP,	"the top", NULL, 0 },
+	{ 'G',		 ACT_BOTTOM,	"the end", NULL, 0 },
+	{ 'q',		 ACT_NONE,	"close", "close", 0 },
+	{ 27,		 ACT_NONE,	NULL, NULL, 0 },
+	{ '?',		 ACT_NONE,	NULL, NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
+};
+
 static void
 pager_key(struct app *app, int key)
 {
-	size_t h = pager_rows(app), max = pager_max_top(app), *top = &app->pager.top;
+	size_t	h = pager_rows(app), max = pager_max_top(app), *top = &app->pager.top;
 
-	switch (key) {
-	case 'q':
-	case 27:
-	case '?':
-		pager_close(app);
-		return;
-	case 'j': case TK(KEY_DOWN): case '\n':
+	switch (binding_action(pager_keys, key)) {
+	case ACT_NEXT:
 		if (*top < max)
 			(*top)++;
 		break;
-	case 'k': case TK(KEY_UP):
+	case ACT_PREV:
 		if (*top > 0)
 			(*top)--;
 		break;
-	case ' ': case TK(KEY_NPAGE): case CTRL_KEY('f'):
+	case ACT_PAGE_DOWN:
 		*top = *top + h < max ? *top + h : max;
 		break;
-	case TK(KEY_PPAGE): case CTRL_KEY('b'):
+	case ACT_PAGE_UP:
 		*top = *top > h ? *top - h : 0;
 		break;
-	case 'g': case TK(KEY_HOME):
+	case ACT_TOP:
 		*top = 0;
 		break;
-	case 'G': case TK(KEY_END):
+	case ACT_BOTTOM:
 		*top = max;
 		break;
+	default:
+		if (key == 'q' || key == 27 || key == '?')
+			pager_close(app);
+		return;
 	}
 	app->dirty = true;
 }
@@ -1173,6 +1190,12 @@ draw_status(struct app *app)
 	 * of the global ones. While a field takes the keys no global one applies.
 	 */
 	when = app_when(app);
+	if (app->pager.active) {
+		hints_build(pager_keys, SIZE_MAX, 0, COLS - x - 2, &hint);
+		draw_text_right(y, x, COLS - x - 1, hint.buf, ROLE_STATUS);
+		buf_release(&hint);
+		return;
+	}
 	hints_build(global_keys, GLOBAL_FIRST, when, COLS - x - 2, &hint);
 	if (!app->hints_drawn)
 		hints_build(app->ops->keys, SIZE_MAX, when, COLS - x - 2, &hint);
