@@ -98,11 +98,16 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 		time_date(k->created_at, date, sizeof date);
 		if (i == s->lv.sel)
 			draw_fill(y, x, w, ROLE_SELECTED);
-		/* The date and type first: a long fingerprint is what gets cut ("…"). */
+		/*
+		 * The fingerprint whole (people compare it), then the date and the
+		 * type ("ed25519": "ssh-" says nothing here); only the comment may
+		 * be cut ("…"), so all of this fits 80 columns.
+		 */
 		{
 			struct buf	line = BUF_INIT;
+			const char	*type = strncmp(k->type, "ssh-", 4) == 0 ? k->type + 4 : k->type;
 
-			buf_addf(&line, "%s  %s  %s  %s", date, k->type, k->fingerprint, k->comment);
+			buf_addf(&line, "%s  %s  %s  %s", k->fingerprint, date, type, k->comment);
 			draw_text_cut(y++, x + 2, w - 2, line.buf, i == s->lv.sel ? ROLE_SELECTED :
 			    ROLE_NORMAL);
 			buf_release(&line);

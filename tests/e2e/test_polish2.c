@@ -273,7 +273,8 @@ nothing_cut_at_80_and_100(void **state)
 	assert_true(make_friends(&a, &b));
 	gmtime_r(&now, &tm);
 	strftime(mon, sizeof mon, "%b", &tm);
-	snprintf(date, sizeof date, "%d %s %d", tm.tm_mday, mon, tm.tm_year + 1900);
+	/* after the fingerprint, no leading zero: "  8 Dec 2026" */
+	snprintf(date, sizeof date, "  %d %s %d", tm.tm_mday, mon, tm.tm_year + 1900);
 	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
 		int cols = sizes[k][0], rows = sizes[k][1];
 
@@ -311,9 +312,8 @@ nothing_cut_at_80_and_100(void **state)
 
 		/* Settings: the key's date */
 		term_send(t, "9");
-		assert_true(term_wait_text(t, "ssh-ed25519", 0));
-		if (!term_has_text(t, date))
-			fail_msg("the date '%s' is not whole at %dx%d", date, cols, rows);
+		assert_true(term_wait_text(t, "SHA256:", 0));
+		assert_true(term_wait_text(t, date, 0));
 		term_send(t, "1");
 		assert_true(term_quit(t));
 	}
