@@ -303,13 +303,13 @@ compose_when(struct app *app, void *state)
 
 static const struct key_binding compose_keys[] = {
 	{ CTRL_KEY('s'),	ACT_COMPOSE,	"post it (Ctrl-D too)", "post", W_TYPING },
+	{ 27,			ACT_NONE,	"leave (asks when text would be lost)", "leave",
+	    W_TYPING },
 	{ CTRL_KEY('t'),	ACT_VISIBILITY,	"who can see it: public, friends, only me",
 	    "who can see it", W_TYPING },
 	{ CTRL_KEY('g'),	ACT_NONE,	"attach pictures from your gallery", "pictures",
 	    W_TYPING },
 	{ '\n',			ACT_NONE,	"a new line", "new line", W_TYPING },
-	{ 27,			ACT_NONE,	"leave (asks when text would be lost)", "leave",
-	    W_TYPING },
 	{ 0, 0, NULL, NULL, 0 }
 };
 

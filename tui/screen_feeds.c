@@ -100,8 +100,13 @@ foryou_draw(struct app *app, void *state, const struct rect *r)
 		return;
 	}
 	draw_text(r->y + 1, r->x + 2, r->w - 4, "For You", ROLE_TITLE);
-	draw_text(r->y + 3, r->x + 2, r->w - 4, "Nothing to show yet: when people post in public, "
-	    "the posts most worth your time show here.", ROLE_DIM);
+	{
+		struct rect	inner = { r->y + 3, r->x + 2, r->h - 3, r->w - 4 };
+		int		row = 0;
+
+		draw_wrapped(&inner, &row, "Nothing to show yet: when people post in public, "
+		    "the posts most worth your time show here.", ROLE_DIM);
+	}
 }
 
 static int

@@ -178,9 +178,10 @@ friends_draw(struct app *app, void *state, const struct rect *r)
 	if (s->owner == NULL) {
 		draw_text(r->y + 1, r->x + 2, r->w - 4, "Friends", ROLE_TITLE);
 		draw_textf(r->y + 1, r->x + 12, r->w - 14, ROLE_NORMAL,
-		    "%zu request%s to you  ·  %zu sent  ·  %zu%s friends", s->incoming.n,
+		    "%zu request%s to you  ·  %zu sent  ·  %zu%s friend%s", s->incoming.n,
 		    s->incoming.n == 1 ? "" : "s", s->outgoing.n, s->friends.n,
-		    s->friends.next_after ? "+" : "");
+		    s->friends.next_after ? "+" : "",
+		    s->friends.n == 1 && !s->friends.next_after ? "" : "s");
 	} else {
 		draw_textf(r->y + 1, r->x + 2, r->w / 2, ROLE_TITLE, "Friends of @%s", s->owner);
 		draw_text(r->y + 1, r->x + r->w / 2, 8, "Filter:", ROLE_NORMAL);

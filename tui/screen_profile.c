@@ -341,7 +341,7 @@ static const struct key_binding profile_keys[] = {
 	{ 'f',		ACT_FRIEND,	"remove from your friends (asks first)", "unfriend", W_FRIEND },
 	{ 'm',		ACT_MESSAGE,	"send them a message", "message", W_OTHERS },
 	{ 'i',		ACT_INFO,	"the whole bio", "bio", 0 },
-	{ 'F',		ACT_FRIENDS_OF,	"their friends (search inside the list)", "friends", W_KEYS },
+	{ 'F',		ACT_FRIENDS_OF,	"the friends list (search inside it)", "friends", W_KEYS },
 	{ 'M',		ACT_MEDIA,	"the media gallery (your avatar and background: on your own)",
 	    "media", W_KEYS },
 	{ 'b',		ACT_BLOCK,	"block them", "block", W_OTHERS },
