@@ -257,7 +257,7 @@ static void
 nothing_cut_at_80_and_100(void **state)
 {
 	static const char *const help_whole[] = {
-		"edit your profile", "on your own)", "(search inside the list)",
+		"edit your profile", "on your own)", "the friends list (search inside it)",
 	};
 	static const int	 sizes[][2] = { { 80, 24 }, { 100, 30 } };
 	struct person		 a, b;
