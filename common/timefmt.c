@@ -19,8 +19,12 @@ time_date(int64_t t, char *out, size_t outsz)
 	time_t		tt = (time_t)t;
 	struct tm	tm;
 
+	char		mon_year[16];
+
 	gmtime_r(&tt, &tm);
-	strftime(out, outsz, "%d %b %Y", &tm);
+	/* No leading zero ("7 Dec 2026"): a date people read, not a column to sort. */
+	strftime(mon_year, sizeof mon_year, "%b %Y", &tm);
+	snprintf(out, outsz, "%d %s", tm.tm_mday, mon_year);
 }
 
 void
@@ -36,6 +40,19 @@ time_ago(int64_t t, int64_t now, char *out, size_t outsz)
 		snprintf(out, outsz, "%lldh", (long long)(d / 3600));
 	else if (d < 7 * 86400)
 		snprintf(out, outsz, "%lldd", (long long)(d / 86400));
-	else
-		time_date(t, out, outsz);
+	else {
+		/* "7 Dec" this year, "7 Dec 2025" before: short enough for a column. */
+		time_t		tt = (time_t)t, tn = (time_t)now;
+		struct tm	tm, tmn;
+		char		mon[8];
+
+		gmtime_r(&tt, &tm);
+		gmtime_r(&tn, &tmn);
+		if (tm.tm_year != tmn.tm_year) {
+			time_date(t, out, outsz);
+			return;
+		}
+		strftime(mon, sizeof mon, "%b", &tm);
+		snprintf(out, outsz, "%d %s", tm.tm_mday, mon);
+	}
 }

@@ -7,9 +7,9 @@
 
 /* RFC 3339 UTC, "2026-11-25T08:01:10Z", into out (at least 21 bytes). */
 void	time_rfc3339(int64_t t, char *out, size_t outsz);
-/* Relative for people: "just now", "5m", "3h", "2d", then "12 Mar 2026". */
+/* Relative for people: "just now", "5m", "3h", "2d", then "12 Mar" this year, "12 Mar 2025" before. */
 void	time_ago(int64_t t, int64_t now, char *out, size_t outsz);
-/* A date for people: "25 Nov 2026". */
+/* A date for people: "25 Nov 2026", "7 Dec 2026" (no leading zero). */
 void	time_date(int64_t t, char *out, size_t outsz);
 
 #endif

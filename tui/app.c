@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -25,10 +26,12 @@
 #include "common/cmdline.h"
 #include "common/hub.h"
 #include "common/log.h"
+#include "common/sanitize.h"
 #include "common/sysutil.h"
 #include "common/terminal.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
+#include "media/markdown.h"
 #include "storage/messages.h"
 #include "storage/social.h"
 #include "storage/store.h"
@@ -70,21 +73,29 @@ enum global_action {
 	G_SEARCH,
 	G_COMPOSE,
 	G_CANCEL,
+	G_TABS,
 };
 
+/*
+ * The status line's hints are these, in this order, as far as they fit; the
+ * first GLOBAL_FIRST go before the screen's own.
+ */
+#define GLOBAL_FIRST	3
 static const struct key_binding global_keys[] = {
-	{ '\t',		G_NEXT_TAB,	"next tab" },
-	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab" },
-	{ '?',		G_HELP,		"help for this screen" },
-	{ TK(KEY_F(1)),	G_HELP,		NULL },
-	{ '/',		G_SEARCH,	"search people and posts" },
-	{ 'n',		G_COMPOSE,	"write a new post" },
-	{ ':',		G_COMMAND,	"command line (:help lists the commands)" },
-	{ 'q',		G_QUIT,		"back; on a tab, quit" },
-	{ 27,		G_BACK,		"back" },
-	{ CTRL_KEY('c'), G_CANCEL,	"cancel; on a tab, quit (asks)" },
-	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen" },
-	{ 0, 0, NULL }
+	{ '?',		G_HELP,		"help for this screen", "help", W_KEYS },
+	{ TK(KEY_F(1)),	G_HELP,		NULL, NULL, 0 },
+	{ 'q',		G_QUIT,		"back to the screen before", "back", W_KEYS | W_OPENED },
+	{ 'q',		G_QUIT,		"quit (asks first)", "quit", W_KEYS | W_TAB },
+	{ '1',		G_TABS,		NULL, "-9 tabs", W_KEYS },
+	{ ':',		G_COMMAND,	"command line (:help lists the commands)", "command", W_KEYS },
+	{ '/',		G_SEARCH,	"search people and posts", "search", W_KEYS },
+	{ 'n',		G_COMPOSE,	"write a new post", NULL, W_KEYS },
+	{ '\t',		G_NEXT_TAB,	"next tab", NULL, W_KEYS },
+	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab", NULL, W_KEYS },
+	{ 27,		G_BACK,		"back", NULL, W_KEYS | W_OPENED },
+	{ CTRL_KEY('c'), G_CANCEL,	"cancel; on a tab, quit (asks)", NULL, 0 },
+	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen", NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 static const struct screen_ops *const tab_ops[NTABS] = {
@@ -139,9 +150,15 @@ struct app {
 	struct {
 		bool		 active;
 		char		*title;
-		char		**lines;
-		size_t		 n;
-		struct listview	 lv;
+		bool		 markdown;	/* src[0] is markdown, rendered */
+		struct pager_src {
+			char	*text;	/* one line, sanitized */
+			int	 hang;	/* columns its continuation lines are indented */
+		}		*src;
+		size_t		 nsrc;
+		struct md_doc	 view;		/* src laid out at view_w columns */
+		int		 view_w;
+		size_t		 top;		/* first line of view shown */
 	} pager;
 
 	struct {
@@ -154,6 +171,7 @@ struct app {
 	int			 exit_status;
 	char			*farewell;
 	bool			 dirty;
+	bool			 hints_drawn;	/* the screen drew its hint row this frame */
 	int64_t			 data_version;
 	int64_t			 unread_notifs;	/* for the status line */
 	int64_t			 unread_msgs;
@@ -355,40 +373,157 @@ pager_close(struct app *app)
 {
 	size_t i;
 
-	for (i = 0; i < app->pager.n; i++)
-		free(app->pager.lines[i]);
-	free(app->pager.lines);
+	for (i = 0; i < app->pager.nsrc; i++)
+		free(app->pager.src[i].text);
+	free(app->pager.src);
 	free(app->pager.title);
+	md_doc_free(&app->pager.view);
 	memset(&app->pager, 0, sizeof app->pager);
 	app->dirty = true;
+}
+
+static void
+pager_add(struct app *app, const char *line, size_t len, int hang)
+{
+	char *raw = xstrndup(line, len);
+
+	app->pager.src = xreallocarray(app->pager.src, app->pager.nsrc + 1,
+	    sizeof *app->pager.src);
+	app->pager.src[app->pager.nsrc].text = sanitize_dup(raw, false);
+	app->pager.src[app->pager.nsrc].hang = hang;
+	app->pager.nsrc++;
+	free(raw);
+}
+
+static void
+pager_start(struct app *app, const char *title)
+{
+	pager_close(app);
+	app->pager.title = xstrdup(title);
+	app->pager.active = true;
 }
 
 void
 app_pager(struct app *app, const char *title, const char *text)
 {
-	const char	*p = text, *nl;
-	size_t		 cap = 16;
+	const char *p = text, *nl;
 
-	pager_close(app);
-	app->pager.title = xstrdup(title);
-	app->pager.lines = xreallocarray(NULL, cap, sizeof(char *));
-	for (;;) {
-		nl = strchr(p, '\n');
-		if (nl == NULL && *p == '\0')
-			break;
-		if (app->pager.n == cap) {
-			cap *= 2;
-			app->pager.lines = xreallocarray(app->pager.lines, cap, sizeof(char *));
-		}
-		app->pager.lines[app->pager.n++] = nl ? xstrndup(p, (size_t)(nl - p)) :
-		    xstrdup(p);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
+	pager_start(app, title);
+	while (*p != '\0') {
+		nl = strchrnul(p, '\n');
+		pager_add(app, p, (size_t)(nl - p), 0);
+		p = *nl ? nl + 1 : nl;
 	}
-	app->pager.lv.n = app->pager.n;
-	app->pager.active = true;
-	app->dirty = true;
+}
+
+void
+app_pager_markdown(struct app *app, const char *title, const char *markdown)
+{
+	pager_start(app, title);
+	app->pager.markdown = true;
+	app->pager.src = xcalloc(1, sizeof *app->pager.src);
+	app->pager.src[0].text = xstrdup(markdown);
+	app->pager.nsrc = 1;
+}
+
+/* Append one plain line (a single span) to a laid-out view. */
+static void
+view_add(struct md_doc *d, const char *s, size_t len)
+{
+	struct md_line *l;
+
+	d->lines = xreallocarray(d->lines, d->n + 1, sizeof *d->lines);
+	l = &d->lines[d->n++];
+	l->spans = xcalloc(1, sizeof *l->spans);
+	l->spans[0].text = xstrndup(s, len);
+	l->spans[0].style = MD_PLAIN;
+	l->n = 1;
+}
+
+/*
+ * Word-wrap one line w columns wide into d: a word that does not fit goes to
+ * the next line, indented hang columns (a word longer than a line is cut).
+ */
+static void
+view_wrap(struct md_doc *d, const char *s, int w, int hang)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 len = strlen(s), i = 0, ls = 0, sp = 0, n;
+	uint32_t	 cp;
+	int		 used = 0, cw, indent = 0;
+
+	if (hang > w / 2)
+		hang = w / 2;
+	while (i < len) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			n = 1;
+		cw = utf8_cp_width(cp);
+		if (used + cw > w && i > ls) {
+			size_t end = sp > ls ? sp : i;
+
+			buf_reset(&line);
+			buf_addf(&line, "%*s", indent, "");
+			buf_add(&line, s + ls, end - ls);
+			view_add(d, line.buf, line.len);
+			i = end;
+			while (i < len && s[i] == ' ')
+				i++;
+			ls = sp = i;
+			used = indent = hang;
+			continue;
+		}
+		if (cp == ' ')
+			sp = i;
+		used += cw;
+		i += n;
+	}
+	buf_reset(&line);
+	buf_addf(&line, "%*s", indent, "");
+	buf_add(&line, s + ls, len - ls);
+	view_add(d, line.buf, line.len);
+	buf_release(&line);
+}
+
+/* Lay the pager's text out at w columns (again after a resize). */
+static void
+pager_layout(struct app *app, int w)
+{
+	size_t i;
+
+	if (app->pager.view_w == w && app->pager.view.lines != NULL)
+		return;
+	md_doc_free(&app->pager.view);
+	app->pager.view_w = w;
+	if (app->pager.markdown)
+		md_render(app->pager.src[0].text, w, &app->pager.view);
+	else
+		for (i = 0; i < app->pager.nsrc; i++)
+			view_wrap(&app->pager.view, app->pager.src[i].text, w,
+			    app->pager.src[i].hang);
+	if (app->pager.view.n == 0)
+		view_add(&app->pager.view, "", 0);
+}
+
+/*
+ * Rows of text the pager shows at once: the screen between the title and the
+ * status line, less one for the "lines a-b of n" indicator when it is longer.
+ */
+static size_t
+pager_rows(struct app *app)
+{
+	size_t h = LINES > 4 ? (size_t)LINES - 3 : 1;
+
+	pager_layout(app, COLS - 2);
+	return app->pager.view.n > h && h > 1 ? h - 1 : h;
+}
+
+/* The last top that still fills the page. */
+static size_t
+pager_max_top(struct app *app)
+{
+	size_t h = pager_rows(app);
+
+	return app->pager.view.n > h ? app->pager.view.n - h : 0;
 }
 
 void
@@ -524,16 +659,76 @@ app_signed_up(struct app *app, int64_t user_id)
 
 /* ---- help, generated from the key tables ------------------------------- */
 
-/* One line per action: all keys bound to it, then what it does. */
+/* The enum key_when bits that hold for the active screen now. */
+static unsigned
+app_when(struct app *app)
+{
+	unsigned w = W_KEYS;
+
+	if (app->prompt.active)
+		return W_TYPING;
+	if (app->ops != NULL && app->ops->when != NULL)
+		w = app->ops->when(app, app->state);
+	return w | (app->depth > 0 ? W_OPENED : W_TAB);
+}
+
+static bool
+binding_applies(const struct key_binding *k, unsigned when)
+{
+	return (k->when & ~when) == 0;
+}
+
+/*
+ * The hints of keys that apply, "KEY word" two spaces apart, in table order
+ * as long as they fit in w columns: one that does not fit is left out whole
+ * (a later, shorter one may still fit), so no hint is ever cut.
+ */
 static void
-help_add_table(struct buf *b, const struct key_binding *keys, int keyw)
+hints_build(const struct key_binding *keys, size_t max, unsigned when, int w, struct buf *out)
+{
+	const struct key_binding	*k;
+	char				 name[32], item[96];
+	int				 used = draw_width(out->buf), iw;
+
+	if (keys == NULL)
+		return;
+	for (k = keys; k->key != 0 && max > 0; k++, max--) {
+		if (k->hint == NULL || !binding_applies(k, when))
+			continue;
+		snprintf(item, sizeof item, "%s%s%s", binding_key_name(k->key, name, sizeof name),
+		    k->hint[0] == '/' || k->hint[0] == '-' ? "" : " ", k->hint);
+		iw = draw_width(item) + (out->len ? 2 : 0);
+		if (used + iw > w)
+			continue;
+		buf_addf(out, "%s%s", out->len ? "  " : "", item);
+		used += iw;
+	}
+}
+
+void
+app_draw_hints(struct app *app, int y, int x, int w)
+{
+	struct buf b = BUF_INIT;
+
+	hints_build(app->ops->keys, SIZE_MAX, app_when(app), w, &b);
+	draw_text(y, x, w, b.buf, ROLE_DIM);
+	app->hints_drawn = true;
+	buf_release(&b);
+}
+
+/*
+ * One entry per action that applies: all keys bound to it, then what it
+ * does, wrapped under itself when it is longer than the window.
+ */
+static void
+help_add_table(struct app *app, const struct key_binding *keys, unsigned when, int keyw)
 {
 	const struct key_binding	*k, *alias;
-	struct buf			 names = BUF_INIT;
+	struct buf			 names = BUF_INIT, line = BUF_INIT;
 	char				 name[32];
 
 	for (k = keys; k->key != 0; k++) {
-		if (k->help == NULL)
+		if (k->help == NULL || !binding_applies(k, when))
 			continue;
 		buf_reset(&names);
 		for (alias = keys; alias->key != 0; alias++) {
@@ -543,106 +738,53 @@ help_add_table(struct buf *b, const struct key_binding *keys, int keyw)
 				buf_adds(&names, ", ");
 			buf_adds(&names, binding_key_name(alias->key, name, sizeof name));
 		}
-		buf_addf(b, "  %-*s %s\n", keyw, names.buf, k->help);
+		buf_reset(&line);
+		buf_addf(&line, "  %-*s %s", keyw, names.buf, k->help);
+		pager_add(app, line.buf, line.len, 2 + keyw + 1);
 	}
 	buf_release(&names);
+	buf_release(&line);
 }
 
-/* Append s to b cut or padded to exactly w columns. */
 static void
-add_column(struct buf *b, const char *s, size_t len, int w)
+help_text(struct app *app, const char *text)
 {
-	size_t		i = 0, n;
-	uint32_t	cp;
-	int		used = 0, cw;
+	const char *p = text, *nl;
 
-	while (i < len) {
-		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
-			n = 1;
-		cw = utf8_cp_width(cp);
-		if (used + cw > w)
-			break;
-		buf_add(b, s + i, n);
-		used += cw;
-		i += n;
+	while (*p != '\0') {
+		nl = strchrnul(p, '\n');
+		pager_add(app, p, (size_t)(nl - p), 2);
+		p = *nl ? nl + 1 : nl;
 	}
-	for (; used < w; used++)
-		buf_addch(b, ' ');
 }
 
 /*
- * Two texts side by side, line by line, each column w wide: the help of a
- * screen with many keys then still fits 80x24 without scrolling.
+ * The help of the active screen, generated from its key table and the
+ * global one, filtered by what applies now (the same filter as the hints),
+ * in one column that the pager wraps and scrolls.
  */
-static void
-help_side_by_side(struct buf *out, const char *left, const char *right, int w)
-{
-	const char *l = left, *r = right, *le, *re;
-
-	while (*l || *r) {
-		le = *l ? strchrnul(l, '\n') : l;
-		re = *r ? strchrnul(r, '\n') : r;
-		add_column(out, l, (size_t)(le - l), w);
-		buf_adds(out, "  ");
-		add_column(out, r, (size_t)(re - r), w);
-		buf_addch(out, '\n');
-		l = *le ? le + 1 : le;
-		r = *re ? re + 1 : re;
-	}
-}
-
-static void
-help_sections(struct app *app, struct buf *screen, struct buf *global, int keyw)
-{
-	if (app->ops->keys != NULL && app->ops->keys[0].key != 0) {
-		buf_addf(screen, "%s\n", app->ops->name);
-		help_add_table(screen, app->ops->keys, keyw);
-	}
-	if (!app->signing_up) {
-		buf_adds(global, "Everywhere\n");
-		buf_addf(global, "  %-*s %s\n", keyw, "1 .. 9", "switch tabs");
-		help_add_table(global, global_keys, keyw);
-	}
-	buf_adds(global, "\nIn a text field\n"
-	    "  Left Right Home End Backspace\n"
-	    "  Delete Ctrl-U Ctrl-K Ctrl-W\n"
-	    "  Enter accepts, Esc cancels\n"
-	    "  a paste goes in as text\n"
-	    "\nq or Esc closes this help.\n");
-}
-
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 static void
 help_open(struct app *app)
 {
-	struct buf	screen = BUF_INIT, global = BUF_INIT, out = BUF_INIT;
-	char		title[96];
-	int		w = (COLS - 4) / 2;
+	const struct screen_ops	*ops = app->ops;
+	unsigned		 when = app_when(app);
+	char			 title[96];
 
-	snprintf(title, sizeof title, "Help: %s", app->ops->name);
-	help_sections(app, &screen, &global, 20);
-	if (count_lines(screen.buf) + count_lines(global.buf) + 1 <= LINES - 3 || w < 30) {
-		buf_addf(&out, "%s\n%s", screen.buf, global.buf);
-	} else {
-		/* Too long for one column: the screen's keys left, the rest right. */
-		buf_reset(&screen);
-		buf_reset(&global);
-		help_sections(app, &screen, &global, 10);
-		help_side_by_side(&out, screen.buf, global.buf, w);
+	snprintf(title, sizeof title, "Help: %s", ops->name);
+	pager_start(app, title);
+	if (ops->keys != NULL && ops->keys[0].key != 0) {
+		pager_add(app, ops->name, strlen(ops->name), 0);
+		help_add_table(app, ops->keys, when, 12);
 	}
-	app_pager(app, title, out.buf);
-	buf_release(&screen);
-	buf_release(&global);
-	buf_release(&out);
+	if (!app->signing_up) {
+		help_text(app, "\nEverywhere");
+		pager_add(app, "  1 .. 9       switch tabs", 26, 15);
+		help_add_table(app, global_keys, when, 12);
+	}
+	help_text(app, "\nIn a text field\n"
+	    "  Left, Right, Home, End, Backspace, Delete, Ctrl-U, Ctrl-K, Ctrl-W edit; "
+	    "Enter accepts, Esc cancels; a paste goes in as text.\n"
+	    "\nq or Esc closes this help.");
 }
 
 /* ---- the : command line ---------------------------------------------- */
@@ -792,39 +934,54 @@ prompt_key(struct app *app, int key)
 		app->dirty = true;
 }
 
+/* The pager's keys: what it does with them, and the status line's hints while it is open. */
+static const struct key_binding pager_keys[] = {
+	{ 'j',		 ACT_NEXT,	"a line down", "/k scroll", 0 },
+	{ TK(KEY_DOWN),	 ACT_NEXT,	NULL, NULL, 0 },
+	{ '\n',		 ACT_NEXT,	NULL, NULL, 0 },
+	{ 'k',		 ACT_PREV,	"a line up", NULL, 0 },
+	{ TK(KEY_UP),	 ACT_PREV,	NULL, NULL, 0 },
+	{ TK(KEY_NPAGE), ACT_PAGE_DOWN,	"a page down", "page", 0 },
+	{ ' ',		 ACT_PAGE_DOWN,	NULL, NULL, 0 },
+	{ TK(KEY_PPAGE), ACT_PAGE_UP,	"a page up", NULL, 0 },
+	{ 'g',		 ACT_TOP,	"the top", NULL, 0 },
+	{ 'G',		 ACT_BOTTOM,	"the end", NULL, 0 },
+	{ 'q',		 ACT_NONE,	"close", "close", 0 },
+	{ 27,		 ACT_NONE,	NULL, NULL, 0 },
+	{ '?',		 ACT_NONE,	NULL, NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
+};
+
 static void
 pager_key(struct app *app, int key)
 {
-	int h = LINES - 3;
+	size_t	h = pager_rows(app), max = pager_max_top(app), *top = &app->pager.top;
 
-	switch (key) {
-	case 'q':
-	case 27:
-	case '?':
-		pager_close(app);
+	switch (binding_action(pager_keys, key)) {
+	case ACT_NEXT:
+		if (*top < max)
+			(*top)++;
+		break;
+	case ACT_PREV:
+		if (*top > 0)
+			(*top)--;
+		break;
+	case ACT_PAGE_DOWN:
+		*top = *top + h < max ? *top + h : max;
+		break;
+	case ACT_PAGE_UP:
+		*top = *top > h ? *top - h : 0;
+		break;
+	case ACT_TOP:
+		*top = 0;
+		break;
+	case ACT_BOTTOM:
+		*top = max;
+		break;
+	default:
+		if (key == 'q' || key == 27 || key == '?')
+			pager_close(app);
 		return;
-	case 'j': case TK(KEY_DOWN): case '\n':
-		if (app->pager.lv.top + (size_t)h < app->pager.n)
-			app->pager.lv.top++;
-		break;
-	case 'k': case TK(KEY_UP):
-		if (app->pager.lv.top > 0)
-			app->pager.lv.top--;
-		break;
-	case ' ': case TK(KEY_NPAGE):
-		app->pager.lv.top += (size_t)h;
-		if (app->pager.lv.top + (size_t)h > app->pager.n)
-			app->pager.lv.top = app->pager.n > (size_t)h ? app->pager.n - (size_t)h : 0;
-		break;
-	case TK(KEY_PPAGE):
-		app->pager.lv.top = app->pager.lv.top > (size_t)h ? app->pager.lv.top - (size_t)h : 0;
-		break;
-	case 'g':
-		app->pager.lv.top = 0;
-		break;
-	case 'G':
-		app->pager.lv.top = app->pager.n > (size_t)h ? app->pager.n - (size_t)h : 0;
-		break;
 	}
 	app->dirty = true;
 }
@@ -1091,7 +1248,8 @@ static void
 draw_status(struct app *app)
 {
 	int		y = LINES - 1, x, w;
-	const char	*hint;
+	struct buf	hint = BUF_INIT;
+	unsigned	when;
 
 	draw_fill(y, 0, COLS, ROLE_STATUS);
 	if (app->prompt.active) {
@@ -1128,24 +1286,45 @@ draw_status(struct app *app)
 			    app->status_error ? ROLE_ERROR : ROLE_STATUS);
 		return;
 	}
-	hint = app->signing_up ? "Enter create  Tab next field  Esc cancel" :
-	    "? help  1-9 tabs  : command  q quit";
-	draw_text_right(y, x, COLS - x - 1, hint, ROLE_STATUS);
+	/*
+	 * The keys that apply now, as many as fit: help and back (or quit)
+	 * first, then the screen's own unless it has a hint row, then the rest
+	 * of the global ones. While a field takes the keys no global one applies.
+	 */
+	when = app_when(app);
+	if (app->pager.active) {
+		hints_build(pager_keys, SIZE_MAX, 0, COLS - x - 2, &hint);
+		draw_text_right(y, x, COLS - x - 1, hint.buf, ROLE_STATUS);
+		buf_release(&hint);
+		return;
+	}
+	hints_build(global_keys, GLOBAL_FIRST, when, COLS - x - 2, &hint);
+	if (!app->hints_drawn)
+		hints_build(app->ops->keys, SIZE_MAX, when, COLS - x - 2, &hint);
+	hints_build(global_keys + GLOBAL_FIRST, SIZE_MAX, when, COLS - x - 2, &hint);
+	draw_text_right(y, x, COLS - x - 1, hint.buf, ROLE_STATUS);
+	buf_release(&hint);
 }
 
 static void
 draw_pager(struct app *app)
 {
-	int	h = LINES - 3, i;
-	size_t	line;
+	size_t	h = pager_rows(app), n, i;
+	char	more[96];
 
+	if (app->pager.top > pager_max_top(app))
+		app->pager.top = pager_max_top(app);	/* after a resize */
+	n = app->pager.view.n;
 	draw_fill(1, 0, COLS, ROLE_TITLE);
 	draw_text(1, 1, COLS - 2, app->pager.title, ROLE_TITLE);
-	for (i = 0; i < h; i++) {
-		line = app->pager.lv.top + (size_t)i;
-		if (line >= app->pager.n)
-			break;
-		draw_text(2 + i, 1, COLS - 2, app->pager.lines[line], ROLE_NORMAL);
+	for (i = 0; i < h && app->pager.top + i < n; i++)
+		draw_md_line(&app->pager.view.lines[app->pager.top + i], 2 + (int)i, 1, COLS - 2);
+	if (n > h) {
+		/* Longer than the screen: say where this is and how to go on, as less does. */
+		snprintf(more, sizeof more, "-- lines %zu-%zu of %zu%s --",
+		    app->pager.top + 1, app->pager.top + h, n,
+		    app->pager.top + h < n ? " (j/k, PgDn/PgUp)" : ", the end (k, PgUp)");
+		draw_text(2 + (int)h, 1, COLS - 2, more, ROLE_KEY);
 	}
 }
 
@@ -1173,11 +1352,19 @@ draw_all(struct app *app)
 	char msg[96];
 
 	draw_cursor_reset();
+	app->hints_drawn = false;
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
-		snprintf(msg, sizeof msg, "window too small: sshbook needs %dx%d, this is %dx%d",
-		    MIN_COLS, MIN_ROWS, COLS, LINES);
-		draw_text(LINES / 2, 0, COLS, msg, ROLE_ERROR);
+		/* Wrapped and centred, so it reads whole in any window (20x5 and less). */
+		struct rect	box = { 0, 0, LINES, COLS };
+		int		row;
+
+		snprintf(msg, sizeof msg, "window too small: %dx%d, sshbook needs %dx%d",
+		    COLS, LINES, MIN_COLS, MIN_ROWS);
+		row = (LINES - draw_wrapped_rows(msg, COLS)) / 2;
+		if (row < 0)
+			row = 0;
+		draw_wrapped(&box, &row, msg, ROLE_ERROR);
 		cursor_place();
 		refresh();
 		return;

@@ -71,8 +71,14 @@ void	app_confirm(struct app *, const char *question, confirm_fn yes, void *ctx);
 typedef void (*choose_fn)(struct app *, void *ctx, int key);
 /* Ask a one-key question on the bottom row ("React: 1 like 2 love ..."); choose gets the key pressed. */
 void	app_choose(struct app *, const char *question, choose_fn choose, void *ctx);
-/* Show long text (sanitized at draw time) full-screen until q or Esc. */
+/*
+ * Show long text full-screen until q or Esc: wrapped at the window's width,
+ * scrolled with j/k, PgDn/PgUp (Space), g/G, with a "lines a-b of n" row
+ * when it is longer than the window.
+ */
 void	app_pager(struct app *, const char *title, const char *text);
+/* The same for markdown, rendered (media/markdown.h) as posts are. */
+void	app_pager_markdown(struct app *, const char *title, const char *markdown);
 /*
  * True when emoji should be drawn as ASCII (":D" for 😂): terminals that
  * cannot show them (TERM linux, vt*, dumb, ansi) or SSHBOOK_ASCII=1.
@@ -114,6 +120,12 @@ void	app_quit(struct app *, int status, const char *farewell);
  * the screen drops it.
  */
 void	app_timer(struct app *, int ms);
+/*
+ * The hint row of the active screen at (y, x), w columns: the hints of its
+ * key table that apply now (struct key_binding's hint and when), as many as
+ * fit whole.
+ */
+void	app_draw_hints(struct app *, int y, int x, int w);
 /* Rows of the content area (between the tab bar and the status line). */
 int	app_content_height(struct app *);
 

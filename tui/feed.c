@@ -95,6 +95,14 @@ feed_selected(struct feed *f)
 	return f->sel < f->n ? &f->items[f->sel] : NULL;
 }
 
+unsigned
+feed_when(struct feed *f, struct app *app)
+{
+	struct post_item *it = feed_selected(f);
+
+	return it != NULL ? post_when(app, &it->post) : 0;
+}
+
 /* Keep the selected post on screen: scroll so it starts inside the area and as much of it shows as fits. */
 static void
 feed_follow(struct feed *f)

@@ -55,6 +55,8 @@ void	feed_refresh(struct feed *, struct app *);
  * TUI_NONE otherwise.
  */
 int	feed_action(struct feed *, struct app *, int action);
+/* The enum key_when bits of the selected post (0 when there is none). */
+unsigned	feed_when(struct feed *, struct app *);
 /* Draw inside r; "N new" shows on the first row when there are fresh posts. */
 void	feed_draw(struct feed *, struct app *, const struct rect *r);
 

@@ -249,6 +249,19 @@ post_act_view(struct app *app, const struct post *p)
 	app_open(app, &screen_viewer_ops, arg);
 }
 
+unsigned
+post_when(struct app *app, const struct post *p)
+{
+	unsigned w = W_POST;
+
+	w |= p->author_id == app_user(app)->id ? W_OWN : W_OTHERS;
+	if (p->nmedia > 0 || (p->original != NULL && p->original->nmedia > 0))
+		w |= W_PICTURES;
+	if (p->original != NULL)
+		w |= W_SHARE;
+	return w;
+}
+
 bool
 post_act(struct app *app, const struct post *p, int action)
 {

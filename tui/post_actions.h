@@ -41,4 +41,7 @@ bool	post_act(struct app *, const struct post *, int action);
 /* Tell the hub a post changed: its audience refreshes (worker/fanout.h). */
 void	post_hint(struct app *, int64_t post);
 
+/* The enum key_when bits a selected post p sets (W_POST, W_OWN or W_OTHERS, W_PICTURES, W_SHARE). */
+unsigned	post_when(struct app *, const struct post *);
+
 #endif

@@ -69,35 +69,74 @@ enum action {
 	ACT_MEDIA,		/* a user's media gallery */
 };
 
-/* The keys of a post, wherever one is selected (feeds, timelines, the post screen). */
+/*
+ * When a binding applies: every bit of key_binding.when must be among the
+ * bits the screen's when() returns (with the app's W_TAB or W_OPENED). The
+ * hints and the help list only the bindings that apply, so they cannot
+ * offer a key that does nothing here.
+ */
+enum key_when {
+	W_KEYS		= 1 << 0,	/* keys are commands (no text field takes them) */
+	W_TYPING	= 1 << 1,	/* a text field takes the keys */
+	W_OWN		= 1 << 2,	/* the selected item (or the profile) is the user's own */
+	W_OTHERS	= 1 << 3,	/* the selected item is someone else's (not blocked) */
+	W_POST		= 1 << 4,	/* a post is selected */
+	W_COMMENT	= 1 << 5,	/* a comment is selected */
+	W_REQUEST	= 1 << 6,	/* a request to me (message or friend request) */
+	W_NOREQUEST	= 1 << 7,	/* a chat that is not a request */
+	W_SENT		= 1 << 8,	/* a friend request I sent */
+	W_FRIEND	= 1 << 9,	/* we are friends */
+	W_STRANGER	= 1 << 10,	/* not friends, no request either way */
+	W_BLOCKED	= 1 << 11,	/* I blocked them */
+	W_PICTURES	= 1 << 12,	/* the selected post has pictures */
+	W_SHARE		= 1 << 13,	/* the selected post is a share */
+	W_CAN_DELETE	= 1 << 14,	/* the selected comment is mine to delete */
+	W_ITEM		= 1 << 15,	/* a row of a list is selected */
+	W_TAB		= 1 << 16,	/* set by the app: the screen is a tab */
+	W_OPENED	= 1 << 17,	/* set by the app: opened on top of another */
+	W_PICKING	= 1 << 18,	/* the gallery picks pictures for a post */
+	W_ONELINE	= 1 << 19,	/* the focused field is one line */
+	W_MULTILINE	= 1 << 20,	/* the focused field is a multi-line editor */
+	W_CHOICE	= 1 << 21,	/* the focused field is a choice of a few values */
+};
+
+/* The keys of a post, wherever one is selected (feeds, timelines). */
 #define POST_BINDINGS							\
-	{ '\n',	ACT_OPEN,	"open it, with comments" },	\
-	{ 'l',	ACT_LIKE,	"like or unlike" },			\
-	{ 'r',	ACT_REACT,	"react (pick one)" },			\
-	{ 'w',	ACT_REACTORS,	"who reacted" },			\
-	{ 'c',	ACT_COMMENT,	"comments / add one" },			\
-	{ 's',	ACT_SHARE,	"share (with a note)" },		\
-	{ 'e',	ACT_EDIT,	"edit (your own)" },			\
-	{ 'd',	ACT_DELETE,	"delete (own; asks)" },	\
-	{ 'V',	ACT_VISIBILITY,	"who can see it (own)" },		\
-	{ 'v',	ACT_VIEW,	"its pictures, full screen" },		\
-	{ 'p',	ACT_AUTHOR,	"the author's profile" }
+	{ '\n',	ACT_OPEN,	"open it, with comments", "open", W_POST },	\
+	{ 'l',	ACT_LIKE,	"like or unlike", "like", W_POST },		\
+	{ 'c',	ACT_COMMENT,	"comments / add one", "comment", W_POST },	\
+	{ 'r',	ACT_REACT,	"react (pick one)", "react", W_POST },		\
+	{ 's',	ACT_SHARE,	"share (with a note)", "share", W_POST },	\
+	{ 'e',	ACT_EDIT,	"edit your post", "edit", W_POST | W_OWN },	\
+	{ 'd',	ACT_DELETE,	"delete your post (asks)", "delete", W_POST | W_OWN }, \
+	{ 'v',	ACT_VIEW,	"its pictures, full screen", "pictures",	\
+	    W_POST | W_PICTURES },					\
+	{ 'w',	ACT_REACTORS,	"who reacted", NULL, W_POST },			\
+	{ 'V',	ACT_VISIBILITY,	"who can see your post", NULL, W_POST | W_OWN }, \
+	{ 'p',	ACT_AUTHOR,	"the author's profile", "profile", W_POST }
 
 /* The movement keys every list shares; put NAV_BINDINGS first in a screen's table. */
 #define NAV_BINDINGS							\
-	{ 'j',		 ACT_NEXT,	"next" },			\
-	{ TK(KEY_DOWN),	 ACT_NEXT,	NULL },				\
-	{ 'k',		 ACT_PREV,	"previous" },			\
-	{ TK(KEY_UP),	 ACT_PREV,	NULL },				\
-	{ TK(KEY_NPAGE), ACT_PAGE_DOWN,	"page down" },			\
-	{ TK(KEY_PPAGE), ACT_PAGE_UP,	"page up" },			\
-	{ 'g',		 ACT_TOP,	"top" },			\
-	{ 'G',		 ACT_BOTTOM,	"bottom" }
+	{ 'j',		 ACT_NEXT,	"next", NULL, 0 },		\
+	{ TK(KEY_DOWN),	 ACT_NEXT,	NULL, NULL, 0 },		\
+	{ 'k',		 ACT_PREV,	"previous", NULL, 0 },		\
+	{ TK(KEY_UP),	 ACT_PREV,	NULL, NULL, 0 },		\
+	{ TK(KEY_NPAGE), ACT_PAGE_DOWN,	"page down", NULL, 0 },		\
+	{ TK(KEY_PPAGE), ACT_PAGE_UP,	"page up", NULL, 0 },		\
+	{ 'g',		 ACT_TOP,	"top", NULL, 0 },		\
+	{ 'G',		 ACT_BOTTOM,	"bottom", NULL, 0 }
 
 struct key_binding {
 	int		 key;	/* code point or TK(KEY_*); 0 ends the table */
 	int		 action;
 	const char	*help;	/* NULL: an alias, left out of the help screen */
+	/*
+	 * The hint row's word for it ("like": "l like"), NULL: not a hint. Hints
+	 * are taken in table order while they fit. One starting with '/' follows
+	 * the key's name directly ("/k pick": "j/k pick").
+	 */
+	const char	*hint;
+	unsigned	 when;	/* enum key_when bits that must hold; 0: always */
 };
 
 struct screen_ops {
@@ -131,6 +170,11 @@ struct screen_ops {
 	void	 (*refresh)(struct app *, void *, const struct hub_msg *);
 	/* Optional: the deadline the screen set with app_timer has come. */
 	void	 (*timer)(struct app *, void *);
+	/*
+	 * Optional: the enum key_when bits that hold now (what is selected,
+	 * whether a field takes the keys). Without it: W_KEYS.
+	 */
+	unsigned (*when)(struct app *, void *);
 };
 
 /* Screens opened on top of others (app_open), with the argument they take. */

@@ -353,9 +353,7 @@ chat_draw(struct app *app, void *state, const struct rect *r)
 	}
 	draw_hline(r->y + r->h - 1 - in_h, r->x + 2, r->w - 4);
 	if (s->browsing) {
-		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, s->request ?
-		    "a accept  x decline  i reply (accepts)  j/k pick  q back" :
-		    "j/k pick  e edit  d delete (your own)  i type  q back", ROLE_DIM);
+		app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 		return;
 	}
 	draw_input(s, r->y + r->h - in_h, r->x + 2, r->w - 4, in_h);
@@ -543,15 +541,40 @@ chat_refresh(struct app *app, void *state, const struct hub_msg *m)
 		chat_load(app, s);
 }
 
+/* Typing or picking messages; a request; whose the picked message is. */
+static unsigned
+chat_when(struct app *app, void *state)
+{
+	struct chat_state	*s = state;
+	const struct message	*m = s->sel < s->n ? &s->v[s->sel] : NULL;
+	unsigned		 w;
+
+	if (s->missing)
+		return W_KEYS;
+	w = s->request ? W_REQUEST : W_NOREQUEST;
+	if (!s->browsing)
+		return w | W_TYPING;
+	w |= W_KEYS;
+	if (m != NULL && !m->deleted)
+		w |= m->from_id == app_user(app)->id ? W_OWN : W_OTHERS;
+	return w;
+}
+
 static const struct key_binding chat_keys[] = {
-	{ '\n',		ACT_NONE,	"send (while typing)" },
-	{ 27,		ACT_PREV,	"stop typing: pick messages with j/k" },
-	{ 'e',		ACT_EDIT,	"edit the picked message (your own)" },
-	{ 'd',		ACT_DELETE,	"delete the picked message (your own)" },
-	{ 'a',		ACT_FRIEND,	"accept a message request" },
-	{ 'x',		ACT_DECLINE,	"decline a message request" },
-	{ 'i',		ACT_OPEN,	"type again" },
-	{ 0, 0, NULL }
+	{ '\n',		ACT_NONE,	"send", "send", W_TYPING },
+	{ 27,		ACT_PREV,	"stop typing: pick messages with j/k", "pick messages",
+	    W_TYPING },
+	{ TK(KEY_PPAGE), ACT_NONE,	"pick older messages", NULL, W_TYPING },
+	{ 'a',		ACT_FRIEND,	"accept the message request", "accept", W_KEYS | W_REQUEST },
+	{ 'x',		ACT_DECLINE,	"decline the message request", "decline", W_KEYS | W_REQUEST },
+	{ 'i',		ACT_OPEN,	"reply (accepts the request)", "reply (accepts)",
+	    W_KEYS | W_REQUEST },
+	{ 'j',		ACT_NEXT,	"pick the next message", "/k pick", W_KEYS },
+	{ 'k',		ACT_PREV,	"pick the previous one (at the top: older ones)", NULL, W_KEYS },
+	{ 'e',		ACT_EDIT,	"edit the picked message", "edit", W_KEYS | W_OWN },
+	{ 'd',		ACT_DELETE,	"delete the picked message (asks)", "delete", W_KEYS | W_OWN },
+	{ 'i',		ACT_OPEN,	"type again", "type", W_KEYS | W_NOREQUEST },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_chat_ops = {
@@ -563,4 +586,5 @@ const struct screen_ops screen_chat_ops = {
 	.input = chat_input,
 	.paste = chat_paste,
 	.refresh = chat_refresh,
+	.when = chat_when,
 };

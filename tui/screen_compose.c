@@ -175,8 +175,7 @@ compose_draw(struct app *app, void *state, const struct rect *r)
 	draw_preview(s, prev_y + 1, x, w, r->y + r->h - 3 - (prev_y + 1));
 	if (s->error[0])
 		draw_text(r->y + r->h - 2, x, w, s->error, ROLE_ERROR);
-	draw_text(r->y + r->h - 1, x, w, "Ctrl-S post  Ctrl-T who can see it  Ctrl-G pictures  "
-	    "Enter new line  Esc leave", ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, x, w);
 	draw_cursor_at(cy, cx);
 }
 
@@ -305,12 +304,24 @@ compose_paste(struct app *app, void *state, const char *text)
 	return TUI_REDRAW;
 }
 
+static unsigned
+compose_when(struct app *app, void *state)
+{
+	(void)app;
+	(void)state;
+	return W_TYPING;
+}
+
 static const struct key_binding compose_keys[] = {
-	{ CTRL_KEY('s'),	ACT_COMPOSE,	"post (Ctrl-D too)" },
-	{ CTRL_KEY('t'),	ACT_VISIBILITY,	"who can see it: public, friends, only me" },
-	{ CTRL_KEY('g'),	ACT_NONE,	"attach pictures from your gallery" },
-	{ 27,			ACT_NONE,	"leave (asks when text would be lost)" },
-	{ 0, 0, NULL }
+	{ CTRL_KEY('s'),	ACT_COMPOSE,	"post it (Ctrl-D too)", "post", W_TYPING },
+	{ 27,			ACT_NONE,	"leave (asks when text would be lost)", "leave",
+	    W_TYPING },
+	{ CTRL_KEY('t'),	ACT_VISIBILITY,	"who can see it: public, friends, only me",
+	    "who can see it", W_TYPING },
+	{ CTRL_KEY('g'),	ACT_NONE,	"attach pictures from your gallery", "pictures",
+	    W_TYPING },
+	{ '\n',			ACT_NONE,	"a new line", "new line", W_TYPING },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_compose_ops = {
@@ -322,4 +333,5 @@ const struct screen_ops screen_compose_ops = {
 	.input = compose_input,
 	.paste = compose_paste,
 	.refresh = compose_refresh,
+	.when = compose_when,
 };

@@ -100,8 +100,13 @@ foryou_draw(struct app *app, void *state, const struct rect *r)
 		return;
 	}
 	draw_text(r->y + 1, r->x + 2, r->w - 4, "For You", ROLE_TITLE);
-	draw_text(r->y + 3, r->x + 2, r->w - 4, "Nothing to show yet: when people post in public, "
-	    "the posts most worth your time show here.", ROLE_DIM);
+	{
+		struct rect	inner = { r->y + 3, r->x + 2, r->h - 3, r->w - 4 };
+		int		row = 0;
+
+		draw_wrapped(&inner, &row, "Nothing to show yet: when people post in public, "
+		    "the posts most worth your time show here.", ROLE_DIM);
+	}
 }
 
 static int
@@ -117,11 +122,17 @@ feed_screen_refresh(struct app *app, void *state, const struct hub_msg *m)
 	feed_refresh(state, app);
 }
 
+static unsigned
+feed_screen_when(struct app *app, void *state)
+{
+	return W_KEYS | feed_when(state, app);
+}
+
 static const struct key_binding feed_keys[] = {
 	NAV_BINDINGS,
 	POST_BINDINGS,
-	{ 'R',	ACT_RELOAD,	"show new posts (reload)" },
-	{ 0, 0, NULL }
+	{ 'R',	ACT_RELOAD,	"show new posts (reload)", NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_home_ops = {
@@ -132,6 +143,7 @@ const struct screen_ops screen_home_ops = {
 	.draw = home_draw,
 	.action = feed_screen_action,
 	.refresh = feed_screen_refresh,
+	.when = feed_screen_when,
 };
 
 const struct screen_ops screen_foryou_ops = {
@@ -142,4 +154,5 @@ const struct screen_ops screen_foryou_ops = {
 	.draw = foryou_draw,
 	.action = feed_screen_action,
 	.refresh = feed_screen_refresh,
+	.when = feed_screen_when,
 };

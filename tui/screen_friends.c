@@ -194,10 +194,7 @@ friends_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(list.y, list.x + 1, list.w - 2, s->owner ? "No friends to show." :
 		    "No friends yet: / finds people, f on a profile sends a request.", ROLE_DIM);
 	list_draw(&list, &s->lv, friend_row, s);
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, s->owner ?
-	    "type to filter  arrows move  Enter opens  Esc back" :
-	    "Enter open  a accept  x decline  c cancel  r remove  b block  s search friends",
-	    ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 	if (cx >= 0)
 		draw_cursor_at(r->y + 1, cx);
 }
@@ -295,24 +292,48 @@ friends_refresh(struct app *app, void *state, const struct hub_msg *m)
 	friends_load(app, state);
 }
 
+/* The selected row: a request to me, one I sent, or a friend. */
+static unsigned
+friends_when(struct app *app, void *state)
+{
+	struct friends_state	*s = state;
+	enum row_kind		 kind;
+
+	(void)app;
+	if (s->lv.n == 0 || s->lv.sel >= row_count(s))
+		return W_KEYS;
+	(void)row_user(s, s->lv.sel, &kind);
+	return W_KEYS | W_ITEM | (kind == ROW_INCOMING ? W_REQUEST : kind == ROW_OUTGOING ?
+	    W_SENT : W_FRIEND);
+}
+
 static const struct key_binding friends_keys[] = {
 	NAV_BINDINGS,
-	{ '\n',	ACT_OPEN,	"open the profile" },
-	{ 'p',	ACT_OPEN,	NULL },
-	{ 'a',	ACT_FRIEND,	"accept the friend request" },
-	{ 'x',	ACT_DECLINE,	"decline the friend request" },
-	{ 'c',	ACT_CANCEL,	"cancel the request you sent" },
-	{ 'r',	ACT_DELETE,	"remove from your friends (asks first)" },
-	{ 'b',	ACT_BLOCK,	"block or unblock" },
-	{ 's',	ACT_FILTER,	"search inside your friends" },
-	{ 0, 0, NULL }
+	{ '\n',	ACT_OPEN,	"open the profile", "open", W_ITEM },
+	{ 'p',	ACT_OPEN,	NULL, NULL, W_ITEM },
+	{ 'a',	ACT_FRIEND,	"accept the friend request", "accept", W_REQUEST },
+	{ 'x',	ACT_DECLINE,	"decline the friend request", "decline", W_REQUEST },
+	{ 'c',	ACT_CANCEL,	"cancel the request you sent", "cancel", W_SENT },
+	{ 'r',	ACT_DELETE,	"remove from your friends (asks first)", "remove", W_FRIEND },
+	{ 'b',	ACT_BLOCK,	"block or unblock", "block", W_ITEM },
+	{ 's',	ACT_FILTER,	"search inside your friends", "search friends", 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
+static unsigned
+friends_of_when(struct app *app, void *state)
+{
+	(void)app;
+	(void)state;
+	return W_TYPING;
+}
+
 static const struct key_binding friends_of_keys[] = {
-	{ TK(KEY_DOWN),	ACT_NEXT,	"next" },
-	{ TK(KEY_UP),	ACT_PREV,	"previous" },
-	{ '\n',		ACT_OPEN,	"open the profile" },
-	{ 0, 0, NULL }
+	{ '\n',		ACT_OPEN,	"open the profile", "open", W_TYPING },
+	{ TK(KEY_DOWN),	ACT_NEXT,	"next", NULL, W_TYPING },
+	{ TK(KEY_UP),	ACT_PREV,	"previous", NULL, W_TYPING },
+	{ 27,		ACT_NONE,	"back", "back", W_TYPING },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_friends_ops = {
@@ -323,6 +344,7 @@ const struct screen_ops screen_friends_ops = {
 	.draw = friends_draw,
 	.action = friends_action,
 	.refresh = friends_refresh,
+	.when = friends_when,
 };
 
 const struct screen_ops screen_friends_of_ops = {
@@ -335,4 +357,5 @@ const struct screen_ops screen_friends_of_ops = {
 	.input = friends_of_input,
 	.paste = friends_of_paste,
 	.refresh = friends_refresh,
+	.when = friends_of_when,
 };

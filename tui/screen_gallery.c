@@ -201,7 +201,6 @@ gallery_draw(struct app *app, void *state, const struct rect *r)
 	struct gallery	*g = state;
 	struct rect	 list, pane;
 	int		 lw = r->w / 2 < LIST_COLS ? r->w / 2 : LIST_COLS;
-	const char	*help;
 
 	if (g->missing) {
 		draw_text(r->y + 1, r->x + 2, r->w - 4, "No such user, or their gallery is not "
@@ -222,10 +221,7 @@ gallery_draw(struct app *app, void *state, const struct rect *r)
 		list_draw(&list, &g->lv, gallery_row, g);
 		draw_preview(app, &g->list.v[g->lv.sel], &pane);
 	}
-	help = g->picking ? "Space marks (up to 4 images or 1 video) \u00b7 Enter attaches \u00b7 q cancels" :
-	    g->mine ? "v view \u00b7 a avatar \u00b7 b background \u00b7 x unset \u00b7 n post it \u00b7 d delete" :
-	    "v view";
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, help, ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 }
 
 static void
@@ -380,17 +376,31 @@ gallery_refresh(struct app *app, void *state, const struct hub_msg *m)
 	listview_clamp(&g->lv, (size_t)g->height);
 }
 
+static unsigned
+gallery_when(struct app *app, void *state)
+{
+	struct gallery *g = state;
+
+	(void)app;
+	if (g->missing)
+		return W_KEYS;
+	if (g->picking)
+		return W_KEYS | W_PICKING;
+	return W_KEYS | (g->list.n > 0 ? W_ITEM : 0) | (g->mine ? W_OWN : 0);
+}
+
 static const struct key_binding gallery_keys[] = {
 	NAV_BINDINGS,
-	{ 'v',	ACT_G_VIEW,	  "view full screen" },
-	{ '\n',	ACT_G_DONE,	  "view (picking: attach the marked ones)" },
-	{ ' ',	ACT_G_TOGGLE,	  "mark / unmark (picking for a post)" },
-	{ 'a',	ACT_G_AVATAR,	  "make it my avatar" },
-	{ 'b',	ACT_G_BACKGROUND, "make it my background" },
-	{ 'x',	ACT_G_UNSET,	  "stop using it as avatar / background" },
-	{ 'n',	ACT_G_POST,	  "write a post with it" },
-	{ 'd',	ACT_G_DELETE,	  "delete it (asks)" },
-	{ 0, 0, NULL }
+	{ ' ',	ACT_G_TOGGLE,	  "mark / unmark (up to 4 images or 1 video)", "mark", W_PICKING },
+	{ '\n',	ACT_G_DONE,	  "attach the marked ones", "attach", W_PICKING },
+	{ 'v',	ACT_G_VIEW,	  "view full screen", "view", W_ITEM },
+	{ '\n',	ACT_G_DONE,	  NULL, NULL, W_ITEM },
+	{ 'a',	ACT_G_AVATAR,	  "make it my avatar", "avatar", W_ITEM | W_OWN },
+	{ 'b',	ACT_G_BACKGROUND, "make it my background", "background", W_ITEM | W_OWN },
+	{ 'x',	ACT_G_UNSET,	  "stop using it as avatar / background", "unset", W_ITEM | W_OWN },
+	{ 'n',	ACT_G_POST,	  "write a post with it", "post it", W_ITEM | W_OWN },
+	{ 'd',	ACT_G_DELETE,	  "delete it (asks)", "delete", W_ITEM | W_OWN },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_gallery_ops = {
@@ -401,4 +411,5 @@ const struct screen_ops screen_gallery_ops = {
 	.draw = gallery_draw,
 	.action = gallery_action,
 	.refresh = gallery_refresh,
+	.when = gallery_when,
 };

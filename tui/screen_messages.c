@@ -117,8 +117,7 @@ messages_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(list.y, list.x + 1, list.w - 2, "No conversations yet: m starts one, or m "
 		    "on someone's profile.", ROLE_DIM);
 	list_draw(&list, &s->lv, conv_row, s);
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4,
-	    "Enter open  m new message  a accept  x decline  p profile", ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 }
 
 static void
@@ -182,14 +181,26 @@ messages_refresh(struct app *app, void *state, const struct hub_msg *m)
 	messages_load(app, state);
 }
 
+/* A row selected; a request (the first rows) or a conversation. */
+static unsigned
+messages_when(struct app *app, void *state)
+{
+	struct messages_state *s = state;
+
+	(void)app;
+	if (s->lv.n == 0)
+		return W_KEYS;
+	return W_KEYS | W_ITEM | (s->lv.sel < s->requests.n ? W_REQUEST : 0);
+}
+
 static const struct key_binding messages_keys[] = {
 	NAV_BINDINGS,
-	{ '\n',	ACT_OPEN,	"open the conversation" },
-	{ 'm',	ACT_COMPOSE,	"message someone" },
-	{ 'a',	ACT_FRIEND,	"accept the message request" },
-	{ 'x',	ACT_DECLINE,	"decline the message request" },
-	{ 'p',	ACT_PROFILE,	"their profile" },
-	{ 0, 0, NULL }
+	{ '\n',	ACT_OPEN,	"open the conversation", "open", W_ITEM },
+	{ 'm',	ACT_COMPOSE,	"message someone", "new message", 0 },
+	{ 'a',	ACT_FRIEND,	"accept the message request", "accept", W_REQUEST },
+	{ 'x',	ACT_DECLINE,	"decline the message request", "decline", W_REQUEST },
+	{ 'p',	ACT_PROFILE,	"their profile", "profile", W_ITEM },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_messages_ops = {
@@ -200,4 +211,5 @@ const struct screen_ops screen_messages_ops = {
 	.draw = messages_draw,
 	.action = messages_action,
 	.refresh = messages_refresh,
+	.when = messages_when,
 };

@@ -131,8 +131,7 @@ notif_draw(struct app *app, void *state, const struct rect *r)
 		draw_text(list.y, list.x + 1, list.w - 2, "Nothing yet. Friend requests, answers "
 		    "and more will show up here as they happen.", ROLE_DIM);
 	list_draw(&list, &s->lv, notif_row, s);
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4,
-	    "Enter open  r read  a all read  d delete  D delete all  R reload", ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 }
 
 static void
@@ -316,15 +315,24 @@ notif_refresh(struct app *app, void *state, const struct hub_msg *m)
 	listview_clamp(&s->lv, (size_t)s->height);
 }
 
+static unsigned
+notif_when(struct app *app, void *state)
+{
+	struct notif_state *s = state;
+
+	(void)app;
+	return W_KEYS | (s->lv.n > 0 ? W_ITEM : 0);
+}
+
 static const struct key_binding notif_keys[] = {
 	NAV_BINDINGS,
-	{ '\n',	ACT_OPEN,		"open it, mark it read" },
-	{ 'r',	ACT_MARK_READ,		"mark read" },
-	{ 'a',	ACT_MARK_ALL_READ,	"mark all read" },
-	{ 'd',	ACT_DELETE,		"delete" },
-	{ 'D',	ACT_DELETE_ALL,		"delete all (asks first)" },
-	{ 'R',	ACT_RELOAD,		"show new ones" },
-	{ 0, 0, NULL }
+	{ '\n',	ACT_OPEN,		"open it, mark it read", "open", W_ITEM },
+	{ 'r',	ACT_MARK_READ,		"mark read", "read", W_ITEM },
+	{ 'a',	ACT_MARK_ALL_READ,	"mark all read", "all read", W_ITEM },
+	{ 'd',	ACT_DELETE,		"delete", "delete", W_ITEM },
+	{ 'D',	ACT_DELETE_ALL,		"delete all (asks first)", "delete all", W_ITEM },
+	{ 'R',	ACT_RELOAD,		"show new ones", "reload", 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_notifications_ops = {
@@ -335,4 +343,5 @@ const struct screen_ops screen_notifications_ops = {
 	.draw = notif_draw,
 	.action = notif_action,
 	.refresh = notif_refresh,
+	.when = notif_when,
 };

@@ -150,9 +150,7 @@ post_draw(struct app *app, void *state, const struct rect *r)
 		used = draw_comment(&s->comments.v[i], s->sel == i + 1, y, r->x, r->w, limit - y);
 		y += used;
 	}
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, s->sel == 0 ?
-	    "l like  r react  c comment  s share  e edit  d delete  j comments  q back" :
-	    "c comment  e edit comment  d delete comment  k up  q back", ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 }
 
 static void
@@ -298,10 +296,39 @@ post_refresh(struct app *app, void *state, const struct hub_msg *m)
 	post_load(app, s);
 }
 
+/* What is selected: the post (sel 0) or a comment, and whose it is. */
+static unsigned
+post_when_now(struct app *app, void *state)
+{
+	struct post_state	*s = state;
+	const struct comment	*c;
+
+	if (s->missing)
+		return W_KEYS;
+	if (s->sel == 0 || s->sel - 1 >= s->comments.n)
+		return W_KEYS | post_when(app, &s->item.post);
+	c = &s->comments.v[s->sel - 1];
+	return W_KEYS | W_COMMENT | (c->author_id == app_user(app)->id ? W_OWN : W_OTHERS) |
+	    (c->can_delete ? W_CAN_DELETE : 0);
+}
+
 static const struct key_binding post_keys[] = {
 	NAV_BINDINGS,
-	POST_BINDINGS,
-	{ 0, 0, NULL }
+	{ 'l',	ACT_LIKE,	"like or unlike the post", "like", W_POST },
+	{ 'c',	ACT_COMMENT,	"add a comment", "comment", 0 },
+	{ 'r',	ACT_REACT,	"react to the post (pick one)", "react", W_POST },
+	{ 's',	ACT_SHARE,	"share the post (with a note)", "share", W_POST },
+	{ 'e',	ACT_EDIT,	"edit your post", "edit", W_POST | W_OWN },
+	{ 'd',	ACT_DELETE,	"delete your post (asks)", "delete", W_POST | W_OWN },
+	{ 'e',	ACT_EDIT,	"edit your comment", "edit comment", W_COMMENT | W_OWN },
+	{ 'd',	ACT_DELETE,	"delete the comment (asks)", "delete comment",
+	    W_COMMENT | W_CAN_DELETE },
+	{ 'v',	ACT_VIEW,	"its pictures, full screen", "pictures", W_POST | W_PICTURES },
+	{ '\n',	ACT_OPEN,	"open the shared post", "original", W_POST | W_SHARE },
+	{ 'w',	ACT_REACTORS,	"who reacted", NULL, W_POST },
+	{ 'V',	ACT_VISIBILITY,	"who can see your post", NULL, W_POST | W_OWN },
+	{ 'p',	ACT_AUTHOR,	"the author's profile", "profile", 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_post_ops = {
@@ -312,4 +339,5 @@ const struct screen_ops screen_post_ops = {
 	.draw = post_draw,
 	.action = post_action,
 	.refresh = post_refresh,
+	.when = post_when_now,
 };

@@ -111,17 +111,34 @@ relation_text(enum relation rel)
 	}
 }
 
-/* The keys that apply, for the bottom hint. */
-static const char *
-key_hint(const struct profile_state *s)
+/* The enum key_when bits: who this is to me, and the selected post of the timeline. */
+static unsigned
+profile_when(struct app *app, void *state)
 {
+	struct profile_state	*s = state;
+	unsigned		 w = W_KEYS;
+
+	if (s->missing)
+		return w;
 	switch (s->p.relation) {
-	case REL_SELF:			return "e edit profile  i bio  F friends  M media  n new post  ? help";
-	case REL_FRIEND:		return "f unfriend  m message  b block  F friends  M media  q back";
-	case REL_REQUEST_SENT:		return "f cancel request  b block  F friends  M media  q back";
-	case REL_REQUEST_RECEIVED:	return "f accept  x decline  b block  F friends  M media  q back";
-	case REL_BLOCKED:		return "b unblock  q back";
-	default:			return "f add friend  m message  b block  F friends  M media  q back";
+	case REL_SELF:			w |= W_OWN; break;
+	case REL_FRIEND:		w |= W_FRIEND | W_OTHERS; break;
+	case REL_REQUEST_SENT:		w |= W_SENT | W_OTHERS; break;
+	case REL_REQUEST_RECEIVED:	w |= W_REQUEST | W_OTHERS; break;
+	case REL_BLOCKED:		return w | W_BLOCKED;
+	default:			w |= W_STRANGER | W_OTHERS; break;
+	}
+	return w | (s->p.full ? feed_when(&s->posts, app) : 0);
+}
+
+/* Render the bio at w columns (again when the width changed). */
+static void
+bio_layout(struct profile_state *s, int w)
+{
+	if (s->bio_width != w) {
+		md_doc_free(&s->bio);
+		md_render(s->p.bio, w, &s->bio);
+		s->bio_width = w;
 	}
 }
 
@@ -130,11 +147,7 @@ draw_bio(struct profile_state *s, int y, int x, int w, int rows)
 {
 	size_t	i;
 
-	if (s->bio_width != w) {
-		md_doc_free(&s->bio);
-		md_render(s->p.bio, w, &s->bio);
-		s->bio_width = w;
-	}
+	bio_layout(s, w);
 	for (i = 0; i < s->bio.n && (int)i < rows; i++)
 		draw_md_line(&s->bio.lines[i], y + (int)i, x, w);
 }
@@ -190,7 +203,7 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 	if (s->missing) {
 		draw_text(y + 1, r->x + 2, r->w - 4, "No such user (or they are not visible to you).",
 		    ROLE_ERROR);
-		draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, "q back", ROLE_DIM);
+		app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 		return;
 	}
 	/* A banner as tall as leaves room for the header and some posts. */
@@ -236,12 +249,19 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 			rows = s->posts.n == 0 ? avail : (avail / 2 > BIO_ROWS ? avail / 2 : BIO_ROWS);
 			if (rows < 1)
 				rows = 1;
-			draw_bio(s, y, r->x + 2, r->w - 4, rows);
+			/*
+			 * Cut short, the last row is the notice alone: drawn over a
+			 * bio line it would leave that line's end behind it.
+			 */
+			bio_layout(s, r->w - 4);	/* its length decides */
 			if (s->bio.n > (size_t)rows) {
+				draw_bio(s, y, r->x + 2, r->w - 4, rows - 1);
 				y += rows - 1;
 				draw_text(y++, r->x + 2, r->w - 4, "… i shows the whole bio", ROLE_DIM);
-			} else
+			} else {
+				draw_bio(s, y, r->x + 2, r->w - 4, rows);
 				y += (int)s->bio.n;
+			}
 		} else
 			draw_text(y++, r->x + 2, r->w - 4, p->relation == REL_SELF ?
 			    "No bio yet: e edits your profile." : "No bio yet.", ROLE_DIM);
@@ -255,7 +275,7 @@ profile_draw(struct app *app, void *state, const struct rect *r)
 			feed_draw(&s->posts, app, &area);
 		}
 	}
-	draw_text(r->y + r->h - 1, r->x + 2, r->w - 4, key_hint(s), ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 1, r->x + 2, r->w - 4);
 	buf_release(&line);
 }
 
@@ -268,7 +288,7 @@ profile_action(struct app *app, void *state, int action)
 		return TUI_NONE;
 	switch (action) {
 	case ACT_INFO:
-		app_pager(app, s->p.display_name, s->p.bio[0] ? s->p.bio : "No bio yet.");
+		app_pager_markdown(app, s->p.display_name, s->p.bio[0] ? s->p.bio : "No bio yet.");
 		return TUI_REDRAW;
 	case ACT_EDIT:
 		if (s->p.relation != REL_SELF) {
@@ -310,26 +330,32 @@ profile_refresh(struct app *app, void *state, const struct hub_msg *m)
 	feed_refresh(&s->posts, app);
 }
 
+/* Who they are to me first, then the selected post's keys: the hint row takes them in this order. */
 static const struct key_binding profile_keys[] = {
 	NAV_BINDINGS,
-	{ 'e',		ACT_EDIT,	"edit your profile (your own)" },
-	{ 'i',		ACT_INFO,	"the whole bio" },
-	{ '\n',		ACT_OPEN,	"open the selected post" },
-	{ 'l',		ACT_LIKE,	"like or unlike the selected post" },
-	{ 'r',		ACT_REACT,	"react to it" },
-	{ 'w',		ACT_REACTORS,	"who reacted" },
-	{ 'c',		ACT_COMMENT,	"its comments" },
-	{ 's',		ACT_SHARE,	"share it" },
-	{ 'd',		ACT_DELETE,	"delete it (your own)" },
-	{ 'V',		ACT_VISIBILITY,	"who can see it (your own)" },
-	{ 'v',		ACT_VIEW,	"its pictures, full screen" },
-	{ 'M',		ACT_MEDIA,	"the media gallery (avatar and background: on your own)" },
-	{ 'f',		ACT_FRIEND,	"friend: request, accept, cancel or remove" },
-	{ 'x',		ACT_DECLINE,	"decline their friend request" },
-	{ 'm',		ACT_MESSAGE,	"message" },
-	{ 'b',		ACT_BLOCK,	"block or unblock" },
-	{ 'F',		ACT_FRIENDS_OF,	"their friends (search inside the list)" },
-	{ 0, 0, NULL }
+	{ 'e',		ACT_EDIT,	"edit your profile", "edit profile", W_OWN },
+	{ 'f',		ACT_FRIEND,	"send a friend request", "add friend", W_STRANGER },
+	{ 'f',		ACT_FRIEND,	"accept their friend request", "accept", W_REQUEST },
+	{ 'x',		ACT_DECLINE,	"decline their friend request", "decline", W_REQUEST },
+	{ 'f',		ACT_FRIEND,	"cancel your friend request", "cancel request", W_SENT },
+	{ 'f',		ACT_FRIEND,	"remove from your friends (asks first)", "unfriend", W_FRIEND },
+	{ 'm',		ACT_MESSAGE,	"send them a message", "message", W_OTHERS },
+	{ 'i',		ACT_INFO,	"the whole bio", "bio", 0 },
+	{ 'F',		ACT_FRIENDS_OF,	"the friends list (search inside it)", "friends", W_KEYS },
+	{ 'M',		ACT_MEDIA,	"the media gallery (your avatar and background: on your own)",
+	    "media", W_KEYS },
+	{ 'b',		ACT_BLOCK,	"block them", "block", W_OTHERS },
+	{ 'b',		ACT_BLOCK,	"unblock them", "unblock", W_BLOCKED },
+	{ '\n',		ACT_OPEN,	"open the selected post", "open", W_POST },
+	{ 'l',		ACT_LIKE,	"like or unlike the selected post", "like", W_POST },
+	{ 'c',		ACT_COMMENT,	"its comments", "comment", W_POST },
+	{ 'r',		ACT_REACT,	"react to it", NULL, W_POST },
+	{ 'w',		ACT_REACTORS,	"who reacted", NULL, W_POST },
+	{ 's',		ACT_SHARE,	"share it", NULL, W_POST },
+	{ 'd',		ACT_DELETE,	"delete the selected post (asks)", NULL, W_POST | W_OWN },
+	{ 'V',		ACT_VISIBILITY,	"who can see the selected post", NULL, W_POST | W_OWN },
+	{ 'v',		ACT_VIEW,	"its pictures, full screen", NULL, W_POST | W_PICTURES },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_profile_ops = {
@@ -340,6 +366,7 @@ const struct screen_ops screen_profile_ops = {
 	.draw = profile_draw,
 	.action = profile_action,
 	.refresh = profile_refresh,
+	.when = profile_when,
 };
 
 const struct screen_ops screen_user_ops = {
@@ -350,4 +377,5 @@ const struct screen_ops screen_user_ops = {
 	.draw = profile_draw,
 	.action = profile_action,
 	.refresh = profile_refresh,
+	.when = profile_when,
 };

@@ -274,13 +274,22 @@ search_refresh(struct app *app, void *state, const struct hub_msg *m)
 	listview_clamp(&s->lv, (size_t)s->height);
 }
 
+static unsigned
+search_when(struct app *app, void *state)
+{
+	(void)app;
+	(void)state;
+	return W_TYPING;
+}
+
 static const struct key_binding search_keys[] = {
-	{ TK(KEY_DOWN),	ACT_NEXT,	"next result" },
-	{ TK(KEY_UP),	ACT_PREV,	"previous result" },
-	{ '\n',		ACT_OPEN,	"open the selected profile or post" },
-	{ '\t',		ACT_FILTER,	"switch between people and posts" },
-	{ 27,		ACT_NONE,	"back" },
-	{ 0, 0, NULL }
+	{ '\n',		ACT_OPEN,	"open the selected profile or post", "open", W_TYPING },
+	{ '\t',		ACT_FILTER,	"switch between people and posts", "people / posts",
+	    W_TYPING },
+	{ TK(KEY_DOWN),	ACT_NEXT,	"next result", NULL, W_TYPING },
+	{ TK(KEY_UP),	ACT_PREV,	"previous result", NULL, W_TYPING },
+	{ 27,		ACT_NONE,	"back", "back", W_TYPING },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_search_ops = {
@@ -293,4 +302,5 @@ const struct screen_ops screen_search_ops = {
 	.paste = search_paste,
 	.refresh = search_refresh,
 	.timer = search_timer,
+	.when = search_when,
 };

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/hub.h"
 #include "common/timefmt.h"
@@ -110,16 +111,27 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 		time_date(k->created_at, date, sizeof date);
 		if (i == s->lv.sel)
 			draw_fill(y, x, w, ROLE_SELECTED);
-		draw_textf(y++, x + 2, w - 2, i == s->lv.sel ? ROLE_SELECTED : ROLE_NORMAL,
-		    "%s%s  %s  %s  %s", k->fingerprint,
-		    s->login_key != NULL && strcmp(s->login_key, k->fingerprint) == 0 ?
-		    "  (this session)" : "", k->type, date, k->comment);
+		/*
+		 * The fingerprint whole (people compare it), then the date and the
+		 * type ("ed25519": "ssh-" says nothing here); only the comment may
+		 * be cut ("…"), so all of this fits 80 columns, "(this session)"
+		 * included.
+		 */
+		{
+			struct buf	line = BUF_INIT;
+			const char	*type = strncmp(k->type, "ssh-", 4) == 0 ? k->type + 4 : k->type;
+
+			buf_addf(&line, "%s%s  %s  %s  %s", k->fingerprint,
+			    s->login_key != NULL && strcmp(s->login_key, k->fingerprint) == 0 ?
+			    "  (this session)" : "", date, type, k->comment);
+			draw_text_cut(y++, x + 2, w - 2, line.buf, i == s->lv.sel ? ROLE_SELECTED :
+			    ROLE_NORMAL);
+			buf_release(&line);
+		}
 	}
 	if (s->keys.n == 0)
 		draw_text(y++, x + 2, w - 2, "no keys: you log in with your password", ROLE_DIM);
-	y = r->y + r->h - 2;
-	draw_text(y, x, w, "p password  v visibility  a add key  d remove key  "
-	    "X delete account  ? help", ROLE_DIM);
+	app_draw_hints(app, r->y + r->h - 2, x, w);
 }
 
 /* ---- password change: old (when set), new, repeat ---------------------- */
@@ -331,16 +343,19 @@ settings_refresh(struct app *app, void *state, const struct hub_msg *m)
 }
 
 static const struct key_binding settings_keys[] = {
-	{ 'j',		ACT_NEXT,		"next key" },
-	{ TK(KEY_DOWN),	ACT_NEXT,		NULL },
-	{ 'k',		ACT_PREV,		"previous key" },
-	{ TK(KEY_UP),	ACT_PREV,		NULL },
-	{ 'p',		ACT_PASSWORD,		"change (or set) your password" },
-	{ 'v',		ACT_VISIBILITY,		"who new posts are for by default (cycles)" },
-	{ 'a',		ACT_KEY_ADD,		"add an SSH key (paste an authorized_keys line)" },
-	{ 'd',		ACT_KEY_REMOVE,		"remove the selected key" },
-	{ 'X',		ACT_DELETE_ACCOUNT,	"delete your account and all its data" },
-	{ 0, 0, NULL }
+	{ 'j',		ACT_NEXT,		"next key", NULL, 0 },
+	{ TK(KEY_DOWN),	ACT_NEXT,		NULL, NULL, 0 },
+	{ 'k',		ACT_PREV,		"previous key", NULL, 0 },
+	{ TK(KEY_UP),	ACT_PREV,		NULL, NULL, 0 },
+	{ 'p',		ACT_PASSWORD,		"change (or set) your password", "password", 0 },
+	{ 'v',		ACT_VISIBILITY,		"who new posts are for by default (cycles)",
+	    "visibility", 0 },
+	{ 'a',		ACT_KEY_ADD,		"add an SSH key (paste an authorized_keys line)",
+	    "add key", 0 },
+	{ 'd',		ACT_KEY_REMOVE,		"remove the selected key", "remove key", 0 },
+	{ 'X',		ACT_DELETE_ACCOUNT,	"delete your account and all its data",
+	    "delete the account", 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_settings_ops = {

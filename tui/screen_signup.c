@@ -177,14 +177,22 @@ signup_input(struct app *app, void *state, int key)
 	return TUI_UNHANDLED;
 }
 
+static unsigned
+signup_when(struct app *app, void *state)
+{
+	(void)app;
+	(void)state;
+	return W_TYPING;
+}
+
 static const struct key_binding signup_keys[] = {
-	{ '\n',		ACT_NONE,	"create the account" },
-	{ '\t',		ACT_NEXT,	"next field" },
-	{ TK(KEY_DOWN),	ACT_NEXT,	NULL },
-	{ TK(KEY_BTAB),	ACT_PREV,	"previous field" },
-	{ TK(KEY_UP),	ACT_PREV,	NULL },
-	{ 27,		ACT_BOTTOM,	"cancel: nothing is stored" },
-	{ 0, 0, NULL }
+	{ '\n',		ACT_NONE,	"create the account", "create", W_TYPING },
+	{ '\t',		ACT_NEXT,	"next field", "next field", W_TYPING },
+	{ TK(KEY_DOWN),	ACT_NEXT,	NULL, NULL, W_TYPING },
+	{ TK(KEY_BTAB),	ACT_PREV,	"previous field", NULL, W_TYPING },
+	{ TK(KEY_UP),	ACT_PREV,	NULL, NULL, W_TYPING },
+	{ 27,		ACT_BOTTOM,	"cancel: nothing is stored", "cancel", W_TYPING },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 static int
@@ -205,4 +213,5 @@ const struct screen_ops screen_signup_ops = {
 	.draw = signup_draw,
 	.input = signup_input,
 	.paste = signup_paste,
+	.when = signup_when,
 };

@@ -163,13 +163,13 @@ viewer_refresh(struct app *app, void *state, const struct hub_msg *m)
 }
 
 static const struct key_binding viewer_keys[] = {
-	{ 'h',		   ACT_VIEW_PREV, "previous picture" },
-	{ TK(KEY_LEFT),	   ACT_VIEW_PREV, NULL },
-	{ 'l',		   ACT_VIEW_NEXT, "next picture" },
-	{ TK(KEY_RIGHT),   ACT_VIEW_NEXT, NULL },
-	{ 'k',		   ACT_PREV,	  NULL },
-	{ 'j',		   ACT_NEXT,	  NULL },
-	{ 0, 0, NULL }
+	{ 'h',		   ACT_VIEW_PREV, "previous picture", NULL, 0 },
+	{ TK(KEY_LEFT),	   ACT_VIEW_PREV, NULL, NULL, 0 },
+	{ 'l',		   ACT_VIEW_NEXT, "next picture", NULL, 0 },
+	{ TK(KEY_RIGHT),   ACT_VIEW_NEXT, NULL, NULL, 0 },
+	{ 'k',		   ACT_PREV,	  NULL, NULL, 0 },
+	{ 'j',		   ACT_NEXT,	  NULL, NULL, 0 },
+	{ 0, 0, NULL, NULL, 0 }
 };
 
 const struct screen_ops screen_viewer_ops = {

@@ -36,7 +36,7 @@
 #define TXT_SEEN	"seen"
 #define TXT_EDITED	"(edited)"
 #define TXT_DELETED	"message deleted"
-#define TXT_BROWSE	"j/k pick  e edit  d delete"
+#define TXT_BROWSE	"j/k pick"	/* browsing (e edit, d delete only on your own) */
 #define TXT_REQ_KEYS	"a accept  x decline  i reply (accepts)"
 #define TXT_EDIT_PROMPT	"Edit message:"
 #define TXT_DEL_ASK	"Delete this message for both of you? (y/n)"

@@ -422,8 +422,12 @@ test_timefmt(void **state)
 	assert_string_equal(out, "3h");
 	time_ago(t, t + 2 * 86400, out, sizeof out);
 	assert_string_equal(out, "2d");
-	time_ago(t, t + 30 * 86400, out, sizeof out);
+	time_ago(t, t + 30 * 86400, out, sizeof out);	/* this year: without it */
+	assert_string_equal(out, "25 Nov");
+	time_ago(t, t + 60 * 86400, out, sizeof out);	/* seen the next year: with it */
 	assert_string_equal(out, "25 Nov 2026");
+	time_date(t + 12 * 86400, out, sizeof out);
+	assert_string_equal(out, "7 Dec 2026");
 }
 
 int
