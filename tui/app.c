@@ -83,7 +83,6 @@ enum global_action {
 #define GLOBAL_FIRST	3
 static const struct key_binding global_keys[] = {
 	{ '?',		G_HELP,		"help for this screen", "help", W_KEYS },
-	{ TK(KEY_F(1)),	G_HELP,		NULL, NULL, 0 },
 	{ 'q',		G_QUIT,		"back to the screen before", "back", W_KEYS | W_OPENED },
 	{ 'q',		G_QUIT,		"quit (asks first)", "quit", W_KEYS | W_TAB },
 	{ '1',		G_TABS,		NULL, "-9 tabs", W_KEYS },
@@ -93,8 +92,10 @@ static const struct key_binding global_keys[] = {
 	{ '\t',		G_NEXT_TAB,	"next tab", NULL, W_KEYS },
 	{ TK(KEY_BTAB),	G_PREV_TAB,	"previous tab", NULL, W_KEYS },
 	{ 27,		G_BACK,		"back", NULL, W_KEYS | W_OPENED },
-	{ CTRL_KEY('c'), G_CANCEL,	"cancel; on a tab, quit (asks)", NULL, 0 },
 	{ CTRL_KEY('l'), G_REDRAW,	"redraw the screen", NULL, 0 },
+	/* Never hinted (no room), so after the rest: GLOBAL_FIRST counts from the top. */
+	{ TK(KEY_F(1)),	G_HELP,		NULL, NULL, 0 },
+	{ CTRL_KEY('c'), G_CANCEL,	"cancel; on a tab, quit (asks)", NULL, 0 },
 	{ 0, 0, NULL, NULL, 0 }
 };
 

@@ -100,7 +100,8 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 	    visibility_name(s->vis));
 	y++;
 	draw_textf(y++, x, w, ROLE_KEY, "SSH keys (%zu)%s", s->keys.n,
-	    s->login_key == NULL ? "  \u00b7  this session: your password" : "");
+	    s->login_key == NULL ? "  \u00b7  this session: your password" :
+	    "  \u00b7  * this session");
 	rows = r->y + r->h - y - 3;
 	if (rows < 1)
 		rows = 1;
@@ -114,16 +115,16 @@ settings_draw(struct app *app, void *state, const struct rect *r)
 		/*
 		 * The fingerprint whole (people compare it), then the date and the
 		 * type ("ed25519": "ssh-" says nothing here); only the comment may
-		 * be cut ("…"), so all of this fits 80 columns, "(this session)"
-		 * included.
+		 * be cut ("…"), so all of this fits 80 columns.
 		 */
 		{
 			struct buf	line = BUF_INIT;
 			const char	*type = strncmp(k->type, "ssh-", 4) == 0 ? k->type + 4 : k->type;
 
-			buf_addf(&line, "%s%s  %s  %s  %s", k->fingerprint,
-			    s->login_key != NULL && strcmp(s->login_key, k->fingerprint) == 0 ?
-			    "  (this session)" : "", date, type, k->comment);
+			buf_addf(&line, "%s  %s  %s  %s", k->fingerprint, date, type, k->comment);
+			/* This session's key: a mark in the margin, so the row still fits. */
+			if (s->login_key != NULL && strcmp(s->login_key, k->fingerprint) == 0)
+				draw_text(y, x, 1, "*", i == s->lv.sel ? ROLE_SELECTED : ROLE_KEY);
 			draw_text_cut(y++, x + 2, w - 2, line.buf, i == s->lv.sel ? ROLE_SELECTED :
 			    ROLE_NORMAL);
 			buf_release(&line);

@@ -339,7 +339,8 @@ settings_shows_visibility_and_session_key(void **state)
 	assert_true(make_user_with_key(e2e_srv, u, k, pw));
 	assert_non_null(t = open_settings(u, &c));
 	assert_true(term_wait_text(t, "visible to: public by default", 0));
-	assert_true(wait_row_has(t, harness_key_fingerprint(k), "(this session)"));
+	assert_true(term_wait_text(t, "\u00b7  * this session", 0));
+	assert_true(wait_row_has(t, harness_key_fingerprint(k), "* SHA256:"));
 	term_send(t, "v");
 	assert_true(term_wait_text(t, "visible to: friends by default", 0));
 	assert_true(term_wait_row(t, -1, "new posts are now visible to: friends", 0));
@@ -348,7 +349,7 @@ settings_shows_visibility_and_session_key(void **state)
 	c = cred_password(pw);
 	assert_non_null(t = open_settings(u, &c));
 	assert_true(term_wait_text(t, "this session: your password", 0));
-	assert_true(absent(t, "(this session)"));
+	assert_true(absent(t, "* SHA256:"));
 	assert_true(term_quit(t));
 
 	c = cred_key(k);
