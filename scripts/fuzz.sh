@@ -40,13 +40,14 @@ for n in "$@"; do
 	work="$out/corpus/$n"
 	art="$out/artifacts/$n"
 	log="$out/logs/$n.log"
-	rm -rf "$work" "$art"
-	mkdir -p "$work" "$art" "$corpus"
+	rm -rf "$work" "$art" "$out/tmp"
+	mkdir -p "$work" "$art" "$corpus" "$out/tmp"
 	"$build/tests/fuzz/fuzz_$n" --write-seeds "$work" || exit 1
 	cp "$corpus"/* "$work"/ 2>/dev/null
 	echo "fuzz $n: ${secs} s (log: $log)"
-	"$bin" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 -rss_limit_mb=2560 \
-	    -print_final_stats=1 -artifact_prefix="$art/" "$work" >"$log" 2>&1
+	# A harness's temporary files (fuzz_cli's databases) go here, even after a crash.
+	TMPDIR="$PWD/$out/tmp" "$bin" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
+	    -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$art/" "$work" >"$log" 2>&1
 	status=$?
 	# The last status line: "#N DONE cov: C ft: F corp: K/BKb lim: L exec/s: E rss: RMb".
 	last=$(grep -E '^#[0-9]+' "$log" | tail -1)
@@ -68,8 +69,9 @@ for n in "$@"; do
 		rm -rf "$fresh"
 		mkdir -p "$fresh"
 		# Keep the regression inputs as they are; minimise everything else together.
-		"$bin" -merge=1 -max_len="$maxlen" -timeout=10 -rss_limit_mb=2560 \
-		    "$fresh" "$corpus" "$work" >>"$log" 2>&1 || { echo "!! merge of $n failed"; exit 1; }
+		TMPDIR="$PWD/$out/tmp" "$bin" -merge=1 -max_len="$maxlen" -timeout=10 \
+		    -rss_limit_mb=2560 "$fresh" "$corpus" "$work" >>"$log" 2>&1 ||
+		    { echo "!! merge of $n failed"; exit 1; }
 		find "$corpus" -type f ! -name 'regress-*' -delete
 		for f in "$fresh"/*; do
 			[ -e "$f" ] && cp "$f" "$corpus/"
