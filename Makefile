@@ -49,7 +49,7 @@ ALL_LIBS    := $(LIB_SSHD) $(APP_LIBS)
 
 PROGS := $(BUILD)/sshbookd $(BUILD)/sshbook $(BUILD)/sshbook-video
 
-.PHONY: all deps run test unit e2e asan bench clean fuzz tests-build
+.PHONY: all deps run test unit e2e asan bench clean fuzz fuzz-replay fuzz-libfuzzer tests-build
 all: deps $(PROGS)
 
 deps:
@@ -107,15 +107,43 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(AL
 
 tests-build: $(PROGS) $(UNIT_BIN) $(E2E_BIN) $(FUZZ_BIN)
 
-# `make fuzz`: real coverage-guided fuzzing with clang's libFuzzer (apt-get install clang), 60 s each.
+# `make fuzz`: coverage-guided fuzzing with clang's libFuzzer (scripts/deps.sh fuzz installs
+# clang and its runtime; `make test` never needs them). Each harness runs FUZZ_SECONDS from its
+# seeds and its corpus in tests/fuzz/corpus/NAME, then what it found that adds coverage is
+# merged into that corpus (review and commit it; FUZZ_MERGE=0 leaves the tree alone).
+# FUZZ_ONLY="sftp json" runs only those. scripts/fuzz.sh does the runs and prints the figures.
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_ONLY    ?= $(FUZZ_NAMES)
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 4096
+FUZZ_MERGE   ?= 1
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+		-fsanitize-ignorelist=$(CURDIR)/tests/fuzz/ubsan-ignore.txt
+
+# A change of what the sanitizers leave out rebuilds the fuzz build's objects.
+$(foreach m,$(MODULES),$(patsubst %.c,build-fuzz/%.o,$($(m)_SRC))): tests/fuzz/ubsan-ignore.txt
+
+# The replay driver finds this tree's corpus wherever the binary is run from.
+$(BUILD)/tests/fuzz/replay.o: ALL_CFLAGS += -DFUZZ_CORPUS_ROOT='"$(CURDIR)/tests/fuzz/corpus"'
+
+build-fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c $(ALL_LIBS:$(BUILD)/%=build-fuzz/%)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)clang -std=c17 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -g -O1 -MMD -MP \
+	    -o $@ $< $(ALL_LIBS:$(BUILD)/%=build-fuzz/%) $(PKG_LIBS) $(MEDIA_LIBS) -lutil
+
+fuzz-replay: $(FUZZ_BIN)
+	@:
+fuzz-libfuzzer: $(patsubst %,build-fuzz/bin/fuzz_%,$(FUZZ_ONLY))
+	@:
+
 fuzz:
-	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" $(ALL_LIBS:$(BUILD)/%=build-fuzz/%)
-	@mkdir -p build-fuzz/bin
-	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang -std=c17 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -g -O1 -o build-fuzz/bin/$$n $$f \
-	    $(ALL_LIBS:$(BUILD)/%=build-fuzz/%) $(PKG_LIBS) $(MEDIA_LIBS) -lutil && \
-	  build-fuzz/bin/$$n -max_total_time=60 -max_len=4096 || exit 1; done
+	@./scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" CFLAGS="-O1 -g" fuzz-libfuzzer
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FUZZ_MERGE=$(FUZZ_MERGE) \
+	    ./scripts/fuzz.sh $(BUILD) $(FUZZ_ONLY)
 
 # `make test`: unit + end-to-end on the normal build, then the same under ASan/UBSan.
 # The last line is "N passed, N failed".

@@ -264,6 +264,7 @@ media_list(struct cli_ctx *ctx, int argc, char **argv, bool json)
 	struct media_list	 l;
 	int64_t			 owner = ctx->user_id;
 	size_t			 i;
+	char			*q;
 	int			 status, r;
 
 	if (argc > 2)
@@ -272,8 +273,12 @@ media_list(struct cli_ctx *ctx, int argc, char **argv, bool json)
 	    &owner)) != 0)
 		return status;
 	r = store_media_gallery(ctx->st, ctx->user_id, owner, 0, GALLERY_PAGE, &l);
-	if (r == ERR_NOTFOUND)
-		return cli_fail(ctx, 2, "media: no user named '%s'", argv[1]);
+	if (r == ERR_NOTFOUND) {
+		q = cli_quote(argv[1]);
+		status = cli_fail(ctx, 2, "media: no user named '%s'", q);
+		free(q);
+		return status;
+	}
 	if (r != 0)
 		return cli_fail(ctx, err_exit_status(r), "media: %s", err_str(r));
 	if (!json && l.n == 0)
@@ -294,10 +299,16 @@ cmd_media_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool		 json = cli_take_flag(&argc, argv, "--json");
 	const char	*stray = cli_stray_flag(argc, argv);
+	char		*q;
+	int		 status;
 
-	if (stray != NULL)
-		return cli_fail(ctx, 1, "media: unknown option '%s' (usage: %s)", stray,
+	if (stray != NULL) {
+		q = cli_quote(stray);
+		status = cli_fail(ctx, 1, "media: unknown option '%s' (usage: %s)", q,
 		    cmd_media_entry.usage);
+		free(q);
+		return status;
+	}
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return media_show(ctx, argc, argv, json);
 	if (argc >= 2 && strcmp(argv[1], "delete") == 0) {

@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/people.h"
 #include "cli/postcmd.h"
 #include "cli/sftp.h"
 #include "cli/upload.h"
@@ -486,9 +487,13 @@ cmd_upload_exec(struct cli_ctx *ctx, int argc, char **argv)
 	int			 fd = -1, r, status, first = 1, i;
 
 	if (argc >= 2 && argv[1][0] != '-') {
-		if (parse_use(argv[1], &use) != 0)
-			return cli_fail(ctx, 1, "upload: '%s' is not one of gallery, avatar, "
-			    "background, post (usage: %s)", argv[1], cmd_upload_entry.usage);
+		if (parse_use(argv[1], &use) != 0) {
+			q = cli_quote(argv[1]);
+			status = cli_fail(ctx, 1, "upload: '%s' is not one of gallery, avatar, "
+			    "background, post (usage: %s)", q, cmd_upload_entry.usage);
+			free(q);
+			return status;
+		}
 		first = 2;
 	}
 	/* The words after the use, for `upload post`: options, then the post's text. */

@@ -1,12 +1,25 @@
 #!/bin/sh
 # Install the Debian packages sshbook needs, only those that are missing.
 # This is the one install path: `make deps` (and so `make run`, `make test`) calls it.
+#
+#   scripts/deps.sh        what building, running and `make test` need
+#   scripts/deps.sh fuzz   that, plus clang and its libFuzzer runtime for `make fuzz`
+#                          (libclang-rt-dev: libclang_rt.fuzzer, which clang alone
+#                          does not pull in without recommends)
 set -eu
 
 PACKAGES="build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev
 libsodium-dev libcmark-dev libcaca-dev libstb-dev libcmocka-dev libvterm-dev
 libjson-c-dev libturbojpeg0-dev libwebp-dev libavformat-dev libavcodec-dev
 libavutil-dev libswscale-dev ffmpeg openssh-client openssh-server"
+FUZZ_PACKAGES="clang libclang-rt-dev"
+
+for group in "$@"; do
+	case "$group" in
+	fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
+	*) echo "deps: unknown group '$group' (known: fuzz)" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PACKAGES; do

@@ -334,6 +334,29 @@ test_refusals_store_nothing(void **state)
 	assert_int_equal(count_files(f, "media"), 0);
 }
 
+/*
+ * A bad word echoed in a refusal is quoted like every other command's: an
+ * escape sequence or a broken UTF-8 byte typed as an option of `media` or as
+ * the use of `upload` reaches the terminal as plain text (found by the cli
+ * fuzz harness: `media --ow\xa02ib` printed the byte as it came).
+ */
+static void
+test_refusals_quote_what_they_echo(void **state)
+{
+	struct fx	*f = *state;
+	struct clirun	 r;
+
+	r = expect_in(f, ALICE, "media --x\x1b[2J\xa0", NULL, 0, 1);
+	assert_string_equal(r.err, "media: unknown option '--x\xef\xbf\xbd[2J\xef\xbf\xbd' "
+	    "(usage: media [USER] [--json] | media show ID [--json] | media delete ID)\n");
+	clirun_free(&r);
+	r = expect_in(f, ALICE, "upload \x1b]0;owned\x07", f->jpeg, f->jpegn, 1);
+	assert_null(strchr(r.err, '\x1b'));
+	assert_non_null(strstr(r.err, "upload: '\xef\xbf\xbd]0;owned\xef\xbf\xbd' is not one of"));
+	clirun_free(&r);
+	assert_int_equal(count_files(f, "spool/1"), 0);
+}
+
 static void
 test_upload_post_avatar_background(void **state)
 {
@@ -723,6 +746,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_upload_then_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_store_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals_quote_what_they_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upload_post_avatar_background, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_post_media_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_media_privacy_and_delete, setup, teardown),
