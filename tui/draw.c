@@ -14,7 +14,7 @@
 #include "media/markdown.h"
 #include "tui/lineedit.h"
 
-#define AVATAR_PAIR	40
+#define AVATAR_PAIR	(ROLE_COUNT + 1)	/* + 1..6; the roles have 1..ROLE_COUNT */
 
 static attr_t	role_attr[ROLE_COUNT];
 static bool	colors;
@@ -45,6 +45,7 @@ draw_init(void)
 	};
 	size_t i;
 
+	_Static_assert(AVATAR_PAIR + 6 <= DRAW_PAIRS_RESERVED, "draw.c's pairs overlap the pictures'");
 	colors = has_colors();
 	if (colors) {
 		start_color();
