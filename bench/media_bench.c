@@ -162,7 +162,7 @@ bench_process(int n)
 		/* the worker's first preview: the feed's size on an 80-column terminal */
 		(void)media_strip_layout(&res.width, &res.height, 1, FEED_BODY_COLS_80,
 		    FEED_MEDIA_MAX_ROWS, &cols, &rows);
-		if ((r = media_render_thumb(thumb, cols, rows, true, false, &g)) != 0) {
+		if ((r = media_render_thumb(thumb, cols, rows, 256, false, &g)) != 0) {
 			fprintf(stderr, "media bench: render: %d\n", r);
 			goto out;
 		}

@@ -2,8 +2,8 @@
  * media: a gallery (anyone's, as storage lets the user see it), one item,
  * or deleting one of the user's own. On a terminal `media show` also draws
  * the picture, with the same renderer the TUI uses, fitted to the window and
- * in colour when terminfo gives TERM colours, ASCII where the TUI would
- * draw ASCII (common/terminal.h).
+ * in colour when terminfo gives TERM colours (the 256-colour palette when it
+ * gives 256), ASCII where the TUI would draw ASCII (common/terminal.h).
  */
 #include <sys/ioctl.h>
 
@@ -131,14 +131,26 @@ term_colors(const char *term, int fd)
 }
 
 /*
- * The SGR sequence for a cell's colours (preview.h: 0..15 or default). With
- * 16 colours or more, bright ones are 90-97 and 100-107; with 8 (the Linux
- * console), bright foregrounds are bold and bright backgrounds their base
- * colour, as the TUI draws pictures there (tui/pictures.c).
+ * The SGR sequence for a cell's colours (preview.h: palette indexes or
+ * default). 256-colour grids use 38;5;N and 48;5;N. With 16 colours or more,
+ * bright ones are 90-97 and 100-107; with 8 (the Linux console), bright
+ * foregrounds are bold and bright backgrounds their base colour, as the TUI
+ * draws pictures there (tui/pictures.c).
  */
 static void
-put_colors(FILE *out, int fg, int bg, int ncolors)
+put_colors(FILE *out, int fg, int bg, int gridcolors, int ncolors)
 {
+	if (gridcolors == 256) {
+		if (fg == CELL_COLOR_DEFAULT)
+			fputs("\033[39", out);
+		else
+			fprintf(out, "\033[38;5;%d", fg);
+		if (bg == CELL_COLOR_DEFAULT)
+			fputs(";49m", out);
+		else
+			fprintf(out, ";48;5;%dm", bg);
+		return;
+	}
 	if (ncolors >= 16) {
 		fprintf(out, "\033[%d;%dm",
 		    fg == CELL_COLOR_DEFAULT ? 39 : (fg < 8 ? 30 + fg : 82 + fg),
@@ -178,7 +190,7 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 	}
 	ncolors = term_colors(term, fileno(ctx->out));
 	preview_fit(w, h, maxc, maxr, &cols, &rows);
-	if (media_render_thumb(thumb, cols, rows, ncolors > 0, ascii, &g) != 0) {
+	if (media_render_thumb(thumb, cols, rows, ncolors, ascii, &g) != 0) {
 		free(thumb);
 		return;
 	}
@@ -190,16 +202,16 @@ draw_art(struct cli_ctx *ctx, const struct media *m)
 			const struct cell *c = &g.v[y * g.cols + x];
 			size_t n;
 
-			if (g.color && (c->fg != last_fg || c->bg != last_bg)) {
+			if (g.colors > 0 && (c->fg != last_fg || c->bg != last_bg)) {
 				last_fg = c->fg;
 				last_bg = c->bg;
-				put_colors(ctx->out, c->fg, c->bg, ncolors);
+				put_colors(ctx->out, c->fg, c->bg, g.colors, ncolors);
 			}
 			/* The grid holds printable width-1 code points only (preview.h). */
 			n = utf8_encode(c->ch, u);
 			fwrite(u, 1, n, ctx->out);
 		}
-		fputs(g.color ? "\033[0m\n" : "\n", ctx->out);
+		fputs(g.colors > 0 ? "\033[0m\n" : "\n", ctx->out);
 	}
 	cellgrid_free(&g);
 }

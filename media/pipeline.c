@@ -625,7 +625,7 @@ read_thumb(const char *path, uint8_t **pp, size_t *np)
 }
 
 int
-media_render_thumb(const char *thumb_path, int cols, int rows, bool color, bool ascii,
+media_render_thumb(const char *thumb_path, int cols, int rows, int colors, bool ascii,
     struct cellgrid *out)
 {
 	struct image	 im;
@@ -643,7 +643,7 @@ media_render_thumb(const char *thumb_path, int cols, int rows, bool color, bool 
 	free(p);
 	if (r != 0)
 		return r;
-	r = preview_render(&im, cols, rows, color, ascii, out);
+	r = preview_render(&im, cols, rows, colors, ascii, out);
 	image_free(&im);
 	return r;
 }

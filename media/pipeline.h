@@ -65,7 +65,7 @@ int	media_process_file(const char *src, enum media_format fmt, const char *out_p
  * the small JPEG in this process: it was made by media_process_file, not
  * by a user). 0, ERR_NOTFOUND (no file yet), ERR_INVALID, ERR_SYSTEM.
  */
-int	media_render_thumb(const char *thumb_path, int cols, int rows, bool color, bool ascii,
+int	media_render_thumb(const char *thumb_path, int cols, int rows, int colors, bool ascii,
 	    struct cellgrid *out);
 /* The thumb's pixel size, for preview_fit (reads the JPEG header only). */
 int	media_thumb_size(const char *thumb_path, int *wp, int *hp);

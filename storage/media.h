@@ -204,16 +204,16 @@ int	store_post_create_media(struct store *, int64_t author, const char *text,
 
 /*
  * Rendered previews (media/preview.h cell grids, serialized) per (media,
- * cols, rows, color). No privacy check here: callers got the media id from a
- * read that did one. get: ERR_NOTFOUND when not cached; *blobp malloc'd.
- * put replaces; ERR_INVALID (cols or rows outside 1..2000, an empty or
- * over 16 MiB blob), ERR_NOTFOUND (the media is gone). A bounded number of
+ * cols, rows, colors: 0, 8, 16 or 256). No privacy check here: callers got the
+ * media id from a read that did one. get: ERR_NOTFOUND when not cached;
+ * *blobp malloc'd. put replaces; ERR_INVALID (cols or rows outside 1..2000,
+ * colors none of the three, an empty or over 16 MiB blob), ERR_NOTFOUND (the media is gone). A bounded number of
  * shapes is kept per media (the one just put always); rows go with their
  * media.
  */
-int	store_preview_get(struct store *, int64_t media_id, int cols, int rows, bool color,
+int	store_preview_get(struct store *, int64_t media_id, int cols, int rows, int colors,
 	    uint8_t **blobp, size_t *blobn);
-int	store_preview_put(struct store *, int64_t media_id, int cols, int rows, bool color,
+int	store_preview_put(struct store *, int64_t media_id, int cols, int rows, int colors,
 	    const uint8_t *blob, size_t blobn);
 
 #endif

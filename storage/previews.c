@@ -1,6 +1,6 @@
 /*
  * The preview cache: rendered cell grids (media/preview.h, serialized) per
- * media item, size and colour, so a picture is dithered once per terminal
+ * media item, size and colours (0, 8, 16 or 256), so a picture is dithered once per terminal
  * shape instead of on every draw. The bytes are opaque here; the reader
  * parses them strictly and re-renders anything damaged. Rows go with their
  * media item (ON DELETE CASCADE).
@@ -23,14 +23,15 @@
 #define PREVIEWS_PER_MEDIA	16
 
 static bool
-shape_ok(int64_t media_id, int cols, int rows)
+shape_ok(int64_t media_id, int cols, int rows, int colors)
 {
 	return media_id > 0 && cols >= 1 && cols <= PREVIEW_SIDE_MAX && rows >= 1 &&
-	    rows <= PREVIEW_SIDE_MAX;
+	    rows <= PREVIEW_SIDE_MAX && (colors == 0 || colors == 8 || colors == 16 ||
+	    colors == 256);
 }
 
 int
-store_preview_get(struct store *st, int64_t media_id, int cols, int rows, bool color,
+store_preview_get(struct store *st, int64_t media_id, int cols, int rows, int colors,
     uint8_t **blobp, size_t *blobn)
 {
 	sqlite3_stmt	*stmt = NULL;
@@ -39,7 +40,7 @@ store_preview_get(struct store *st, int64_t media_id, int cols, int rows, bool c
 
 	*blobp = NULL;
 	*blobn = 0;
-	if (!shape_ok(media_id, cols, rows))
+	if (!shape_ok(media_id, cols, rows, colors))
 		return ERR_NOTFOUND;	/* never stored, so not cached */
 	if ((r = stmt_get(st, "SELECT data FROM media_previews WHERE media_id = ?1 AND "
 	    "cols = ?2 AND rows = ?3 AND color = ?4", &stmt)) != 0)
@@ -47,7 +48,7 @@ store_preview_get(struct store *st, int64_t media_id, int cols, int rows, bool c
 	sqlite3_bind_int64(stmt, 1, media_id);
 	sqlite3_bind_int(stmt, 2, cols);
 	sqlite3_bind_int(stmt, 3, rows);
-	sqlite3_bind_int(stmt, 4, color ? 1 : 0);
+	sqlite3_bind_int(stmt, 4, colors);
 	if ((r = stmt_row(st, stmt, "read preview")) == 1) {
 		p = sqlite3_column_blob(stmt, 0);
 		n = sqlite3_column_bytes(stmt, 0);
@@ -63,14 +64,14 @@ store_preview_get(struct store *st, int64_t media_id, int cols, int rows, bool c
 }
 
 int
-store_preview_put(struct store *st, int64_t media_id, int cols, int rows, bool color,
+store_preview_put(struct store *st, int64_t media_id, int cols, int rows, int colors,
     const uint8_t *blob, size_t blobn)
 {
 	sqlite3_stmt	*stmt = NULL;
 	int64_t		 count = 0;
 	int		 r;
 
-	if (!shape_ok(media_id, cols, rows) || blob == NULL || blobn == 0 ||
+	if (!shape_ok(media_id, cols, rows, colors) || blob == NULL || blobn == 0 ||
 	    blobn > PREVIEW_BYTES_MAX)
 		return ERR_INVALID;
 	if ((r = store_begin(st)) != 0)
@@ -82,7 +83,7 @@ store_preview_put(struct store *st, int64_t media_id, int cols, int rows, bool c
 	sqlite3_bind_int64(stmt, 1, media_id);
 	sqlite3_bind_int(stmt, 2, cols);
 	sqlite3_bind_int(stmt, 3, rows);
-	sqlite3_bind_int(stmt, 4, color ? 1 : 0);
+	sqlite3_bind_int(stmt, 4, colors);
 	sqlite3_bind_blob(stmt, 5, blob, (int)blobn, SQLITE_STATIC);
 	r = stmt_done(st, stmt, "store preview");	/* ERR_NOTFOUND: the item is gone */
 	stmt_reset(stmt);
@@ -102,7 +103,7 @@ store_preview_put(struct store *st, int64_t media_id, int cols, int rows, bool c
 	if (count > PREVIEWS_PER_MEDIA && (r = stmt_exec_ints(st, "trim previews",
 	    "DELETE FROM media_previews WHERE media_id = ?1 AND "
 	    "NOT (cols = ?2 AND rows = ?3 AND color = ?4)", NULL, 4, media_id, (int64_t)cols,
-	    (int64_t)rows, (int64_t)(color ? 1 : 0))) != 0)
+	    (int64_t)rows, (int64_t)colors)) != 0)
 		goto out;
 	r = store_commit(st);
  out:

@@ -516,6 +516,24 @@ static const struct migration {
 	 */
 	"ALTER TABLE jobs ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;"
 	},
+	{ "media_previews keyed by the number of colours (0, 8, 16 or 256)",
+	/*
+	 * Pictures on 256-colour terminals are rendered in the xterm palette
+	 * (media/preview.h), so the cache's key says how many colours a grid
+	 * has rather than whether it has any. The table is a cache, and its old
+	 * rows are grids of an older format that the reader refuses anyway, so
+	 * it is made again empty rather than copied.
+	 */
+	"DROP TABLE media_previews;"
+	"CREATE TABLE media_previews ("
+	"	media_id	INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"	cols		INTEGER NOT NULL,"
+	"	rows		INTEGER NOT NULL,"
+	"	color		INTEGER NOT NULL CHECK (color IN (0, 8, 16, 256)),"
+	"	data		BLOB NOT NULL,"
+	"	PRIMARY KEY (media_id, cols, rows, color)"
+	") STRICT;"
+	},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -8,16 +8,18 @@
 
 #include "common/buf.h"
 #include "common/sanitize.h"
+#include "common/terminal.h"
 #include "common/utf8.h"
 #include "common/xmalloc.h"
 #include "media/identicon.h"
 #include "media/markdown.h"
 #include "tui/lineedit.h"
 
-#define AVATAR_PAIR	40
+#define AVATAR_PAIR	(ROLE_COUNT + 1)	/* + 1..6; the roles have 1..ROLE_COUNT */
 
 static attr_t	role_attr[ROLE_COUNT];
 static bool	colors;
+static bool	ascii_only;	/* the terminal shows ASCII only: every glyph through terminal_ascii_dup */
 static int	cursor_y = -1, cursor_x = -1;	/* claimed this frame; -1: nobody */
 
 void
@@ -45,6 +47,8 @@ draw_init(void)
 	};
 	size_t i;
 
+	_Static_assert(AVATAR_PAIR + 6 <= DRAW_PAIRS_RESERVED, "draw.c's pairs overlap the pictures'");
+	ascii_only = terminal_ascii_only();
 	colors = has_colors();
 	if (colors) {
 		start_color();
@@ -91,11 +95,28 @@ draw_has_colors(void)
 	return colors;
 }
 
+/*
+ * s made safe to draw (sanitize_dup), and on an ASCII-only terminal made
+ * ASCII: every string on the screen goes through here, so no screen needs
+ * its own fallback for a glyph (and user text cannot send a vt100 UTF-8).
+ */
+static char *
+clean_dup(const char *s, bool keep_newlines)
+{
+	char *clean = sanitize_dup(s, keep_newlines), *a;
+
+	if (!ascii_only)
+		return clean;
+	a = terminal_ascii_dup(clean);
+	free(clean);
+	return a;
+}
+
 /* Sanitize and cut s to maxw columns into out; returns the columns. */
 static int
 clip(const char *s, int maxw, struct buf *out)
 {
-	char		*clean = sanitize_dup(s, false);
+	char		*clean = clean_dup(s, false);
 	size_t		 len = strlen(clean), i = 0, n;
 	uint32_t	 cp;
 	int		 w = 0, cw;
@@ -137,11 +158,11 @@ int
 draw_text_cut(int y, int x, int maxw, const char *s, enum draw_role role)
 {
 	struct buf	b = BUF_INIT;
-	int		w;
+	int		w, ew = draw_width("\u2026");	/* three dots on ASCII terminals */
 
-	if (maxw <= 1 || draw_width(s) <= maxw)
+	if (maxw <= ew || draw_width(s) <= maxw)
 		return draw_text(y, x, maxw, s, role);
-	clip(s, maxw - 1, &b);
+	clip(s, maxw - ew, &b);
 	buf_adds(&b, "\u2026");
 	w = draw_text(y, x, maxw, b.buf, role);
 	buf_release(&b);
@@ -207,7 +228,7 @@ draw_hline(int y, int x, int w)
 int
 draw_width(const char *s)
 {
-	char	*clean = sanitize_dup(s, false);
+	char	*clean = clean_dup(s, false);
 	int	 w = (int)utf8_width(clean);
 
 	free(clean);
@@ -218,7 +239,7 @@ draw_width(const char *s)
 static void
 wrap(const struct rect *r, int *row, const char *s, enum draw_role role, bool draw)
 {
-	char		*clean = sanitize_dup(s, true);
+	char		*clean = clean_dup(s, true);
 	const char	*p = clean;
 	struct buf	 line = BUF_INIT;
 	size_t		 n;
@@ -325,11 +346,14 @@ draw_avatar(int y, int x, const char *seed)
 		for (c = 0; c < IDENTICON_SIZE; c++) {
 			if (!id.cell[r][c] || x + 2 * c + 1 >= COLS)
 				continue;
-			if (colors) {
+			if (colors && !ascii_only) {
 				attrset(COLOR_PAIR(AVATAR_PAIR + id.color));
 				mvaddstr(y + r, x + 2 * c, "\u2588\u2588");
 			} else {
-				attrset(A_BOLD);
+				if (colors)
+					attrset(COLOR_PAIR(AVATAR_PAIR + id.color) | A_BOLD);
+				else
+					attrset(A_BOLD);
 				mvaddstr(y + r, x + 2 * c, "##");
 			}
 		}

@@ -30,6 +30,9 @@ struct rect {
 	int	y, x, h, w;
 };
 
+/* Colour pairs 1..DRAW_PAIRS_RESERVED are draw.c's; pictures (tui/pictures.c) use the rest. */
+#define DRAW_PAIRS_RESERVED	24
+
 /* Set up colours when the terminal has them, monochrome attributes otherwise. */
 void	draw_init(void);
 bool	draw_has_colors(void);

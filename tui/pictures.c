@@ -24,7 +24,8 @@
 struct slot {
 	int64_t		 media_id;	/* 0: empty */
 	int		 cols, rows;
-	bool		 color, ascii;
+	int		 colors;	/* 0, 8, 16 or 256 */
+	bool		 ascii;
 	uint64_t	 used;		/* LRU tick */
 	struct cellgrid	 g;
 };
@@ -39,12 +40,36 @@ static struct {
 } sizes[SIZE_SLOTS];
 static size_t	sizes_next;
 
-/* Colour pairs for picture cells start here (tui/draw.c uses the ones below). */
-#define PAIR_BASE	64
-enum pair_mode { PAIRS_NONE, PAIRS_16, PAIRS_8, PAIRS_FG };
-static enum pair_mode	pair_mode = PAIRS_NONE;
-static bool		pair_ready[256];
-static bool		pairs_chosen;
+/*
+ * Picture cells get their colours from a bounded pool of colour pairs, the
+ * numbers after tui/draw.c's (DRAW_PAIRS_RESERVED): a hash from (fg, bg) to
+ * a pair, defined when first drawn (init_extended_pair: ncurses 6's pairs
+ * past a short; xterm-256color has 65,536). With 256 colours a picture may
+ * use any of 257 x 257 pairs, and an 8-colour terminal (xterm, screen, the
+ * Linux console) has only 64, so when the pool is full the clock hand takes
+ * back a pair not drawn within the last screenful of picture cells. The app
+ * erases and draws every cell each frame, so such a pair is on no cell of
+ * the frame being drawn and redefining it changes nothing visible; only a
+ * screen with more distinct pairs than the pool could recolour a cell
+ * before its redraw.
+ */
+#define PAIR_BASE	(DRAW_PAIRS_RESERVED + 1)
+#define POOL_MAX	4096
+#define POOL_HASH	8192		/* buckets, a power of two */
+
+/* The terminal's colours for pictures: 0 (none), 8 (bright ones as bold), 16 or 256. */
+static int	term_levels = -1;
+
+struct pool_entry {
+	uint32_t	key;		/* (fg << 9 | bg) + 1 in curses colours + 1; 0: free */
+	int		next;		/* the next entry of its bucket, -1 */
+	uint64_t	used;		/* cell_tick when last drawn */
+};
+
+static struct pool_entry	*pool;
+static int			*pool_head;	/* POOL_HASH buckets, -1: empty */
+static int			 pool_n, pool_filled, pool_hand, pool_last = -1;
+static uint64_t			 cell_tick;
 
 static void
 slot_clear(struct slot *s)
@@ -116,9 +141,11 @@ picture_source_size(struct app *app, int64_t media_id, int *wp, int *hp)
 	return 0;
 }
 
+static void	choose_levels(void);
+
 /* From the database's cache, or rendered (and put there). */
 static int
-fetch(struct app *app, int64_t id, int cols, int rows, bool color, bool ascii,
+fetch(struct app *app, int64_t id, int cols, int rows, int colors, bool ascii,
     struct cellgrid *g)
 {
 	struct store	*st = app_store(app);
@@ -129,22 +156,22 @@ fetch(struct app *app, int64_t id, int cols, int rows, bool color, bool ascii,
 	int		 r;
 
 	/* The shared cache holds the ordinary (not ASCII-only) renders. */
-	if (!ascii && store_preview_get(st, id, cols, rows, color, &blob, &n) == 0) {
+	if (!ascii && store_preview_get(st, id, cols, rows, colors, &blob, &n) == 0) {
 		r = cellgrid_parse(blob, n, g);
 		free(blob);
-		if (r == 0 && g->cols == cols && g->rows == rows)
+		if (r == 0 && g->cols == cols && g->rows == rows && g->colors == colors)
 			return 0;
 		cellgrid_free(g);
 	}
 	if (dir == NULL)
 		return ERR_NOTFOUND;
 	thumb = media_path(dir, 0, id, MEDIA_FILE_THUMB, MF_JPEG);
-	r = media_render_thumb(thumb, cols, rows, color, ascii, g);
+	r = media_render_thumb(thumb, cols, rows, colors, ascii, g);
 	free(thumb);
 	if (r != 0)
 		return r;
 	if (!ascii && cellgrid_serialize(g, &blob, &n) == 0) {
-		(void)store_preview_put(st, id, cols, rows, color, blob, n);
+		(void)store_preview_put(st, id, cols, rows, colors, blob, n);
 		free(blob);
 	}
 	return 0;
@@ -155,27 +182,31 @@ picture_get(struct app *app, int64_t media_id, int cols, int rows)
 {
 	struct slot	*s;
 	struct cellgrid	 g;
-	bool		 color = draw_has_colors(), ascii = app_ascii(app);
+	bool		 ascii = app_ascii(app);
+	int		 colors;
 	size_t		 i;
 
 	if (media_id <= 0 || cols < 1 || rows < 1)
 		return NULL;
+	if (term_levels < 0)
+		choose_levels();
+	colors = term_levels;
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		s = &cache[i];
 		if (s->media_id == media_id && s->cols == cols && s->rows == rows &&
-		    s->color == color && s->ascii == ascii) {
+		    s->colors == colors && s->ascii == ascii) {
 			s->used = ++tick;
 			return &s->g;
 		}
 	}
 	memset(&g, 0, sizeof g);
-	if (fetch(app, media_id, cols, rows, color, ascii, &g) != 0)
+	if (fetch(app, media_id, cols, rows, colors, ascii, &g) != 0)
 		return NULL;
 	s = slot_take((size_t)cols * (size_t)rows);
 	s->media_id = media_id;
 	s->cols = cols;
 	s->rows = rows;
-	s->color = color;
+	s->colors = colors;
 	s->ascii = ascii;
 	s->used = ++tick;
 	s->g = g;
@@ -184,74 +215,105 @@ picture_get(struct app *app, int64_t media_id, int cols, int rows)
 }
 
 /*
- * How cells get their colours: 16 x 16 pairs where the terminal has them,
- * else the 8 basic colours (bright foregrounds in bold), else foregrounds on
- * the default background.
+ * How many colours pictures get: 256 where terminfo says so (rendered in the
+ * xterm palette), else 16, or 8 with bright foregrounds in bold, else none;
+ * and none without a few pairs for the pool.
  */
 static void
-choose_pairs(void)
+choose_levels(void)
 {
-	pairs_chosen = true;
-	if (!draw_has_colors())
-		pair_mode = PAIRS_NONE;
-	else if (COLORS >= 16 && COLOR_PAIRS >= PAIR_BASE + 256)
-		pair_mode = PAIRS_16;
-	else if (COLOR_PAIRS >= PAIR_BASE + 64)
-		pair_mode = PAIRS_8;
-	else if (COLOR_PAIRS >= PAIR_BASE + 8)
-		pair_mode = PAIRS_FG;
-	else
-		pair_mode = PAIRS_NONE;
+	int pairs = COLOR_PAIRS - PAIR_BASE;
+
+	term_levels = 0;
+	if (!draw_has_colors() || pairs < 8)
+		return;
+	term_levels = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	pool_n = pairs < POOL_MAX ? pairs : POOL_MAX;
 }
 
-static short
-curses_color(uint8_t c, int levels)
+static unsigned
+pool_bucket(uint32_t key)
+{
+	return (key * 2654435761u) >> 19 & (POOL_HASH - 1);
+}
+
+/* Take entry i out of its bucket's chain. */
+static void
+pool_unlink(int i)
+{
+	int *pp = &pool_head[pool_bucket(pool[i].key)];
+
+	while (*pp != i)
+		pp = &pool[*pp].next;
+	*pp = pool[i].next;
+}
+
+/* The pair number for curses colours (fg, bg) (-1: default), defining it when new. */
+static int
+pool_pair(int fg, int bg)
+{
+	uint32_t	key = (uint32_t)((fg + 1) << 9 | (bg + 1)) + 1;
+	uint64_t	recent = (uint64_t)COLS * (uint64_t)LINES;
+	unsigned	h;
+	int		i, tries;
+
+	cell_tick++;
+	if (pool_last >= 0 && pool[pool_last].key == key) {
+		pool[pool_last].used = cell_tick;
+		return PAIR_BASE + pool_last;
+	}
+	if (pool == NULL) {
+		pool = xcalloc((size_t)pool_n, sizeof *pool);
+		pool_head = xreallocarray(NULL, POOL_HASH, sizeof *pool_head);
+		memset(pool_head, 0xff, POOL_HASH * sizeof *pool_head);	/* all -1 */
+	}
+	h = pool_bucket(key);
+	for (i = pool_head[h]; i >= 0; i = pool[i].next)
+		if (pool[i].key == key) {
+			pool[i].used = cell_tick;
+			pool_last = i;
+			return PAIR_BASE + i;
+		}
+	if (pool_filled < pool_n)
+		i = pool_filled++;
+	else {
+		/* The clock: the first pair not drawn in the last screenful of cells. */
+		for (tries = 0; tries < pool_n; tries++) {
+			if (pool[pool_hand].used + recent < cell_tick)
+				break;
+			pool_hand = (pool_hand + 1) % pool_n;
+		}
+		i = pool_hand;
+		pool_hand = (pool_hand + 1) % pool_n;
+		pool_unlink(i);
+	}
+	pool[i].key = key;
+	pool[i].used = cell_tick;
+	pool[i].next = pool_head[h];
+	pool_head[h] = i;
+	pool_last = i;
+	init_extended_pair(PAIR_BASE + i, fg, bg);
+	return PAIR_BASE + i;
+}
+
+/* A grid colour as the terminal's: the default as -1, bright ones folded on 8 colours. */
+static int
+curses_color(unsigned c)
 {
 	if (c == CELL_COLOR_DEFAULT)
 		return -1;
-	return (short)(levels == 16 ? c : c & 7);
+	return term_levels == 8 ? (int)(c & 7) : (int)c;
 }
 
 static attr_t
-cell_attr(const struct cell *c, short *pairp)
+cell_attr(const struct cell *c, int *pairp)
 {
-	int	idx = 0;
-	attr_t	a = 0;
-
 	*pairp = 0;
-	switch (pair_mode) {
-	case PAIRS_NONE:
+	if (term_levels <= 0)
 		return 0;
-	case PAIRS_16:
-		idx = (c->fg == CELL_COLOR_DEFAULT ? 7 : c->fg) * 16 +
-		    (c->bg == CELL_COLOR_DEFAULT ? 0 : c->bg);
-		if (!pair_ready[idx]) {
-			init_pair((short)(PAIR_BASE + idx), curses_color(c->fg, 16),
-			    curses_color(c->bg, 16));
-			pair_ready[idx] = true;
-		}
-		break;
-	case PAIRS_8:
-		idx = ((c->fg == CELL_COLOR_DEFAULT ? 7 : c->fg) & 7) * 8 +
-		    ((c->bg == CELL_COLOR_DEFAULT ? 0 : c->bg) & 7);
-		if (!pair_ready[idx]) {
-			init_pair((short)(PAIR_BASE + idx), curses_color(c->fg, 8),
-			    curses_color(c->bg, 8));
-			pair_ready[idx] = true;
-		}
-		if (c->fg != CELL_COLOR_DEFAULT && c->fg >= 8)
-			a |= A_BOLD;
-		break;
-	case PAIRS_FG:
-		idx = (c->fg == CELL_COLOR_DEFAULT ? 7 : c->fg) & 7;
-		if (!pair_ready[idx]) {
-			init_pair((short)(PAIR_BASE + idx), curses_color(c->fg, 8), -1);
-			pair_ready[idx] = true;
-		}
-		break;
-	}
-	*pairp = (short)(PAIR_BASE + idx);
-	return a;
+	*pairp = pool_pair(curses_color(c->fg), curses_color(c->bg));
+	return term_levels == 8 && c->fg != CELL_COLOR_DEFAULT && c->fg >= 8 && c->fg < 16 ?
+	    A_BOLD : 0;
 }
 
 void
@@ -259,21 +321,21 @@ picture_draw_row(const struct cellgrid *g, int row, int y, int x)
 {
 	cchar_t	 cc;
 	wchar_t	 wc[2] = { 0, 0 };
-	short	 pair;
 	attr_t	 a;
-	int	 i;
+	int	 i, pair;
 
 	if (g == NULL || row < 0 || row >= g->rows || y < 0 || y >= LINES)
 		return;
-	if (!pairs_chosen)
-		choose_pairs();
+	if (term_levels < 0)
+		choose_levels();
 	for (i = 0; i < g->cols && x + i < COLS; i++) {
 		const struct cell *c = &g->v[row * g->cols + i];
 
 		/* The grid holds printable width-1 code points only (cellgrid_parse checks). */
 		wc[0] = (wchar_t)c->ch;
-		a = g->color ? cell_attr(c, &pair) : (pair = 0, 0);
-		if (setcchar(&cc, wc, a, pair, NULL) == OK)
+		a = g->colors > 0 ? cell_attr(c, &pair) : (pair = 0, 0);
+		/* The pair goes through opts, ncurses 6's way past a short (the pool's stay below). */
+		if (setcchar(&cc, wc, a, 0, &pair) == OK)
 			mvadd_wch(y, x + i, &cc);
 	}
 	attrset(A_NORMAL);

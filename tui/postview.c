@@ -241,13 +241,14 @@ draw_media_row(struct app *app, const struct post *p, int row, int y, int x, int
 }
 
 /* "▶ video 0:12 · v: full screen" under a video's thumbnail. */
+/* "▶ video 0:12 · v: full screen" (">" and "." on ASCII terminals: tui/draw.c). */
 static void
-draw_video_line(const struct post *p, int y, int x, int w, bool ascii)
+draw_video_line(const struct post *p, int y, int x, int w)
 {
 	int64_t s = p->media[0].duration_ms / 1000;
 
-	draw_textf(y, x, w, ROLE_DIM, "%s video %lld:%02lld \u00b7 v: full screen",
-	    ascii ? ">" : "\u25b6", (long long)(s / 60), (long long)(s % 60));
+	draw_textf(y, x, w, ROLE_DIM, "\u25b6 video %lld:%02lld \u00b7 v: full screen",
+	    (long long)(s / 60), (long long)(s % 60));
 }
 
 /*
@@ -302,7 +303,7 @@ post_item_draw(struct post_item *it, struct app *app, int y, int x, int w, int s
 			break;
 		case VR_TEXT:
 			if (r->media_of != NULL)
-				draw_video_line(r->media_of, y + row, cx, cw, ascii);
+				draw_video_line(r->media_of, y + row, cx, cw);
 			else
 				draw_text(y + row, cx, cw, r->text, r->role);
 			break;

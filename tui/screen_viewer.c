@@ -109,8 +109,8 @@ viewer_draw(struct app *app, void *state, const struct rect *r)
 	m = &v->items[v->cur];
 	if (m->kind == MEDIA_VIDEO) {
 		secs = (int)(m->duration_ms / 1000);
-		snprintf(dur, sizeof dur, " \u00b7 %s %d:%02d (the terminal shows its first frame)",
-		    app_ascii(app) ? ">" : "\u25b6", secs / 60, secs % 60);
+		snprintf(dur, sizeof dur, " \u00b7 \u25b6 %d:%02d (the terminal shows its first frame)",
+		    secs / 60, secs % 60);
 	}
 	snprintf(info, sizeof info, "%s \u00b7 %zu/%zu \u00b7 %s %s %dx%d%s%s", v->what,
 	    v->cur + 1, v->n, media_kind_name(m->kind),

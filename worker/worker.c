@@ -55,7 +55,8 @@ hint(int hub_fd, unsigned topic, int64_t user, int64_t object)
 
 /*
  * The first preview: the one an 80-column terminal's feed asks for, in
- * colour, so the common case never renders in a session. A failure here
+ * 256 colours (xterm-256color, the common TERM), so the common case never
+ * renders in a session. A failure here
  * costs only speed: sessions render what they miss.
  */
 static void
@@ -68,10 +69,10 @@ first_preview(struct store *st, const char *thumb, int64_t id, int w, int h)
 
 	/* The stored copy's size, as the feed will know it from the post (storage/posts.h). */
 	(void)media_strip_layout(&w, &h, 1, FEED_BODY_COLS_80, FEED_MEDIA_MAX_ROWS, &cols, &rows);
-	if (media_render_thumb(thumb, cols, rows, true, false, &g) != 0)
+	if (media_render_thumb(thumb, cols, rows, 256, false, &g) != 0)
 		return;
 	if (cellgrid_serialize(&g, &blob, &n) == 0)
-		(void)store_preview_put(st, id, cols, rows, true, blob, n);
+		(void)store_preview_put(st, id, cols, rows, 256, blob, n);
 	free(blob);
 	cellgrid_free(&g);
 }

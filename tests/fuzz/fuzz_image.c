@@ -214,7 +214,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (image_fit(&im, 24, 16, &small) != 0 || small.w > 24 || small.h > 16)
 		__builtin_trap();
-	if (preview_render(&small, 6, 3, true, false, &g) != 0)
+	if (preview_render(&small, 6, 3, 16, false, &g) != 0)
 		__builtin_trap();
 	for (i = 0; i < 6 * 3; i++)
 		if (g.v[i].ch < 0x20 || g.v[i].ch == 0x7f || (g.v[i].fg > 15 && g.v[i].fg != 255))

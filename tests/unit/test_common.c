@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/sanitize.h"
+#include "common/terminal.h"
 #include "common/timefmt.h"
 #include "common/utf8.h"
 
@@ -430,6 +431,43 @@ test_timefmt(void **state)
 	assert_string_equal(out, "7 Dec 2026");
 }
 
+/*
+ * ASCII-only terminals: the interface's glyphs by the table, accents
+ * dropped, anything else '?' per column (a wide character two), so the
+ * columns stay as they were; only the ellipsis is three dots.
+ */
+static void
+test_terminal_ascii(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "\u258c \u2502 \u2500\u2500 \u2022 \u25e6 \u25aa", "| | -- * o -" },
+		{ "@bob \u00b7 just now \u00b7 public", "@bob . just now . public" },
+		{ "processing\u2026", "processing..." },
+		{ "\u250c\u2500\u2510\u2514\u2518", "+-+++" },
+		{ "\u25b6 video \u25b8", "> video >" },
+		{ "\u201cquoted\u201d \u2014 Zo\u00eb, \u00c5ngstr\u00f6m", "\"quoted\" - Zoe, Angstrom" },
+		{ "\u65e5\u672c", "????" },		/* two wide characters */
+		{ "\U0001F44D", "??" },		/* an emoji: two columns */
+		{ "e\u0301", "e" },			/* a combining accent: nothing */
+		{ "\u2580\u2588", "##" },
+		{ "", "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *a = terminal_ascii_dup(cases[i].in);
+
+		assert_string_equal(a, cases[i].out);
+		for (const char *p = a; *p; p++)
+			assert_true((unsigned char)*p < 0x80);
+		free(a);
+	}
+}
+
 int
 main(void)
 {
@@ -449,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_append),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_timefmt),
+		cmocka_unit_test(test_terminal_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

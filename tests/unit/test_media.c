@@ -987,24 +987,25 @@ test_stored_format(void **state)
 /* ---- previews ---------------------------------------------------------------------------- */
 
 static void
-check_grid(const struct cellgrid *g, int cols, int rows, bool color, bool ascii)
+check_grid(const struct cellgrid *g, int cols, int rows, int colors, bool ascii)
 {
 	size_t	i, n = (size_t)cols * rows, drawn = 0;
 
 	assert_int_equal(g->cols, cols);
 	assert_int_equal(g->rows, rows);
-	assert_int_equal(g->color, color);
+	assert_int_equal(g->colors, colors);
 	assert_non_null(g->v);
 	for (i = 0; i < n; i++) {
 		const struct cell *c = &g->v[i];
 
 		assert_true(c->ch >= 0x20 && c->ch != 0x7f);
 		assert_true(c->ch < 0x7f || (c->ch >= 0x2580 && c->ch <= 0x259f));
+		assert_true(c->ch != '?');	/* libcaca's densest glyph, drawn as a full block */
 		if (ascii)
-			assert_true(c->ch < 0x7f);
-		if (color) {
-			assert_true(c->fg <= 15 || c->fg == CELL_COLOR_DEFAULT);
-			assert_true(c->bg <= 15 || c->bg == CELL_COLOR_DEFAULT);
+			assert_non_null(memchr(PREVIEW_RAMP, (int)c->ch, sizeof PREVIEW_RAMP - 1));
+		if (colors > 0) {
+			assert_true(c->fg < (colors == 8 ? 16 : colors) || c->fg == CELL_COLOR_DEFAULT);
+			assert_true(c->bg < (colors == 8 ? 16 : colors) || c->bg == CELL_COLOR_DEFAULT);
 		} else {
 			assert_int_equal(c->fg, CELL_COLOR_DEFAULT);
 			assert_int_equal(c->bg, CELL_COLOR_DEFAULT);
@@ -1035,25 +1036,31 @@ test_preview(void **state)
 	assert_int_equal(cols, 1);
 	assert_int_equal(rows, 1);
 
-	assert_int_equal(preview_render(&im, 40, 10, true, false, &g), 0);
-	check_grid(&g, 40, 10, true, false);
+	assert_int_equal(preview_render(&im, 40, 10, 16, false, &g), 0);
+	check_grid(&g, 40, 10, 16, false);
 	cellgrid_free(&g);
-	assert_int_equal(preview_render(&im, 40, 10, true, true, &g), 0);
-	check_grid(&g, 40, 10, true, true);
+	assert_int_equal(preview_render(&im, 40, 10, 16, true, &g), 0);
+	check_grid(&g, 40, 10, 16, true);
 	cellgrid_free(&g);
-	assert_int_equal(preview_render(&im, 33, 7, false, false, &g), 0);
-	check_grid(&g, 33, 7, false, false);
+	assert_int_equal(preview_render(&im, 33, 7, 0, false, &g), 0);
+	check_grid(&g, 33, 7, 0, false);
 	cellgrid_free(&g);
-	assert_int_equal(preview_render(&im, 80, 20, false, true, &g), 0);
-	check_grid(&g, 80, 20, false, true);
+	assert_int_equal(preview_render(&im, 80, 20, 0, true, &g), 0);
+	check_grid(&g, 80, 20, 0, true);
 	cellgrid_free(&g);
-	assert_int_equal(preview_render(&im, 1, 1, true, false, &g), 0);
+	assert_int_equal(preview_render(&im, 40, 10, 256, false, &g), 0);
+	check_grid(&g, 40, 10, 256, false);
 	cellgrid_free(&g);
-	assert_int_equal(preview_render(&im, 0, 10, true, false, &g), ERR_INVALID);
-	assert_int_equal(preview_render(&im, 1001, 10, true, false, &g), ERR_INVALID);
+	assert_int_equal(preview_render(&im, 40, 10, 8, false, &g), 0);
+	check_grid(&g, 40, 10, 8, false);
+	cellgrid_free(&g);
+	assert_int_equal(preview_render(&im, 1, 1, 16, false, &g), 0);
+	cellgrid_free(&g);
+	assert_int_equal(preview_render(&im, 0, 10, 16, false, &g), ERR_INVALID);
+	assert_int_equal(preview_render(&im, 1001, 10, 16, false, &g), ERR_INVALID);
 
 	/* colours are ANSI numbers: red (1, 9) on the left, blue (4, 12) on the right */
-	assert_int_equal(preview_render(&red, 20, 5, true, false, &g), 0);
+	assert_int_equal(preview_render(&red, 20, 5, 16, false, &g), 0);
 	for (y = 0; y < 5; y++)
 		for (x = 0; x < 20; x++) {
 			const struct cell *c = &g.v[y * 20 + x];
@@ -1079,13 +1086,13 @@ test_grid_bytes(void **state)
 	size_t		 n, i;
 
 	(void)state;
-	assert_int_equal(preview_render(&im, 30, 8, true, false, &g), 0);
+	assert_int_equal(preview_render(&im, 30, 8, 16, false, &g), 0);
 	assert_int_equal(cellgrid_serialize(&g, &p, &n), 0);
-	assert_int_equal(n, 10 + 30 * 8 * 6);
+	assert_int_equal(n, 10 + 30 * 8 * 8);
 	assert_int_equal(cellgrid_parse(p, n, &h), 0);
 	assert_int_equal(h.cols, 30);
 	assert_int_equal(h.rows, 8);
-	assert_true(h.color);
+	assert_int_equal(h.colors, 16);
 	for (i = 0; i < 30 * 8; i++) {
 		assert_int_equal(h.v[i].ch, g.v[i].ch);
 		assert_int_equal(h.v[i].fg, g.v[i].fg);
@@ -1106,9 +1113,13 @@ test_grid_bytes(void **state)
 	REFUSED(0);
 	q[0] = 'X';
 	REFUSED(n);
-	q[4] = 2;	/* version */
+	q[4] = 1;	/* version 1: 6 bytes a cell, 255 the default colour */
 	REFUSED(n);
-	q[5] = 0x03;	/* unknown flag */
+	q[4] = 3;
+	REFUSED(n);
+	q[5] = 0x03;	/* both palettes */
+	REFUSED(n);
+	q[5] = 0x08;	/* unknown flag */
 	REFUSED(n);
 	q[7] = 0;	/* 0 columns */
 	REFUSED(n);
@@ -1127,12 +1138,14 @@ test_grid_bytes(void **state)
 	SETCH('x');
 	assert_int_equal(cellgrid_parse(q, n, &h), 0);	/* the same bytes with a good character */
 	cellgrid_free(&h);
-	q[10 + 4] = 16;	/* colour */
+	q[10 + 5] = 16;	/* fg 16 in a 16-colour grid */
 	REFUSED(n);
-	q[10 + 5] = 200;
+	q[10 + 7] = 200;	/* bg 200 */
+	REFUSED(n);
+	q[10 + 6] = 1; q[10 + 7] = 1;	/* bg 257: neither a colour nor the default */
 	REFUSED(n);
 	q[5] = 0;	/* monochrome but coloured cells */
-	q[10 + 4] = 3;
+	q[10 + 4] = 0; q[10 + 5] = 3;
 	REFUSED(n);
 #undef REFUSED
 #undef SETCH
@@ -1140,11 +1153,29 @@ test_grid_bytes(void **state)
 	free(p);
 	cellgrid_free(&g);
 
+	/* 256 colours round trip, and a colour past 255 is refused */
+	assert_int_equal(preview_render(&im, 12, 4, 256, false, &g), 0);
+	assert_int_equal(cellgrid_serialize(&g, &p, &n), 0);
+	assert_int_equal(p[4], 2);
+	assert_int_equal(cellgrid_parse(p, n, &h), 0);
+	assert_int_equal(h.colors, 256);
+	for (i = 0; i < 12 * 4; i++) {
+		assert_int_equal(h.v[i].fg, g.v[i].fg);
+		assert_int_equal(h.v[i].bg, g.v[i].bg);
+	}
+	cellgrid_free(&h);
+	p[10 + 4] = 1; p[10 + 5] = 1;	/* fg 257 */
+	assert_int_equal(cellgrid_parse(p, n, &h), ERR_INVALID);
+	free(p);
+	g.v[0].fg = 300;
+	assert_int_equal(cellgrid_serialize(&g, &p, &n), ERR_INVALID);
+	cellgrid_free(&g);
+
 	/* monochrome round trip; a bad grid is not serialized */
-	assert_int_equal(preview_render(&im, 5, 3, false, true, &g), 0);
+	assert_int_equal(preview_render(&im, 5, 3, 0, true, &g), 0);
 	assert_int_equal(cellgrid_serialize(&g, &p, &n), 0);
 	assert_int_equal(cellgrid_parse(p, n, &h), 0);
-	assert_false(h.color);
+	assert_int_equal(h.colors, 0);
 	cellgrid_free(&h);
 	free(p);
 	g.v[0].ch = 0x07;
@@ -1152,6 +1183,128 @@ test_grid_bytes(void **state)
 	assert_null(p);
 	cellgrid_free(&g);
 	image_free(&im);
+}
+
+/*
+ * The 256-colour palette: the nearest of the cube (16..231) and the grey
+ * ramp (232..255), never 0..15 (their RGB is each terminal's own choice).
+ */
+static void
+test_palette_256(void **state)
+{
+	(void)state;
+	assert_int_equal(preview_color256(255, 0, 0), 196);	/* pure red */
+	assert_int_equal(preview_color256(0, 255, 0), 46);
+	assert_int_equal(preview_color256(0, 0, 255), 21);
+	assert_int_equal(preview_color256(255, 255, 255), 231);
+	assert_int_equal(preview_color256(0, 0, 0), 16);
+	assert_int_equal(preview_color256(128, 128, 128), 244);	/* mid grey: the grey ramp */
+	assert_int_equal(preview_color256(8, 8, 8), 232);
+	assert_int_equal(preview_color256(238, 238, 238), 255);
+	assert_int_equal(preview_color256(135, 95, 215), 16 + 36 * 2 + 6 * 1 + 4);	/* a cube corner */
+	assert_int_equal(preview_color256(250, 130, 10), 16 + 36 * 5 + 6 * 2 + 0);	/* orange */
+	for (int v = 0; v < 256; v += 5)
+		assert_true(preview_color256(v, 255 - v, v / 2) >= 16);
+	/* tints for ASCII art: the nearest of 1..15 */
+	assert_int_equal(preview_color16(255, 0, 0), 9);
+	assert_int_not_equal(preview_color16(0, 0, 0), 0);	/* never black on black */
+	assert_int_equal(preview_color16(255, 255, 255), 15);
+}
+
+/*
+ * 256 colours: every cell an upper half block, the top half as foreground
+ * and the bottom half as background, both palette colours 16..255; the
+ * red-and-blue halves read as 196 and 21. An image half red on top and half
+ * blue below shows on one row as red over blue.
+ */
+static void
+test_preview_256(void **state)
+{
+	struct image	 halves = make_image(64, 64, PAT_HALVES), tb = make_image(10, 20, PAT_FLAT);
+	struct cellgrid	 g;
+	int		 x, y;
+
+	(void)state;
+	assert_int_equal(preview_render(&halves, 20, 5, 256, false, &g), 0);
+	assert_int_equal(g.colors, 256);
+	for (y = 0; y < 5; y++)
+		for (x = 0; x < 20; x++) {
+			const struct cell *c = &g.v[y * 20 + x];
+
+			assert_int_equal(c->ch, 0x2580);
+			assert_int_equal(c->fg, x < 10 ? 196 : 21);
+			assert_int_equal(c->bg, x < 10 ? 196 : 21);
+		}
+	cellgrid_free(&g);
+	for (y = 0; y < 20; y++)	/* the top half red, the bottom half blue */
+		for (x = 0; x < 10; x++) {
+			uint8_t *p = tb.rgba + ((size_t)y * 10 + x) * 4;
+
+			p[0] = y < 10 ? 255 : 0;
+			p[1] = 0;
+			p[2] = y < 10 ? 0 : 255;
+		}
+	assert_int_equal(preview_render(&tb, 5, 1, 256, false, &g), 0);
+	for (x = 0; x < 5; x++) {
+		assert_int_equal(g.v[x].fg, 196);
+		assert_int_equal(g.v[x].bg, 21);
+	}
+	cellgrid_free(&g);
+	image_free(&halves);
+	image_free(&tb);
+}
+
+/*
+ * ASCII: the ramp by luminance, darkest ' ' to brightest '@', and no other
+ * character (libcaca's ASCII set ended in '?', which a vt100 user took for
+ * a broken glyph); with colours a tint on the foreground only.
+ */
+static void
+test_ascii_ramp(void **state)
+{
+	struct image	 im = make_image(256, 16, PAT_GRADIENT), grey = make_image(256, 4, PAT_FLAT);
+	struct cellgrid	 g;
+	char		 seen[256] = { 0 };
+	int		 x, distinct = 0, last = 0;
+
+	(void)state;
+	assert_int_equal(preview_ramp_char(0), ' ');
+	assert_int_equal(preview_ramp_char(255), '@');
+	assert_int_equal(preview_ramp_char(128), '+');
+	for (x = 0; x < 256; x++) {
+		const char *at = strchr(PREVIEW_RAMP, preview_ramp_char(x));
+
+		assert_non_null(at);
+		assert_true(at - PREVIEW_RAMP >= last);	/* never less dense as it brightens */
+		last = (int)(at - PREVIEW_RAMP);
+	}
+	/* a grey ramp from black to white, left to right, draws the whole ramp in order */
+	for (x = 0; x < 256 * 4; x++)
+		memset(grey.rgba + (size_t)x * 4, (x % 256), 3);
+	assert_int_equal(preview_render(&grey, 10, 1, 0, true, &g), 0);
+	for (x = 0; x < 10; x++)
+		assert_int_equal(g.v[x].ch, PREVIEW_RAMP[x]);
+	cellgrid_free(&g);
+
+	assert_int_equal(preview_render(&im, 64, 8, 0, true, &g), 0);
+	for (x = 0; x < 64 * 8; x++) {
+		assert_non_null(memchr(PREVIEW_RAMP, (int)g.v[x].ch, sizeof PREVIEW_RAMP - 1));
+		assert_int_equal(g.v[x].fg, CELL_COLOR_DEFAULT);
+		if (!seen[g.v[x].ch]++)
+			distinct++;
+	}
+	assert_true(distinct >= 6);
+	cellgrid_free(&g);
+	assert_int_equal(preview_render(&im, 64, 8, 16, true, &g), 0);
+	for (x = 0; x < 64 * 8; x++) {
+		assert_non_null(memchr(PREVIEW_RAMP, (int)g.v[x].ch, sizeof PREVIEW_RAMP - 1));
+		assert_int_equal(g.v[x].bg, CELL_COLOR_DEFAULT);
+		if (g.v[x].ch != ' ')
+			assert_true(g.v[x].fg >= 1 && g.v[x].fg <= 15);
+	}
+	cellgrid_free(&g);
+	image_free(&im);
+	image_free(&grey);
 }
 
 /* ---- sandbox ------------------------------------------------------------------------------- */
@@ -1486,8 +1639,8 @@ test_process_image(void **state)
 		assert_int_equal(access(tmp, F_OK), -1);
 		free(tmp);
 	}
-	assert_int_equal(media_render_thumb(thumb, 80, 20, true, false, &g), 0);
-	check_grid(&g, 80, 20, true, false);
+	assert_int_equal(media_render_thumb(thumb, 80, 20, 16, false, &g), 0);
+	check_grid(&g, 80, 20, 16, false);
 	cellgrid_free(&g);
 	free(path);
 	free(out);
@@ -1547,7 +1700,7 @@ test_process_image(void **state)
 
 	/* no thumb yet */
 	path = tmp_path("none.thumb.jpg");
-	assert_int_equal(media_render_thumb(path, 80, 20, true, false, &g), ERR_NOTFOUND);
+	assert_int_equal(media_render_thumb(path, 80, 20, 16, false, &g), ERR_NOTFOUND);
 	assert_int_equal(media_thumb_size(path, &w, &h), ERR_NOTFOUND);
 	free(path);
 }
@@ -1773,6 +1926,9 @@ main(void)
 		cmocka_unit_test(test_stored_format),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_grid_bytes),
+		cmocka_unit_test(test_palette_256),
+		cmocka_unit_test(test_preview_256),
+		cmocka_unit_test(test_ascii_ramp),
 		cmocka_unit_test(test_sandbox),
 		cmocka_unit_test(test_sandbox_eintr),
 		cmocka_unit_test(test_validate),

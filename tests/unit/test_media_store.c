@@ -907,7 +907,7 @@ test_delete(void **state)
 	    0);
 	assert_int_equal(store_profile_set_image(st, a, PROFILE_BACKGROUND, m[0], why,
 	    sizeof why), 0);
-	assert_int_equal(store_preview_put(st, m[0], 40, 12, true, blob, sizeof blob), 0);
+	assert_int_equal(store_preview_put(st, m[0], 40, 12, 16, blob, sizeof blob), 0);
 
 	/* Others cannot: someone else's they can see, or one they cannot even see. */
 	fmt = (char *)"untouched";
@@ -965,7 +965,7 @@ test_user_delete(void **state)
 	p = mpost(st, a, "hello", VIS_PUBLIC, &m, 1);
 	assert_int_equal(store_share(st, b, p, NULL, VIS_PUBLIC, &share, &(int64_t){ 0 }, why,
 	    sizeof why), 0);
-	assert_int_equal(store_preview_put(st, m, 10, 5, false, blob, sizeof blob), 0);
+	assert_int_equal(store_preview_put(st, m, 10, 5, 0, blob, sizeof blob), 0);
 	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM jobs WHERE arg = %lld",
 	    (long long)m), 1);
 	assert_int_equal(store_user_delete(st, a), 0);
@@ -1057,41 +1057,54 @@ test_previews(void **state)
 	size_t		 n = 0;
 	int		 i;
 
-	assert_int_equal(store_preview_get(st, m, 40, 12, true, &blob, &n), ERR_NOTFOUND);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 16, &blob, &n), ERR_NOTFOUND);
 	assert_null(blob);
-	assert_int_equal(store_preview_put(st, m, 40, 12, true, one, sizeof one), 0);
-	assert_int_equal(store_preview_get(st, m, 40, 12, true, &blob, &n), 0);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 16, one, sizeof one), 0);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 16, &blob, &n), 0);
 	assert_int_equal(n, sizeof one);
 	assert_memory_equal(blob, one, n);
 	free(blob);
 	/* Another shape or colour is another entry. */
-	assert_int_equal(store_preview_get(st, m, 40, 12, false, &blob, &n), ERR_NOTFOUND);
-	assert_int_equal(store_preview_get(st, m, 41, 12, true, &blob, &n), ERR_NOTFOUND);
-	assert_int_equal(store_preview_get(st, m2, 40, 12, true, &blob, &n), ERR_NOTFOUND);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 0, &blob, &n), ERR_NOTFOUND);
+	assert_int_equal(store_preview_get(st, m, 41, 12, 16, &blob, &n), ERR_NOTFOUND);
+	assert_int_equal(store_preview_get(st, m2, 40, 12, 16, &blob, &n), ERR_NOTFOUND);
 	/* put replaces. */
-	assert_int_equal(store_preview_put(st, m, 40, 12, true, two, sizeof two), 0);
-	assert_int_equal(store_preview_get(st, m, 40, 12, true, &blob, &n), 0);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 16, two, sizeof two), 0);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 16, &blob, &n), 0);
 	assert_int_equal(n, sizeof two);
 	assert_memory_equal(blob, two, n);
 	free(blob);
 	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media_previews"), 1);
 	/* Bad input; an item that does not exist. */
-	assert_int_equal(store_preview_put(st, m, 0, 12, true, one, sizeof one), ERR_INVALID);
-	assert_int_equal(store_preview_put(st, m, 40, 12, true, NULL, 0), ERR_INVALID);
-	assert_int_equal(store_preview_put(st, 999, 40, 12, true, one, sizeof one),
+	assert_int_equal(store_preview_put(st, m, 0, 12, 16, one, sizeof one), ERR_INVALID);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 16, NULL, 0), ERR_INVALID);
+	/* the number of colours is 0, 8, 16 or 256, each its own row */
+	assert_int_equal(store_preview_put(st, m, 40, 12, 1, one, sizeof one), ERR_INVALID);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 255, one, sizeof one), ERR_INVALID);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 1, &blob, &n), ERR_NOTFOUND);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 256, one, sizeof one), 0);
+	assert_int_equal(store_preview_put(st, m, 40, 12, 8, two, sizeof two), 0);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 256, &blob, &n), 0);
+	assert_memory_equal(blob, one, sizeof one);
+	free(blob);
+	assert_int_equal(store_preview_get(st, m, 40, 12, 8, &blob, &n), 0);
+	assert_memory_equal(blob, two, sizeof two);
+	free(blob);
+	assert_int_equal(storefix_sql_int(st, "SELECT count(*) FROM media_previews"), 3);
+	assert_int_equal(store_preview_put(st, 999, 40, 12, 16, one, sizeof one),
 	    ERR_NOTFOUND);
 	/* Many shapes of one item: a bounded number is kept, the newest always. */
 	for (i = 1; i <= 40; i++)
-		assert_int_equal(store_preview_put(st, m, 10 + i, 5, false, one, sizeof one), 0);
+		assert_int_equal(store_preview_put(st, m, 10 + i, 5, 0, one, sizeof one), 0);
 	assert_true(storefix_sql_int(st, "SELECT count(*) FROM media_previews") <= 17);
-	assert_int_equal(store_preview_get(st, m, 50, 5, false, &blob, &n), 0);
+	assert_int_equal(store_preview_get(st, m, 50, 5, 0, &blob, &n), 0);
 	free(blob);
 	/* Rows go with their item. */
-	assert_int_equal(store_preview_put(st, m2, 40, 12, true, one, sizeof one), 0);
+	assert_int_equal(store_preview_put(st, m2, 40, 12, 16, one, sizeof one), 0);
 	assert_int_equal(store_media_delete(st, a, m, NULL), 0);
 	assert_int_equal(storefix_sql_intf(st, "SELECT count(*) FROM media_previews WHERE media_id = "
 	    "%lld", (long long)m), 0);
-	assert_int_equal(store_preview_get(st, m2, 40, 12, true, &blob, &n), 0);
+	assert_int_equal(store_preview_get(st, m2, 40, 12, 16, &blob, &n), 0);
 	free(blob);
 }
 
