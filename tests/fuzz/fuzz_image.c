@@ -214,10 +214,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (image_fit(&im, 24, 16, &small) != 0 || small.w > 24 || small.h > 16)
 		__builtin_trap();
+	/* 16 colours (libcaca), 256 (the xterm palette) and ASCII: each keeps its promises */
 	if (preview_render(&small, 6, 3, 16, false, &g) != 0)
 		__builtin_trap();
 	for (i = 0; i < 6 * 3; i++)
-		if (g.v[i].ch < 0x20 || g.v[i].ch == 0x7f || (g.v[i].fg > 15 && g.v[i].fg != 255))
+		if (g.v[i].ch < 0x20 || g.v[i].ch == 0x7f ||
+		    (g.v[i].fg > 15 && g.v[i].fg != CELL_COLOR_DEFAULT) ||
+		    (g.v[i].bg > 15 && g.v[i].bg != CELL_COLOR_DEFAULT))
+			__builtin_trap();
+	cellgrid_free(&g);
+	if (preview_render(&small, 6, 3, 256, false, &g) != 0)
+		__builtin_trap();
+	for (i = 0; i < 6 * 3; i++)
+		if (g.v[i].ch < 0x20 || g.v[i].ch == 0x7f ||
+		    (g.v[i].fg > 255 && g.v[i].fg != CELL_COLOR_DEFAULT) ||
+		    (g.v[i].bg > 255 && g.v[i].bg != CELL_COLOR_DEFAULT))
+			__builtin_trap();
+	cellgrid_free(&g);
+	if (preview_render(&small, 6, 3, 0, true, &g) != 0)
+		__builtin_trap();
+	for (i = 0; i < 6 * 3; i++)
+		if (g.v[i].ch < 0x20 || g.v[i].ch >= 0x7f || g.v[i].fg != CELL_COLOR_DEFAULT)
 			__builtin_trap();
 	cellgrid_free(&g);
 	image_free(&small);
