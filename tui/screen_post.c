@@ -14,6 +14,7 @@
 #include "common/hub.h"
 #include "common/timefmt.h"
 #include "common/xmalloc.h"
+#include "media/markdown.h"
 #include "storage/posts.h"
 #include "storage/store.h"
 #include "tui/app.h"
@@ -101,6 +102,28 @@ post_leave(struct app *app, void *state)
 	free(s);
 }
 
+/*
+ * A comment's text in r, as markdown like a post's (emphasis, code, lists,
+ * links as "text (url)"); returns the rows used. Rendered at each draw: a
+ * few visible comments of at most 2,000 characters cost microseconds.
+ */
+static int
+draw_comment_text(const char *text, const struct rect *r)
+{
+	struct md_doc	doc = { 0 };
+	int		row = 0;
+	size_t		i;
+
+	if (md_render(text, r->w, &doc) != 0) {
+		draw_wrapped(r, &row, text, ROLE_NORMAL);
+		return row;
+	}
+	for (i = 0; i < doc.n && row < r->h; i++)
+		draw_md_line(&doc.lines[i], r->y + row++, r->x, r->w);
+	md_doc_free(&doc);
+	return row;
+}
+
 /* Draw comment i at y, at most max rows; returns the rows used. */
 static int
 draw_comment(const struct comment *c, bool selected, int y, int x, int w, int max)
@@ -116,7 +139,7 @@ draw_comment(const struct comment *c, bool selected, int y, int x, int w, int ma
 	draw_textf(y, cx, x + w - cx, ROLE_DIM, "@%s · %s%s", c->author_username, ago,
 	    c->edited_at ? " · edited" : "");
 	if (r.h > 0)
-		draw_wrapped(&r, &row, c->text, ROLE_NORMAL);
+		row = draw_comment_text(c->text, &r);
 	return 1 + row;
 }
 

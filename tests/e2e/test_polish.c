@@ -605,6 +605,31 @@ signup_checks_each_field_as_it_is_left(void **state)
 	term_close(t);
 }
 
+/* Item 14: a comment's markdown is rendered as a post's is. */
+static void
+comments_render_markdown(void **state)
+{
+	struct person	a;
+	long long	id;
+
+	(void)state;
+	assert_true(person_new(&a, "mdc", "Markdown Commenter"));
+	assert_true(run_as(&a, 0, "post %s", quote("a post to comment on")));
+	id = strtoll(last.out, NULL, 10);
+	assert_true(id > 0);
+	assert_true(run_as(&a, 0, "comment %lld %s", id, quote("**loud** and `quiet` words")));
+	assert_true(term_wait_selected(a.t, "a post to comment on"));
+	term_key(a.t, VTERM_KEY_ENTER);
+	assert_true(term_wait_text(a.t, "1 comment", 0));
+	assert_true(term_wait_text(a.t, "loud and quiet words", 0));
+	assert_true(absent(a.t, "**loud**"));
+	assert_true(absent(a.t, "`quiet`"));
+	term_send(a.t, "q");	/* back on Home: the post screen's "-- 1 comment --" line goes */
+	assert_true(term_wait_gone(a.t, " 1 comment \u2500", 0));
+	assert_true(term_quit(a.t));
+	a.t = NULL;
+}
+
 int
 main(void)
 {
@@ -617,6 +642,7 @@ main(void)
 		cmocka_unit_test_teardown(own_actions_show_at_once, polish_teardown),
 		cmocka_unit_test_teardown(keys_as_in_other_tuis, polish_teardown),
 		cmocka_unit_test_teardown(signup_checks_each_field_as_it_is_left, polish_teardown),
+		cmocka_unit_test_teardown(comments_render_markdown, polish_teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
