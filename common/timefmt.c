@@ -1,6 +1,7 @@
 #include "timefmt.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 void
@@ -25,6 +26,20 @@ time_date(int64_t t, char *out, size_t outsz)
 	/* No leading zero ("7 Dec 2026"): a date people read, not a column to sort. */
 	strftime(mon_year, sizeof mon_year, "%b %Y", &tm);
 	snprintf(out, outsz, "%d %s", tm.tm_mday, mon_year);
+}
+
+void
+time_full(int64_t t, char *out, size_t outsz)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		rest[32];
+
+	gmtime_r(&tt, &tm);
+	/* Times are shown in UTC until accounts have a time zone (the events issue). */
+	strftime(rest, sizeof rest, "%b %Y %H:%M UTC", &tm);
+	strftime(out, outsz, "%a ", &tm);
+	snprintf(out + strlen(out), outsz - strlen(out), "%d %s", tm.tm_mday, rest);
 }
 
 void

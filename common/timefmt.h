@@ -11,5 +11,7 @@ void	time_rfc3339(int64_t t, char *out, size_t outsz);
 void	time_ago(int64_t t, int64_t now, char *out, size_t outsz);
 /* A date for people: "25 Nov 2026", "7 Dec 2026" (no leading zero). */
 void	time_date(int64_t t, char *out, size_t outsz);
+/* The date and time, with its zone: "Wed 25 Nov 2026 08:01 UTC" (an opened post). */
+void	time_full(int64_t t, char *out, size_t outsz);
 
 #endif

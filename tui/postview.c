@@ -177,12 +177,16 @@ post_item_height(struct post_item *it, int w, int max_body)
 }
 
 static int
-draw_header(const struct post *p, bool shared, int y, int x, int w)
+draw_header(const struct post *p, bool shared, bool opened, int y, int x, int w)
 {
-	char	ago[32];
+	char	ago[48];
 	int	cx = x;
 
-	time_ago(p->created_at, (int64_t)time(NULL), ago, sizeof ago);
+	/* A list says how long ago; the post's own screen says when. */
+	if (opened && !shared)
+		time_full(p->created_at, ago, sizeof ago);
+	else
+		time_ago(p->created_at, (int64_t)time(NULL), ago, sizeof ago);
 	if (shared)
 		cx += draw_text(y, cx, x + w - cx, "shared from ", ROLE_DIM);
 	cx += draw_text(y, cx, x + w - cx, p->author_display_name, ROLE_TITLE) + 1;
@@ -293,10 +297,10 @@ post_item_draw(struct post_item *it, struct app *app, int y, int x, int w, int s
 		}
 		switch (r->kind) {
 		case VR_HEADER:
-			draw_header(&it->post, false, y + row, cx, cw);
+			draw_header(&it->post, false, it->opened, y + row, cx, cw);
 			break;
 		case VR_ORIG_HEADER:
-			draw_header(it->post.original, true, y + row, cx, cw);
+			draw_header(it->post.original, true, it->opened, y + row, cx, cw);
 			break;
 		case VR_MD:
 			draw_md_line(r->line, y + row, cx, cw);

@@ -23,6 +23,7 @@ struct post_item {
 	struct md_doc	orig_body;	/* post.original->text, for shares */
 	int		width;		/* 0: not rendered yet */
 	bool		stale;		/* storage may have changed it: re-read before it is shown */
+	bool		opened;		/* on its own screen: the header has the full date and time */
 };
 
 /* Take ownership of p's contents (p is cleared). */

@@ -51,6 +51,7 @@ post_load(struct app *app, struct post_state *s)
 	if (s->missing)
 		return;
 	post_item_init(&s->item, &p);
+	s->item.opened = true;
 	/* Comments page by page (bounded: a post rarely has thousands). */
 	do {
 		memset(&page, 0, sizeof page);

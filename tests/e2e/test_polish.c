@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <cmocka.h>
@@ -622,6 +623,25 @@ comments_render_markdown(void **state)
 	term_key(a.t, VTERM_KEY_ENTER);
 	assert_true(term_wait_text(a.t, "1 comment", 0));
 	assert_true(term_wait_text(a.t, "loud and quiet words", 0));
+	/* the opened post says when, in full, where a list says "just now" */
+	{
+		struct json_object	*o;
+		struct tm		 tm;
+		time_t			 t;
+		char			 want[64], day[16], rest[32];
+
+		assert_true(run_as(&a, 0, "show %lld --json", id));
+		assert_non_null(o = json_tokener_parse(last.out));
+		memset(&tm, 0, sizeof tm);
+		assert_non_null(strptime(jstr(o, "created_at"), "%Y-%m-%dT%H:%M:%SZ", &tm));
+		json_object_put(o);
+		t = timegm(&tm);
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%a", &tm);
+		strftime(rest, sizeof rest, "%b %Y %H:%M UTC", &tm);
+		snprintf(want, sizeof want, "\u00b7 %s %d %s \u00b7", day, tm.tm_mday, rest);
+		assert_true(wait_row_has(a.t, "@mdc", want));
+	}
 	assert_true(absent(a.t, "**loud**"));
 	assert_true(absent(a.t, "`quiet`"));
 	term_send(a.t, "q");	/* back on Home: the post screen's "-- 1 comment --" line goes */

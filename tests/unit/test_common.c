@@ -429,6 +429,10 @@ test_timefmt(void **state)
 	assert_string_equal(out, "25 Nov 2026");
 	time_date(t + 12 * 86400, out, sizeof out);
 	assert_string_equal(out, "7 Dec 2026");
+	time_full(t, out, sizeof out);
+	assert_string_equal(out, "Wed 25 Nov 2026 08:01 UTC");
+	time_full(t + 12 * 86400, out, sizeof out);
+	assert_string_equal(out, "Mon 7 Dec 2026 08:01 UTC");
 }
 
 /*
