@@ -167,8 +167,14 @@ spool_sweep_user(const char *data_dir, int64_t owner, int64_t now, int max_age)
 	return removed;
 }
 
-size_t
-spool_sweep(const char *data_dir, int64_t now, int max_age)
+/*
+ * Call each(data_dir, owner, ctx) for every user directory of the spool
+ * (named by the owner's id; anything else is not ours) and add up what it
+ * returns. The two sweeps differ only in what they do inside one.
+ */
+static size_t
+each_user_dir(const char *data_dir, size_t (*each)(const char *, int64_t, void *),
+    void *ctx)
 {
 	struct dirent	*u;
 	char		*spool = xasprintf("%s/spool", data_dir), *end;
@@ -182,12 +188,33 @@ spool_sweep(const char *data_dir, int64_t now, int max_age)
 			owner = strtoll(u->d_name, &end, 10);
 			if (u->d_name[0] == '.' || *end != '\0' || errno != 0 || owner <= 0)
 				continue;
-			removed += spool_sweep_user(data_dir, owner, now, max_age);
+			removed += each(data_dir, owner, ctx);
 		}
 		closedir(top);
 	}
 	free(spool);
 	return removed;
+}
+
+struct sweep_args {
+	int64_t	now;
+	int	max_age;
+};
+
+static size_t
+sweep_one_user(const char *data_dir, int64_t owner, void *ctx)
+{
+	const struct sweep_args *a = ctx;
+
+	return spool_sweep_user(data_dir, owner, a->now, a->max_age);
+}
+
+size_t
+spool_sweep(const char *data_dir, int64_t now, int max_age)
+{
+	struct sweep_args a = { now, max_age };
+
+	return each_user_dir(data_dir, sweep_one_user, &a);
 }
 
 /* One "<id>.upload": removed when nobody holds it and no item waits for it. */
@@ -241,28 +268,26 @@ spool_sweep_uploads_user(const char *data_dir, int64_t owner,
 	return removed;
 }
 
+struct uploads_args {
+	bool	(*waiting)(int64_t owner, int64_t id, void *ctx);
+	void	*ctx;
+};
+
+static size_t
+sweep_uploads_one_user(const char *data_dir, int64_t owner, void *ctx)
+{
+	const struct uploads_args *a = ctx;
+
+	return spool_sweep_uploads_user(data_dir, owner, a->waiting, a->ctx);
+}
+
 size_t
 spool_sweep_uploads(const char *data_dir, bool (*waiting)(int64_t owner, int64_t id, void *ctx),
     void *ctx)
 {
-	struct dirent	*u;
-	char		*spool = xasprintf("%s/spool", data_dir), *end;
-	DIR		*top;
-	size_t		 removed = 0;
-	long long	 owner;
+	struct uploads_args a = { waiting, ctx };
 
-	if ((top = opendir(spool)) != NULL) {
-		while ((u = readdir(top)) != NULL) {
-			errno = 0;
-			owner = strtoll(u->d_name, &end, 10);
-			if (u->d_name[0] == '.' || *end != '\0' || errno != 0 || owner <= 0)
-				continue;
-			removed += spool_sweep_uploads_user(data_dir, owner, waiting, ctx);
-		}
-		closedir(top);
-	}
-	free(spool);
-	return removed;
+	return each_user_dir(data_dir, sweep_uploads_one_user, &a);
 }
 
 bool
