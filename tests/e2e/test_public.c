@@ -389,6 +389,32 @@ client_sizes_are_capped(void **state)
 }
 
 /*
+ * A libssh client connected as user and not yet authenticated, so a test
+ * can try methods one after another on one connection; NULL on failure.
+ */
+static ssh_session
+bare_session(const struct server *srv, const char *user)
+{
+	ssh_session	s = ssh_new();
+	int		port = srv->port;
+	bool		no = false;
+
+	if (s == NULL)
+		return NULL;
+	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
+	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+	ssh_options_set(s, SSH_OPTIONS_USER, user);
+	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	if (ssh_connect(s) != SSH_OK) {
+		fprintf(stderr, "test: connect as '%s': %s\n", user, ssh_get_error(s));
+		ssh_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
  * Issue 11's wording finding: someone who connects with a taken name and a
  * key that is not the account's (they meant to sign up) is told so in the
  * keyboard-interactive instruction above "Password:", not left to guess.
@@ -399,19 +425,12 @@ taken_name_says_why_it_asks_a_password(void **state)
 	struct person	 p;
 	ssh_key		 stranger = key_new();
 	ssh_session	 s;
-	int		 port = e2e_srv->port, rc;
-	bool		 no = false;
+	int		 rc;
 	const char	*inst;
 
 	(void)state;
 	assert_true(person_new_offline(&p, "taken", "Taken Name"));
-	assert_non_null(s = ssh_new());
-	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
-	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
-	ssh_options_set(s, SSH_OPTIONS_USER, p.name);
-	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
-	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-	assert_int_equal(ssh_connect(s), SSH_OK);
+	assert_non_null(s = bare_session(e2e_srv, p.name));
 	assert_int_equal(ssh_userauth_publickey(s, NULL, stranger), SSH_AUTH_DENIED);
 	rc = ssh_userauth_kbdint(s, NULL, NULL);
 	assert_int_equal(rc, SSH_AUTH_INFO);
@@ -424,13 +443,7 @@ taken_name_says_why_it_asks_a_password(void **state)
 	ssh_free(s);
 
 	/* the account's own password login, with no key tried, asks plainly */
-	assert_non_null(s = ssh_new());
-	ssh_options_set(s, SSH_OPTIONS_HOST, "127.0.0.1");
-	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
-	ssh_options_set(s, SSH_OPTIONS_USER, p.name);
-	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
-	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-	assert_int_equal(ssh_connect(s), SSH_OK);
+	assert_non_null(s = bare_session(e2e_srv, p.name));
 	assert_int_equal(ssh_userauth_kbdint(s, NULL, NULL), SSH_AUTH_INFO);
 	inst = ssh_userauth_kbdint_getinstruction(s);
 	assert_true(inst == NULL || strstr(inst, "is taken") == NULL);
