@@ -18,6 +18,7 @@ binding_key_name(int key, char *out, unsigned outsz)
 		{ TK(KEY_PPAGE), "PgUp" }, { TK(KEY_NPAGE), "PgDn" },
 		{ TK(KEY_HOME), "Home" }, { TK(KEY_END), "End" },
 		{ TK(KEY_BACKSPACE), "Backspace" }, { TK(KEY_DC), "Delete" },
+		{ TK(KEY_F(1)), "F1" },
 	};
 	char	enc[5] = { 0 };
 	size_t	i;

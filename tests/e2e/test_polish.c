@@ -542,6 +542,10 @@ keys_as_in_other_tuis(void **state)
 	assert_true(person_new(&a, "keys", "Key Presser"));
 	term_key(a.t, VTERM_KEY_FUNCTION(1));
 	assert_true(term_wait_text(a.t, "Help: Home", 0));
+	/* the help names it as people do, not as ncurses does */
+	term_send(a.t, "G");
+	assert_true(term_wait_text(a.t, "?, F1", 0));
+	assert_true(absent(a.t, "KEY_F("));
 	term_send(a.t, "q");
 	assert_true(term_wait_gone(a.t, "Help: Home", 0));
 
